@@ -1,0 +1,248 @@
+#include "common/log/log.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <vector>
+
+#include <simdjson.h>
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace cs::log {
+namespace {
+
+// Secrets shorter than this are not redacted: replacing every "a" would destroy
+// the logs while protecting nothing (config validation rejects such secrets).
+constexpr std::size_t kMinSecretLength = 4;
+
+struct SecretStore {
+    std::shared_mutex mutex;
+    std::vector<std::string> secrets;  // longest first, so overlapping secrets redact fully
+};
+
+SecretStore& store() {
+    static SecretStore s;
+    return s;
+}
+
+std::string_view level_name(spdlog::level::level_enum level) {
+    switch (level) {
+        case spdlog::level::trace:
+            return "trace";
+        case spdlog::level::debug:
+            return "debug";
+        case spdlog::level::info:
+            return "info";
+        case spdlog::level::warn:
+            return "warn";
+        case spdlog::level::err:
+            return "error";
+        case spdlog::level::critical:
+            return "critical";
+        default:
+            return "off";
+    }
+}
+
+class JsonFormatter final : public spdlog::formatter {
+public:
+    explicit JsonFormatter(std::string name) : name_(std::move(name)) {}
+
+    void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+        std::string line;
+        line.reserve(msg.payload.size() + 128);
+        auto micros =
+            std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch())
+                .count();
+        line += R"({"ts":")";
+        line += format_time(micros);
+        line += R"(","level":")";
+        line += level_name(msg.level);
+        line += R"(","logger":)";
+        append_json_string(line, name_);
+        line += R"(,"thread":)";
+        line += std::to_string(msg.thread_id);
+        line += R"(,"msg":)";
+        append_json_string(line, redact(std::string_view(msg.payload.data(), msg.payload.size())));
+        line += "}\n";
+        dest.append(line.data(), line.data() + line.size());
+    }
+
+    std::unique_ptr<spdlog::formatter> clone() const override {
+        return std::make_unique<JsonFormatter>(name_);
+    }
+
+private:
+    static std::string format_time(std::int64_t micros) {
+        using namespace std::chrono;
+        sys_time<microseconds> tp{microseconds{micros}};
+        auto day = floor<days>(tp);
+        year_month_day ymd{day};
+        hh_mm_ss<microseconds> hms{tp - day};
+        return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+                           static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                           static_cast<unsigned>(ymd.day()), hms.hours().count(),
+                           hms.minutes().count(), hms.seconds().count(), hms.subseconds().count());
+    }
+
+    std::string name_;
+};
+
+// Redacts the payload, then hands the message to a normal pattern formatter.
+class RedactingFormatter final : public spdlog::formatter {
+public:
+    RedactingFormatter()
+        : inner_(std::make_unique<spdlog::pattern_formatter>("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v")) {}
+
+    void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+        std::string clean = redact(std::string_view(msg.payload.data(), msg.payload.size()));
+        spdlog::details::log_msg copy = msg;
+        copy.payload = spdlog::string_view_t(clean.data(), clean.size());
+        inner_->format(copy, dest);
+    }
+
+    std::unique_ptr<spdlog::formatter> clone() const override {
+        return std::make_unique<RedactingFormatter>();
+    }
+
+private:
+    std::unique_ptr<spdlog::formatter> inner_;
+};
+
+}  // namespace
+
+Expected<Format> parse_format(std::string_view name) {
+    if (name == "console") {
+        return Format::console;
+    }
+    if (name == "json") {
+        return Format::json;
+    }
+    return make_error(ErrorCode::invalid_argument,
+                      "unknown log format '{}' (expected console or json)", name);
+}
+
+Status init(const Options& options) {
+    auto level = spdlog::level::from_str(options.level);
+    if (level == spdlog::level::off && options.level != "off") {
+        return make_error(ErrorCode::invalid_argument,
+                          "unknown log level '{}' (expected trace, debug, info, warn, error, "
+                          "critical or off)",
+                          options.level);
+    }
+    std::vector<spdlog::sink_ptr> sinks;
+    if (options.to_stderr) {
+        sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    }
+    if (!options.file.empty()) {
+        try {
+            sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+                options.file, options.max_file_bytes, options.max_files));
+        } catch (const spdlog::spdlog_ex& e) {
+            return make_error(ErrorCode::io_error, "cannot open log file {}: {}", options.file,
+                              e.what());
+        }
+    }
+    for (auto& sink : sinks) {
+        if (options.format == Format::json) {
+            sink->set_formatter(std::make_unique<JsonFormatter>(options.name));
+        } else {
+            sink->set_formatter(std::make_unique<RedactingFormatter>());
+        }
+    }
+    auto logger = std::make_shared<spdlog::logger>(options.name, sinks.begin(), sinks.end());
+    logger->set_level(level);
+    logger->flush_on(spdlog::level::warn);
+    spdlog::set_default_logger(logger);
+    spdlog::flush_every(std::chrono::seconds(2));
+    return ok();
+}
+
+void register_secret(std::string_view secret) {
+    if (secret.size() < kMinSecretLength) {
+        return;
+    }
+    auto& s = store();
+    std::unique_lock lock(s.mutex);
+    if (std::find(s.secrets.begin(), s.secrets.end(), secret) != s.secrets.end()) {
+        return;
+    }
+    s.secrets.emplace_back(secret);
+    std::sort(s.secrets.begin(), s.secrets.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+void clear_secrets() {
+    auto& s = store();
+    std::unique_lock lock(s.mutex);
+    s.secrets.clear();
+}
+
+std::string redact(std::string_view text) {
+    auto& s = store();
+    std::shared_lock lock(s.mutex);
+    std::string out(text);
+    for (const auto& secret : s.secrets) {
+        std::size_t pos = 0;
+        while ((pos = out.find(secret, pos)) != std::string::npos) {
+            out.replace(pos, secret.size(), "***");
+            pos += 3;
+        }
+    }
+    return out;
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.push_back('"');
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            switch (c) {
+                case '"':
+                    out += "\\\"";
+                    break;
+                case '\\':
+                    out += "\\\\";
+                    break;
+                case '\n':
+                    out += "\\n";
+                    break;
+                case '\r':
+                    out += "\\r";
+                    break;
+                case '\t':
+                    out += "\\t";
+                    break;
+                default:
+                    if (c < 0x20 || c == 0x7f) {
+                        out += "\\u00";
+                        out.push_back(kHex[c >> 4]);
+                        out.push_back(kHex[c & 0x0f]);
+                    } else {
+                        out.push_back(static_cast<char>(c));
+                    }
+            }
+            ++i;
+            continue;
+        }
+        // Multi-byte sequence: copy it if valid, otherwise emit U+FFFD for one byte.
+        std::size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+        if (len > 1 && i + len <= text.size() && simdjson::validate_utf8(text.data() + i, len)) {
+            out.append(text.substr(i, len));
+            i += len;
+        } else {
+            out += "\xef\xbf\xbd";
+            ++i;
+        }
+    }
+    out.push_back('"');
+}
+
+}  // namespace cs::log

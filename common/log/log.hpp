@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "common/base/expected.hpp"
+
+namespace cs::log {
+
+enum class Format {
+    console,  // human-readable, for terminals
+    json,     // one JSON object per line, for services and log shippers
+};
+
+struct Options {
+    Format format = Format::console;
+    std::string level = "info";  // trace, debug, info, warn, error, critical, off
+    std::string file;            // empty: no file
+    std::size_t max_file_bytes = 10u << 20;
+    std::size_t max_files = 5;
+    bool to_stderr = true;
+    std::string name = "contractsync";  // appears as "logger" in JSON lines
+};
+
+// Replaces the default spdlog logger. Every sink gets the redacting formatter.
+Status init(const Options& options);
+
+// Values registered here (passwords, keys, tokens) are replaced by "***" in every
+// log line from then on, whichever module logged them.
+void register_secret(std::string_view secret);
+void clear_secrets();
+std::string redact(std::string_view text);
+
+// JSON string escaping that always yields valid JSON: control characters as
+// \u00XX and invalid UTF-8 replaced by U+FFFD.
+void append_json_string(std::string& out, std::string_view text);
+
+Expected<Format> parse_format(std::string_view name);
+
+}  // namespace cs::log
