@@ -1,6 +1,6 @@
 # Every dependency comes from Debian 12 packages (see scripts/lib/packages.txt).
 find_package(Threads REQUIRED)
-find_package(Boost 1.81 EXACT REQUIRED COMPONENTS url)
+find_package(Boost 1.81.0 EXACT REQUIRED COMPONENTS url CONFIG)
 find_package(OpenSSL 3 REQUIRED)
 find_package(CURL REQUIRED)
 find_package(SQLite3 REQUIRED)

@@ -14,3 +14,15 @@ function(cs_executable name)
     add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE cs_warnings ${ARG_DEPS})
 endfunction()
+
+# Adds every immediate subdirectory of the current source dir that has a
+# CMakeLists.txt, in name order, so a new module needs no edit to its parent.
+function(cs_add_subdirectories)
+    file(GLOB children LIST_DIRECTORIES true CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*)
+    list(SORT children)
+    foreach(child IN LISTS children)
+        if(IS_DIRECTORY ${child} AND EXISTS ${child}/CMakeLists.txt)
+            add_subdirectory(${child})
+        endif()
+    endforeach()
+endfunction()
