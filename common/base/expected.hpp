@@ -37,13 +37,14 @@ public:
         assert(has_value());
         return std::get<0>(state_);
     }
-    T&& value() && {
+    // By value, so `for (auto& x : f().value())` cannot dangle.
+    T value() && {
         assert(has_value());
         return std::get<0>(std::move(state_));
     }
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }
-    T&& operator*() && { return std::move(*this).value(); }
+    T operator*() && { return std::move(*this).value(); }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
 

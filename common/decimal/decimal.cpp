@@ -175,14 +175,22 @@ std::string Decimal::to_string() const {
     char buffer[80];
     int pos = static_cast<int>(sizeof(buffer));
     int written = 0;
-    do {
-        buffer[--pos] = static_cast<char>('0' + static_cast<int>(magnitude % 10));
-        magnitude /= 10;
-        ++written;
-        if (written == scale_) {
+    auto put = [&](unsigned digit) {
+        buffer[--pos] = static_cast<char>('0' + digit);
+        if (++written == scale_) {
             buffer[--pos] = '.';
         }
-    } while (magnitude != 0 || written < scale_);
+    };
+    // 128-bit division is slow; most amounts fit in 64 bits.
+    while (magnitude > UINT64_MAX) {
+        put(static_cast<unsigned>(magnitude % 10));
+        magnitude /= 10;
+    }
+    auto small = static_cast<std::uint64_t>(magnitude);
+    do {
+        put(static_cast<unsigned>(small % 10));
+        small /= 10;
+    } while (small != 0 || written < scale_);
     if (buffer[pos] == '.') {
         buffer[--pos] = '0';
     }

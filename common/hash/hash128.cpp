@@ -51,8 +51,9 @@ bool Hash128::is_zero() const {
     return true;
 }
 
-Hash128 xxh3_128(std::string_view bytes) {
-    XXH128_hash_t digest = XXH3_128bits(bytes.data(), bytes.size());
+namespace {
+
+Hash128 canonical(XXH128_hash_t digest) {
     XXH128_canonical_t canonical;
     XXH128_canonicalFromHash(&canonical, digest);
     Hash128 out;
@@ -61,6 +62,20 @@ Hash128 xxh3_128(std::string_view bytes) {
         out.bytes[i] = canonical.digest[i];
     }
     return out;
+}
+
+}  // namespace
+
+Hash128 xxh3_128(std::string_view bytes) {
+    return canonical(XXH3_128bits(bytes.data(), bytes.size()));
+}
+
+Hash128 xxh3_128(std::string_view bytes, std::uint64_t seed) {
+    return canonical(XXH3_128bits_withSeed(bytes.data(), bytes.size(), seed));
+}
+
+std::uint64_t xxh3_64(std::string_view bytes) {
+    return XXH3_64bits(bytes.data(), bytes.size());
 }
 
 }  // namespace cs

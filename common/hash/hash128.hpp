@@ -24,5 +24,8 @@ struct Hash128 {
 
 // XXH3-128 of raw bytes.
 Hash128 xxh3_128(std::string_view bytes);
+// XXH3-128 with a seed, for hashes that must differ by context.
+Hash128 xxh3_128(std::string_view bytes, std::uint64_t seed);
+std::uint64_t xxh3_64(std::string_view bytes);
 
 }  // namespace cs

@@ -20,7 +20,7 @@ struct RawBatch::Arena {
         }
         if (bytes.size() > kBlockSize / 4) {
             // Large values get their own block, inserted before the current one.
-            auto block = std::make_unique<char[]>(bytes.size());
+            auto block = std::make_unique_for_overwrite<char[]>(bytes.size());
             std::memcpy(block.get(), bytes.data(), bytes.size());
             std::string_view out(block.get(), bytes.size());
             blocks.insert(blocks.end() - (blocks.empty() ? 0 : 1), std::move(block));
@@ -29,7 +29,7 @@ struct RawBatch::Arena {
             return out;
         }
         if (blocks.empty() || used + bytes.size() > sizes.back()) {
-            blocks.push_back(std::make_unique<char[]>(kBlockSize));
+            blocks.push_back(std::make_unique_for_overwrite<char[]>(kBlockSize));
             sizes.push_back(kBlockSize);
             used = 0;
         }

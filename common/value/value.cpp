@@ -33,6 +33,33 @@ bool expect(std::string_view text, std::size_t& pos, char c) {
     return false;
 }
 
+void write_digits(int value, int width, char* out) {
+    for (int i = width - 1; i >= 0; --i) {
+        out[i] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
+}
+
+// "YYYY-MM-DD" into out[0..10), from days since the epoch (civil_from_days,
+// H. Hinnant's algorithm; exact for the proleptic Gregorian calendar).
+void write_iso_date(std::int32_t days, char* out) {
+    std::int64_t z = static_cast<std::int64_t>(days) + 719468;
+    std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    auto doe = static_cast<unsigned>(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2 ? 1 : 0;
+    write_digits(static_cast<int>(y), 4, out);
+    out[4] = '-';
+    write_digits(static_cast<int>(m), 2, out + 5);
+    out[7] = '-';
+    write_digits(static_cast<int>(d), 2, out + 8);
+}
+
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
     std::int64_t q = a / b;
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
@@ -94,9 +121,9 @@ Expected<Date> Date::parse_iso(std::string_view text) {
 }
 
 std::string Date::to_iso() const {
-    std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{days}}};
-    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
-                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    std::string out(10, '0');
+    write_iso_date(days, out.data());
+    return out;
 }
 
 Expected<Timestamp> Timestamp::parse_iso(std::string_view text) {
@@ -161,17 +188,28 @@ Expected<Timestamp> Timestamp::parse_iso(std::string_view text) {
 }
 
 std::string Timestamp::to_iso() const {
+    // Hand-rolled digits: this runs once per row for rowversions, where fmt's
+    // general machinery costs more than everything else in the identity stage.
     std::int64_t days = floor_div(micros, kMicrosPerDay);
     std::int64_t in_day = micros - days * kMicrosPerDay;
-    std::int64_t seconds = in_day / kMicrosPerSecond;
-    std::int64_t fraction = in_day % kMicrosPerSecond;
-    std::string date = Date{static_cast<std::int32_t>(days)}.to_iso();
-    if (fraction == 0) {
-        return fmt::format("{}T{:02}:{:02}:{:02}Z", date, seconds / 3600, (seconds / 60) % 60,
-                           seconds % 60);
+    auto seconds = static_cast<int>(in_day / kMicrosPerSecond);
+    auto fraction = static_cast<int>(in_day % kMicrosPerSecond);
+    char buffer[32];
+    write_iso_date(static_cast<std::int32_t>(days), buffer);
+    buffer[10] = 'T';
+    write_digits(seconds / 3600, 2, buffer + 11);
+    buffer[13] = ':';
+    write_digits((seconds / 60) % 60, 2, buffer + 14);
+    buffer[16] = ':';
+    write_digits(seconds % 60, 2, buffer + 17);
+    std::size_t size = 19;
+    if (fraction != 0) {
+        buffer[19] = '.';
+        write_digits(fraction, 6, buffer + 20);
+        size = 26;
     }
-    return fmt::format("{}T{:02}:{:02}:{:02}.{:06}Z", date, seconds / 3600, (seconds / 60) % 60,
-                       seconds % 60, fraction);
+    buffer[size++] = 'Z';
+    return std::string(buffer, size);
 }
 
 std::optional<FieldType> Value::type() const {
