@@ -1,26 +1,49 @@
 #include "agent/cli/cli.hpp"
 
+#include <cstdio>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "agent/cli/command.hpp"
 #include "common/version/version.hpp"
 
 namespace cs::agent {
 
 int run_cli(int argc, char** argv) {
-    CLI::App app{"ContractSync agent: syncs Prophet 21 and vendor files to the ContractSync cloud",
-                 "contractsync-agent"};
+    CLI::App app{
+        "ContractSync agent: reads Prophet 21 and vendor files, keeps compact change sets "
+        "in a local outbox and ships them to the ContractSync relay.",
+        "contractsync-agent"};
     app.set_version_flag("--version", std::string(cs::version()));
-    app.require_subcommand(0, 1);
+    app.require_subcommand(1);
+    app.footer(
+        "Exit codes: 0 success, 1 error (the reason is printed on one line), 2 bad command "
+        "line, 3 a sync run failed or was refused.\nThe config file may also be given with "
+        "CONTRACTSYNC_AGENT_CONFIG; any config key can be overridden with "
+        "CONTRACTSYNC__SECTION__KEY=value.");
+    CommandContext ctx;
+    CommandRunner runner;
+    add_sync_command(app, ctx, runner);
+    add_status_command(app, ctx, runner);
+    add_failed_command(app, ctx, runner);
+    add_check_config_command(app, ctx, runner);
+    add_outbox_command(app, ctx, runner);
+    add_run_command(app, ctx, runner);
+    add_push_command(app, ctx, runner);
     try {
         app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
+    } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "error: %s (see contractsync-agent --help)\n", e.what());
+        return kExitUsage;
     }
-    if (app.get_subcommands().empty()) {
-        fmt::print("{}", app.help());
-    }
-    return 0;
+    return runner ? runner() : kExitUsage;
 }
 
 }  // namespace cs::agent

@@ -1,0 +1,50 @@
+#include "agent/cli/command.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+extern char** environ;
+
+namespace cs::agent {
+
+void add_config_option(CLI::App& sub, CommandContext& ctx) {
+    sub.add_option("-c,--config", ctx.config_path, "Agent configuration file (JSON with comments)")
+        ->envname("CONTRACTSYNC_AGENT_CONFIG")
+        ->required();
+    sub.add_option("--log-level", ctx.log_level, "trace, debug, info, warn, error or off")
+        ->capture_default_str();
+}
+
+Expected<AgentConfig> CommandContext::load_config() const {
+    auto config = load_agent_config(config_path, environ);
+    if (!config) {
+        return config;
+    }
+    log::Options options = config->log;
+    options.level = log_level;  // the command line decides how chatty a command is
+    options.file.clear();       // interactive commands log to the console only
+    if (auto st = log::init(options); !st) {
+        return std::move(st).error();
+    }
+    return config;
+}
+
+Expected<StateDb> CommandContext::open_store(const AgentConfig& config) {
+    std::error_code ec;
+    std::filesystem::create_directories(config.state_dir, ec);
+    if (ec) {
+        return make_error(ErrorCode::io_error, "cannot create state folder {}: {}",
+                          config.state_dir.string(), ec.message());
+    }
+    return StateDb::open(config.state_db());
+}
+
+int fail(const Error& error) {
+    std::fprintf(stderr, "error: %s\n", error.message.c_str());
+    return kExitError;
+}
+
+}  // namespace cs::agent

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "agent/config/agent_config.hpp"
+#include "agent/store/state_db.hpp"
+
+namespace cs::agent {
+
+// Process exit codes, documented in `contractsync-agent --help`.
+enum ExitCode : int {
+    kExitOk = 0,
+    kExitError = 1,       // the command could not do its job; stderr says why in one line
+    kExitUsage = 2,       // bad command line
+    kExitRunProblem = 3,  // the command ran but a sync run failed or was refused
+};
+
+// What every subcommand shares: where the config is and how to load it.
+struct CommandContext {
+    std::string config_path;
+    std::string log_level = "warn";
+
+    // Loads and validates the config (every error names file, line and key) and
+    // sets up logging.
+    Expected<AgentConfig> load_config() const;
+    // Opens the state store named by the config, creating its folder.
+    static Expected<StateDb> open_store(const AgentConfig& config);
+};
+
+using CommandRunner = std::function<int()>;
+
+// Each add_* registers a subcommand and sets `runner` when it is chosen.
+void add_sync_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
+void add_status_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
+void add_failed_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
+void add_check_config_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
+void add_outbox_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
+void add_run_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
+void add_push_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
+
+// Adds --config (and its environment fallback) to a subcommand.
+void add_config_option(CLI::App& sub, CommandContext& ctx);
+
+// Prints "error: <message>" on stderr and returns kExitError.
+int fail(const Error& error);
+
+}  // namespace cs::agent

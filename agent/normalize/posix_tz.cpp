@@ -1,0 +1,214 @@
+#include "agent/normalize/posix_tz.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+
+#include "agent/normalize/date_format.hpp"
+
+namespace cs::agent::normalize {
+namespace {
+
+constexpr std::int64_t kDay = 86'400;
+
+class Cursor {
+public:
+    explicit Cursor(std::string_view text) : text_(text) {}
+    bool done() const { return pos_ >= text_.size(); }
+    char peek() const { return done() ? '\0' : text_[pos_]; }
+    bool take(char c) {
+        if (peek() != c) {
+            return false;
+        }
+        ++pos_;
+        return true;
+    }
+    bool number(int max_digits, int& out) {
+        int n = 0;
+        out = 0;
+        while (n < max_digits && peek() >= '0' && peek() <= '9') {
+            out = out * 10 + (text_[pos_++] - '0');
+            ++n;
+        }
+        return n > 0;
+    }
+    // "CST" or "<-03>".
+    bool name() {
+        if (take('<')) {
+            std::size_t close = text_.find('>', pos_);
+            if (close == std::string_view::npos) {
+                return false;
+            }
+            pos_ = close + 1;
+            return true;
+        }
+        std::size_t start = pos_;
+        while ((peek() >= 'A' && peek() <= 'Z') || (peek() >= 'a' && peek() <= 'z')) {
+            ++pos_;
+        }
+        return pos_ - start >= 3;
+    }
+    // [+-]hh[:mm[:ss]] in seconds; hours up to 167 (RFC 8536 version 3).
+    bool duration(std::int32_t& out) {
+        int sign = take('-') ? -1 : (take('+'), 1);
+        int h = 0;
+        int m = 0;
+        int s = 0;
+        if (!number(3, h) || h > 167) {
+            return false;
+        }
+        if (take(':') && (!number(2, m) || (take(':') && !number(2, s)))) {
+            return false;
+        }
+        out = sign * (h * 3600 + m * 60 + s);
+        return true;
+    }
+
+private:
+    std::string_view text_;
+    std::size_t pos_ = 0;
+};
+
+int weekday_of(std::int64_t days) {
+    return static_cast<int>(((days % 7) + 7 + 4) % 7);  // 1970-01-01 was a Thursday
+}
+
+bool is_leap(int year) {
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+int year_of(std::int64_t seconds) {
+    std::int64_t days = seconds >= 0 ? seconds / kDay : -((-seconds + kDay - 1) / kDay);
+    // Civil year from days (Howard Hinnant's civil_from_days, year part only).
+    days += 719468;
+    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    const std::int64_t doe = days - era * 146097;
+    const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const std::int64_t mp = (5 * doy + 2) / 153;
+    return static_cast<int>(yoe + era * 400 + (mp >= 10 ? 1 : 0));
+}
+
+}  // namespace
+
+std::optional<PosixRule> PosixRule::parse(std::string_view tz) {
+    PosixRule rule;
+    Cursor c(tz);
+    std::int32_t std_west = 0;
+    if (!c.name() || !c.duration(std_west)) {
+        return std::nullopt;
+    }
+    rule.std_offset_ = -std_west;  // POSIX counts hours west of Greenwich
+    if (c.done()) {
+        return rule;
+    }
+    if (!c.name()) {
+        return std::nullopt;
+    }
+    rule.has_dst_ = true;
+    rule.dst_offset_ = rule.std_offset_ + 3600;
+    if (c.peek() != ',') {
+        std::int32_t dst_west = 0;
+        if (!c.duration(dst_west)) {
+            return std::nullopt;
+        }
+        rule.dst_offset_ = -dst_west;
+    }
+    for (Transition* t : {&rule.start_, &rule.end_}) {
+        if (!c.take(',')) {
+            return std::nullopt;
+        }
+        if (c.take('M')) {
+            t->kind = 'M';
+            if (!c.number(2, t->month) || !c.take('.') || !c.number(1, t->week) || !c.take('.') ||
+                !c.number(1, t->weekday) || t->month < 1 || t->month > 12 || t->week < 1 ||
+                t->week > 5 || t->weekday > 6) {
+                return std::nullopt;
+            }
+        } else {
+            t->kind = c.take('J') ? 'J' : 'n';
+            if (!c.number(3, t->day) || t->day > 365 || (t->kind == 'J' && t->day < 1)) {
+                return std::nullopt;
+            }
+        }
+        if (c.take('/') && !c.duration(t->time)) {
+            return std::nullopt;
+        }
+    }
+    if (!c.done()) {
+        return std::nullopt;
+    }
+    return rule;
+}
+
+std::optional<PosixRule> PosixRule::load(std::string_view zone_name) {
+    std::ifstream in("/usr/share/zoneinfo/" + std::string(zone_name), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Version 2+ files end with "\n<TZ string>\n".
+    if (bytes.size() < 6 || bytes.compare(0, 4, "TZif") != 0 || bytes[4] < '2' ||
+        bytes.back() != '\n') {
+        return std::nullopt;
+    }
+    std::size_t start = bytes.rfind('\n', bytes.size() - 2);
+    if (start == std::string::npos) {
+        return std::nullopt;
+    }
+    return parse(std::string_view(bytes).substr(start + 1, bytes.size() - start - 2));
+}
+
+std::int64_t PosixRule::transition_utc(const Transition& t, int year,
+                                       std::int32_t offset_before) const {
+    std::int64_t day = 0;
+    if (t.kind == 'M') {
+        static constexpr int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        int length = kMonthDays[t.month - 1] + (t.month == 2 && is_leap(year) ? 1 : 0);
+        std::int64_t first = days_from_civil(year, static_cast<unsigned>(t.month), 1);
+        int d = 1 + (t.weekday - weekday_of(first) + 7) % 7 + (t.week - 1) * 7;
+        while (d > length) {
+            d -= 7;  // week 5 means the last such weekday
+        }
+        day = first + d - 1;
+    } else {
+        std::int64_t jan1 = days_from_civil(year, 1, 1);
+        int offset = t.day;
+        if (t.kind == 'J') {
+            offset = t.day - 1 + (is_leap(year) && t.day >= 60 ? 1 : 0);
+        }
+        day = jan1 + offset;
+    }
+    return day * kDay + t.time - offset_before;
+}
+
+bool PosixRule::is_dst(std::int64_t utc) const {
+    int year = year_of(utc + std_offset_);
+    std::int64_t start = transition_utc(start_, year, std_offset_);
+    std::int64_t end = transition_utc(end_, year, dst_offset_);
+    if (start < end) {
+        return start <= utc && utc < end;
+    }
+    return !(end <= utc && utc < start);  // southern hemisphere: DST spans the new year
+}
+
+std::int64_t PosixRule::to_utc(std::int64_t local_seconds) const {
+    if (!has_dst_) {
+        return local_seconds - std_offset_;
+    }
+    std::int64_t as_std = local_seconds - std_offset_;
+    std::int64_t as_dst = local_seconds - dst_offset_;
+    bool std_fits = !is_dst(as_std);
+    bool dst_fits = is_dst(as_dst);
+    if (std_fits && dst_fits) {
+        return std::min(as_std, as_dst);  // overlap: the first occurrence
+    }
+    if (std_fits) {
+        return as_std;
+    }
+    if (dst_fits) {
+        return as_dst;
+    }
+    // Gap: clocks jumped forward, from the smaller offset to the larger one;
+    // read the time with the offset from before the jump.
+    return local_seconds - std::min(std_offset_, dst_offset_);
+}
+
+}  // namespace cs::agent::normalize

@@ -1,0 +1,13 @@
+#pragma once
+
+#include <string>
+
+// What the agent says about the machine it runs on (hello and heartbeats).
+// Implemented per platform under agent/platform/<platform>/.
+namespace cs::agent::platform {
+
+std::string host_name();
+// e.g. "Linux 6.1.0-18-amd64 x86_64"
+std::string os_description();
+
+}  // namespace cs::agent::platform

@@ -1,0 +1,264 @@
+#include "agent/sync/sync_runner.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "agent/source/drop_folder.hpp"
+#include "agent/source/failed_rows_reader.hpp"
+#include "agent/source/file_reader.hpp"
+#include "common/hash/file_hash.hpp"
+#include "common/uuid/uuid.hpp"
+
+namespace cs::agent {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Fingerprint {
+    std::string content;  // file content hash + entity config hash
+};
+
+Expected<std::optional<std::string>> last_processed(StateDb& store, const std::string& entity) {
+    auto s = store.db().prepare(
+        "SELECT content_hash, name, processed_at FROM processed_files WHERE entity = ?1 ORDER BY "
+        "processed_at DESC LIMIT 1");
+    if (!s) {
+        return std::move(s).error();
+    }
+    s->bind_view(1, entity);
+    auto row = s->step();
+    if (!row) {
+        return std::move(row).error();
+    }
+    if (!*row) {
+        return std::optional<std::string>();
+    }
+    return std::optional<std::string>(std::string(s->column_text(0)));
+}
+
+Status remember_processed(StateDb& store, const std::string& entity, const std::string& hash,
+                          const DropFile& file, const std::string& run_id) {
+    auto s = store.db().prepare(
+        "INSERT OR REPLACE INTO processed_files(entity, content_hash, name, size, processed_at, "
+        "run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!s) {
+        return std::move(s).error();
+    }
+    std::string name = file.path.filename().string();
+    s->bind_view(1, entity)
+        .bind_view(2, hash)
+        .bind_view(3, name)
+        .bind(4, static_cast<std::int64_t>(file.size))
+        .bind(5, now_micros())
+        .bind_view(6, run_id);
+    return s->run();
+}
+
+RunRecord unchanged_run(const EntityConfig& entity, const DropFile& file) {
+    RunRecord run;
+    run.run_id = uuid_v7().to_string();
+    run.entity = entity.name;
+    run.source = file.path.filename().string();
+    run.mode = "full";
+    run.status = RunStatus::succeeded;
+    run.started_at = run.finished_at = now_micros();
+    run.note =
+        "same content as the last file processed for this entity: nothing to do "
+        "(use --full to read it again)";
+    return run;
+}
+
+Expected<std::unique_ptr<RowReader>> open_reader(const EntityConfig& entity, const fs::path& path) {
+    auto kind =
+        detect_file_kind(path, entity.format == FileFormat::automatic,
+                         entity.format == FileFormat::xlsx ? FileKind::xlsx : FileKind::csv);
+    if (!kind) {
+        return std::move(kind).error();
+    }
+    if (*kind == FileKind::xlsx) {
+        return open_xlsx(path, entity.xlsx);
+    }
+    return open_csv(path, entity.csv);
+}
+
+// Processes one dropped file for one entity; the file ends in processed/ or failed/.
+Expected<RunRecord> sync_file(const AgentConfig&, StateDb& store, const EntityConfig& entity,
+                              DropFolder& folder, const DropFile& file,
+                              const SyncOptions& options) {
+    std::string name = file.path.filename().string();
+    auto content = hash_file(file.path);
+    if (!content) {
+        return std::move(content).error();
+    }
+    std::string fingerprint = content->to_hex() + ":" + entity.fingerprint;
+    auto last = last_processed(store, entity.name);
+    if (!last) {
+        return std::move(last).error();
+    }
+    if (!options.full && *last && **last == fingerprint) {
+        RunRecord run = unchanged_run(entity, file);
+        if (auto st = RunStore(store.db()).save(run); !st) {
+            return std::move(st).error();
+        }
+        if (auto moved = folder.move_to_processed(file); !moved) {
+            return std::move(moved).error();
+        }
+        return run;
+    }
+
+    auto reader = open_reader(entity, file.path);
+    if (!reader) {
+        RunRecord run = unchanged_run(entity, file);
+        run.status = RunStatus::failed;
+        run.note.clear();
+        run.error = reader.error().message;
+        if (auto st = RunStore(store.db()).save(run); !st) {
+            return std::move(st).error();
+        }
+        if (auto moved = folder.move_to_failed(file, run.error); !moved) {
+            return std::move(moved).error();
+        }
+        return run;
+    }
+    EntityPlan plan = entity.plan;
+    plan.delta.force = options.force;
+    auto run = sync_entity(store, plan, **reader, {name, "full", options.stop});
+    if (!run) {
+        return run;
+    }
+    if (run->status == RunStatus::succeeded) {
+        if (auto st = remember_processed(store, entity.name, fingerprint, file, run->run_id); !st) {
+            return std::move(st).error();
+        }
+        if (auto moved = folder.move_to_processed(file); !moved) {
+            return std::move(moved).error();
+        }
+    } else if (options.stop == nullptr || !options.stop->load()) {
+        // A stopped run leaves its file where it is, to be read again next time.
+        std::string reason = fmt::format("{}: {} run {} {}: {}", name, entity.name, run->run_id,
+                                         to_string(run->status), run->error);
+        if (auto moved = folder.move_to_failed(file, reason); !moved) {
+            return std::move(moved).error();
+        }
+    }
+    return run;
+}
+
+}  // namespace
+
+bool SyncReport::problems() const {
+    return std::any_of(runs.begin(), runs.end(), [](const RunRecord& r) {
+        return r.status == RunStatus::failed || r.status == RunStatus::refused;
+    });
+}
+
+Expected<SyncReport> sync_entities(const AgentConfig& config, StateDb& store,
+                                   const SyncOptions& options) {
+    for (const auto& wanted : options.entities) {
+        if (config.find_entity(wanted) == nullptr) {
+            return make_error(ErrorCode::invalid_argument, "{}: no entity named '{}'",
+                              config.path.string(), wanted);
+        }
+    }
+    SyncReport report;
+    for (const auto& entity : config.entities) {
+        if (!options.entities.empty() && std::find(options.entities.begin(), options.entities.end(),
+                                                   entity.name) == options.entities.end()) {
+            continue;
+        }
+        if (options.stop != nullptr && options.stop->load()) {
+            break;
+        }
+        const SourceConfig* source = config.find_source(entity.source);
+        const auto& folder_config = std::get<FolderSourceConfig>(source->settings);
+        DropFolder folder(folder_config.path, folder_config.processed_dir, folder_config.failed_dir,
+                          folder_config.stable_for);
+        auto files = folder.ready(entity.patterns);
+        if (!files) {
+            return std::move(files).error();
+        }
+        if (files->empty()) {
+            report.notes.push_back(fmt::format("{}: no files ready in {} matching {}", entity.name,
+                                               folder_config.path.string(),
+                                               fmt::join(entity.patterns, ", ")));
+        }
+        for (const auto& file : *files) {
+            if (options.stop != nullptr && options.stop->load()) {
+                break;
+            }
+            auto run = sync_file(config, store, entity, folder, file, options);
+            if (!run) {
+                return std::move(run).error();
+            }
+            report.runs.push_back(std::move(*run));
+        }
+    }
+    return report;
+}
+
+Expected<SyncReport> retry_failed(const AgentConfig& config, StateDb& store,
+                                  const std::string& entity, std::int64_t id) {
+    if (!entity.empty() && config.find_entity(entity) == nullptr) {
+        return make_error(ErrorCode::invalid_argument, "{}: no entity named '{}'",
+                          config.path.string(), entity);
+    }
+    FailedRowStore failed(store.db());
+    std::vector<FailedRow> rows;
+    if (id != 0) {
+        auto row = failed.get(id);
+        if (!row) {
+            return std::move(row).error();
+        }
+        if (!*row) {
+            return make_error(ErrorCode::not_found, "no failed row with id {}", id);
+        }
+        rows.push_back(std::move(**row));
+    } else {
+        for (std::int64_t after = 0;;) {
+            auto page = failed.list({entity, after, 10'000});
+            if (!page) {
+                return std::move(page).error();
+            }
+            if (page->empty()) {
+                break;
+            }
+            after = page->back().id;
+            std::move(page->begin(), page->end(), std::back_inserter(rows));
+        }
+    }
+    SyncReport report;
+    std::vector<FailedRow> unreadable;
+    for (auto& group : group_for_retry(std::move(rows), unreadable)) {
+        const EntityConfig* e = config.find_entity(group.entity);
+        if (e == nullptr) {
+            report.notes.push_back(
+                fmt::format("{} failed row(s) belong to entity '{}', which is "
+                            "no longer configured; purge them",
+                            group.rows.size(), group.entity));
+            continue;
+        }
+        EntityPlan plan = e->plan;
+        plan.delta.full_read = false;  // a handful of rows is never the whole entity
+        plan.delta.raw_skip = false;   // stored raw text is not what a source read produces
+        for (const auto& r : group.rows) {
+            plan.delta.replace_failed_ids.push_back(r.id);
+        }
+        FailedRowsReader reader(group.columns, std::move(group.rows));
+        auto run = sync_entity(store, plan, reader, {group.source, "retry", nullptr});
+        if (!run) {
+            return std::move(run).error();
+        }
+        report.runs.push_back(std::move(*run));
+    }
+    if (!unreadable.empty()) {
+        report.notes.push_back(fmt::format(
+            "{} failed row(s) could not be read into fields at all (stage read); fix them in "
+            "the source file and drop it again",
+            unreadable.size()));
+    }
+    return report;
+}
+
+}  // namespace cs::agent
