@@ -1,0 +1,56 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/base/expected.hpp"
+#include "relay/agent_link/protocol/messages.hpp"
+#include "relay/db/connection.hpp"
+#include "relay/sites/sites.hpp"
+
+// What an agent session reads and writes besides change sets. Every function
+// runs on the session's own connection (the one holding the site lock).
+namespace cs::relay::agent_link::store {
+
+// Announced by a relay instance that received a newer connection for a site
+// (payload "<site_id> <session_id>"); the instance holding the site closes its
+// older session with 4004.
+inline constexpr std::string_view kTakeoverChannel = "contractsync_site_takeover";
+
+// Session-level advisory lock: one writer per site across relay instances.
+Expected<bool> try_lock_site(db::Connection& conn, const std::string& site_id);
+Status unlock_site(db::Connection& conn, const std::string& site_id);
+Status announce_takeover(db::Connection& conn, const std::string& site_id,
+                         const std::string& session_id);
+
+// The stream positions for the welcome (0 for streams the relay has not seen).
+Expected<std::vector<StreamPosition>> stream_positions(db::Connection& conn,
+                                                       const sites::SiteIdentity& site,
+                                                       const std::vector<std::string>& streams);
+// Still valid now that this session holds the lock (a revocation may have raced).
+Expected<bool> key_active(db::Connection& conn, const sites::SiteIdentity& site);
+
+Status mark_online(db::Connection& conn, const sites::SiteIdentity& site,
+                   const std::string& session_id, const std::string& instance, const Hello& hello);
+// Only while this session is the one that marked the site online.
+Status mark_offline(db::Connection& conn, const sites::SiteIdentity& site,
+                    const std::string& session_id);
+Status touch_online(db::Connection& conn, const sites::SiteIdentity& site,
+                    const std::string& session_id);
+
+Status record_heartbeat(db::Connection& conn, const sites::SiteIdentity& site,
+                        const std::string& session_id, const Heartbeat& heartbeat);
+Status record_run_report(db::Connection& conn, const sites::SiteIdentity& site,
+                         const RunReport& report);
+// Inserts (or refreshes) the rows, then trims the entity to the newest `cap`.
+// `stream_id` is the agent's stream (hello.agent_id): with the row id it makes
+// a resent batch an update, not new rows.
+Status record_failed_rows(db::Connection& conn, const sites::SiteIdentity& site,
+                          const std::string& stream_id, const FailedRows& rows, std::size_t cap);
+Status record_command_result(db::Connection& conn, const sites::SiteIdentity& site,
+                             const CommandResult& result);
+// Pending commands for the site, marked as sent.
+Expected<std::vector<Command>> take_pending_commands(db::Connection& conn,
+                                                     const sites::SiteIdentity& site);
+
+}  // namespace cs::relay::agent_link::store

@@ -1,0 +1,96 @@
+#include "relay/cli/admin_command.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "relay/cli/cli_support.hpp"
+#include "relay/db/migrations.hpp"
+#include "relay/sites/sites.hpp"
+
+namespace cs::relay::cli {
+namespace {
+
+using nlohmann::json;
+
+void print_key(const sites::IssuedKey& key, bool as_json, std::string_view verb) {
+    if (as_json) {
+        fmt::print("{}\n", json{{"tenant_id", key.site.tenant_id},
+                                {"site_id", key.site.site_id},
+                                {"name", key.site.name},
+                                {"key_id", key.key_id},
+                                {"site_key", key.key}}
+                               .dump());
+        return;
+    }
+    fmt::print(
+        "{} site '{}'\n  tenant id: {}\n  site id:   {}\n  site key:  {}\n\n"
+        "Store the site key now (e.g. in the agent's secret store): it is shown only "
+        "once and the relay keeps only its hash.\n",
+        verb, key.site.name, key.site.tenant_id, key.site.site_id, key.key);
+}
+
+int run_action(db::Connection& conn, const AdminOptions& o) {
+    if (o.action == "create-tenant") {
+        auto t = sites::create_tenant(conn, o.name);
+        if (!t) {
+            return fail(t.error().wrap("create-tenant"));
+        }
+        if (o.json) {
+            fmt::print("{}\n", json{{"tenant_id", t->tenant_id}, {"name", t->name}}.dump());
+        } else {
+            fmt::print("created tenant '{}'\n  tenant id: {}\n", t->name, t->tenant_id);
+        }
+        return 0;
+    }
+    if (o.action == "create-site") {
+        auto key = sites::create_site(conn, o.tenant, o.name);
+        if (!key) {
+            return fail(key.error().wrap("create-site"));
+        }
+        print_key(*key, o.json, "created");
+        return 0;
+    }
+    if (o.action == "rotate-site-key") {
+        auto key = sites::rotate_site_key(conn, o.site);
+        if (!key) {
+            return fail(key.error().wrap("rotate-site-key"));
+        }
+        print_key(*key, o.json, "rotated the key of");
+        return 0;
+    }
+    auto site = sites::revoke_site(conn, o.site);
+    if (!site) {
+        return fail(site.error().wrap("revoke-site"));
+    }
+    if (o.json) {
+        fmt::print("{}\n", json{{"tenant_id", site->tenant_id},
+                                {"site_id", site->site_id},
+                                {"name", site->name},
+                                {"revoked", true}}
+                               .dump());
+    } else {
+        fmt::print("revoked site '{}' ({}); its agent is disconnected and cannot reconnect\n",
+                   site->name, site->site_id);
+    }
+    return 0;
+}
+
+}  // namespace
+
+int run_admin(const AdminOptions& options) {
+    auto config = load_and_init(options.config, true);
+    if (!config) {
+        return fail(config.error());
+    }
+    auto conn = db::Connection::open(connect_options(*config));
+    if (!conn) {
+        return fail(conn.error().wrap("database"));
+    }
+    if (auto s = db::check_migrations_current(**conn); !s) {
+        return fail(fmt::format("{} (run `contractsync-relay migrate --config {}` first)",
+                                s.error().message, options.config.string()));
+    }
+    return run_action(**conn, options);
+}
+
+}  // namespace cs::relay::cli

@@ -1,0 +1,51 @@
+#include "relay/cli/cli_support.hpp"
+
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "common/log/log.hpp"
+
+namespace cs::relay::cli {
+
+int fail(std::string_view message) {
+    // One line, whatever the message contained.
+    std::string line(message);
+    for (auto& c : line) {
+        if (c == '\n' || c == '\r') {
+            c = ' ';
+        }
+    }
+    fmt::print(stderr, "contractsync-relay: {}\n", log::redact(line));
+    return 1;
+}
+
+int fail(const Error& error) {
+    return fail(error.message);
+}
+
+Expected<RelayConfig> load_and_init(const std::filesystem::path& path, bool quiet) {
+    auto config = load_config(path, environ);
+    if (!config) {
+        return std::move(config).error();
+    }
+    if (!config->database.password.empty()) {
+        log::register_secret(config->database.password);
+    }
+    auto options = config->logging;
+    if (quiet && options.file.empty()) {
+        options.level = "warn";  // admin commands print their own results
+    }
+    if (auto s = log::init(options); !s) {
+        return std::move(s).error();
+    }
+    return config;
+}
+
+db::ConnectOptions connect_options(const RelayConfig& config) {
+    return db::ConnectOptions{config.database.dsn, config.database.password, "contractsync-relay",
+                              config.database.connect_timeout, config.database.statement_timeout};
+}
+
+}  // namespace cs::relay::cli

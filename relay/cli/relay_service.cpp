@@ -1,0 +1,183 @@
+#include "relay/cli/relay_service.hpp"
+
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "common/version/version.hpp"
+#include "relay/agent_link/agent_endpoint.hpp"
+#include "relay/agent_link/notifier.hpp"
+#include "relay/apply/retention.hpp"
+#include "relay/cli/cli_support.hpp"
+#include "relay/db/migrations.hpp"
+#include "relay/server/health.hpp"
+#include "relay/server/server.hpp"
+
+namespace cs::relay::cli {
+namespace {
+
+std::string instance_name() {
+    char host[256] = {};
+    gethostname(host, sizeof(host) - 1);
+    return fmt::format("{}:{}", host, ::getpid());
+}
+
+server::ServerOptions server_options(const RelayConfig& c) {
+    server::ServerOptions o;
+    o.address = c.listen_address;
+    o.port = c.listen_port;
+    o.tls = *c.tls;
+    o.io_threads = c.io_threads;
+    o.max_header_bytes = c.limits.max_header_bytes;
+    o.max_body_bytes = c.limits.max_http_body_bytes;
+    o.tls_handshake = c.timeouts.tls_handshake;
+    o.http_request = c.timeouts.http_request;
+    o.http_idle = c.timeouts.http_idle;
+    o.shutdown_grace = c.timeouts.shutdown_grace;
+    return o;
+}
+
+// Supervisors and tests learn the bound port here when listen.port is 0.
+Status write_port_file(const std::filesystem::path& dir, int port) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    auto path = dir / "relay.port";
+    auto tmp = dir / "relay.port.tmp";
+    {
+        std::ofstream out(tmp);
+        out << port << "\n";
+        if (!out) {
+            return make_error(ErrorCode::io_error, "{}: cannot write the port file", tmp.string());
+        }
+    }
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+        return make_error(ErrorCode::io_error, "{}: {}", path.string(), ec.message());
+    }
+    return ok();
+}
+
+void prune_once(db::Pool& pool, const RelayConfig& config, metrics::RelayMetrics& m) {
+    auto lease = pool.acquire(config.database.acquire_timeout);
+    if (!lease) {
+        spdlog::warn("retention: {}", lease.error().message);
+        return;
+    }
+    auto report =
+        apply::prune(**lease, {config.retention.change_log, config.retention.applied_change_sets,
+                               config.retention.events});
+    if (!report) {
+        spdlog::warn("retention: {}", report.error().message);
+        return;
+    }
+    m.retention_rows_deleted.inc(static_cast<double>(report->total()));
+    if (report->total() > 0) {
+        spdlog::info("retention: removed {} change_log, {} applied_change_sets and {} event rows",
+                     report->change_log, report->applied_change_sets, report->events);
+    }
+}
+
+}  // namespace
+
+struct RelayService::Impl {
+    explicit Impl(const RelayConfig& c)
+        : config(c),
+          options(connect_options(c)),
+          shared(options, c.database.shared_connections, "shared"),
+          sessions(options, c.database.session_connections, "session"),
+          metrics(registry),
+          blocking(c.apply_threads),
+          notifier(options, live, metrics) {}
+
+    RelayConfig config;
+    db::ConnectOptions options;
+    db::Pool shared;
+    db::Pool sessions;
+    metrics::Registry registry;
+    metrics::RelayMetrics metrics;
+    server::BlockingPool blocking;
+    agent_link::SessionRegistry live;
+    agent_link::Notifier notifier;
+    std::unique_ptr<server::Server> server;
+    std::unique_ptr<apply::PeriodicWorker> retention;
+    int port = 0;
+    bool stopped = false;
+};
+
+RelayService::RelayService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+RelayService::~RelayService() {
+    stop();
+}
+
+int RelayService::port() const {
+    return impl_->port;
+}
+
+Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& config) {
+    if (!config.tls) {
+        return make_error(ErrorCode::invalid_argument,
+                          "{}: tls.certificate_file and tls.private_key_file are required to serve",
+                          config.origin);
+    }
+    {
+        auto conn = db::Connection::open(connect_options(config));
+        if (!conn) {
+            return std::move(conn).error().wrap("database");
+        }
+        // Concurrently starting instances serialise on the migration lock.
+        auto report = db::run_migrations(**conn);
+        if (!report) {
+            return std::move(report).error().wrap("migrations");
+        }
+        spdlog::info("database schema at version {} ({} migration(s) applied now)",
+                     report->current_version, report->applied_now);
+    }
+    auto impl = std::make_unique<Impl>(config);
+    auto& s = *impl;
+    s.registry
+        .gauge("contractsync_relay_build_info", "Always 1; labels name the build",
+               {{"version", std::string(cs::version())}})
+        .set(1);
+    auto context = std::make_shared<agent_link::AgentContext>(agent_link::AgentContext{
+        s.config, &s.shared, &s.sessions, &s.blocking, &s.metrics, &s.live, instance_name()});
+    auto router = std::make_shared<server::Router>();
+    server::add_health_routes(*router, s.shared, s.registry);
+    router->add_websocket("/v1/agent", std::make_shared<agent_link::AgentEndpoint>(context));
+    s.notifier.start();
+    s.server = std::make_unique<server::Server>(server_options(s.config), router, s.blocking);
+    auto port = s.server->start();
+    if (!port) {
+        s.notifier.stop();
+        return std::move(port).error();
+    }
+    s.port = *port;
+    if (!s.config.data_dir.empty()) {
+        if (auto st = write_port_file(s.config.data_dir, s.port); !st) {
+            spdlog::warn("{}", st.error().message);
+        }
+    }
+    auto* raw = impl.get();
+    s.retention = std::make_unique<apply::PeriodicWorker>(
+        s.config.retention.interval, [raw] { prune_once(raw->shared, raw->config, raw->metrics); });
+    spdlog::info("contractsync-relay {} listening on {}:{}", cs::version(), s.config.listen_address,
+                 s.port);
+    return std::unique_ptr<RelayService>(new RelayService(std::move(impl)));
+}
+
+void RelayService::stop() {
+    auto& s = *impl_;
+    if (s.stopped) {
+        return;
+    }
+    s.stopped = true;
+    s.retention->stop();
+    s.server->stop();
+    s.server->wait();
+    s.blocking.join();  // lets sessions mark their sites offline and release locks
+    s.notifier.stop();
+    spdlog::info("stopped");
+}
+
+}  // namespace cs::relay::cli

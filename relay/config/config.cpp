@@ -1,0 +1,199 @@
+#include "relay/config/config.hpp"
+
+#include "common/config/reader.hpp"
+#include "relay/config/database_config.hpp"
+
+namespace cs::relay {
+namespace {
+
+// Collects the first error of a series of typed reads so each section reads as a list.
+class Fields {
+public:
+    template <typename T, typename U>
+    void take(Expected<T> value, U& out) {
+        if (failed_) {
+            return;
+        }
+        if (!value) {
+            error_ = std::move(value).error();
+            failed_ = true;
+            return;
+        }
+        out = static_cast<U>(*value);
+    }
+    void take(Status status) {
+        if (!failed_ && !status) {
+            error_ = std::move(status).error();
+            failed_ = true;
+        }
+    }
+    bool failed() const { return failed_; }
+    Error error() const { return error_; }
+
+private:
+    bool failed_ = false;
+    Error error_;
+};
+
+void read_limits(const config::Reader& r, LimitsConfig& limits, Fields& f) {
+    f.take(r.allow_only({"max_frame_bytes", "max_body_bytes", "max_rows", "max_fields",
+                         "max_value_bytes", "max_text_message_bytes", "max_header_bytes",
+                         "max_http_body_bytes", "window", "max_streams_per_hello", "max_sessions",
+                         "failed_rows_cap"}));
+    auto& w = limits.wire;
+    constexpr std::int64_t kGiB = 1LL << 30;
+    f.take(
+        r.integer_or("max_frame_bytes", static_cast<std::int64_t>(w.max_frame_bytes), 1024, kGiB),
+        w.max_frame_bytes);
+    f.take(
+        r.integer_or("max_body_bytes", static_cast<std::int64_t>(w.max_body_bytes), 1024, 4 * kGiB),
+        w.max_body_bytes);
+    f.take(r.integer_or("max_rows", static_cast<std::int64_t>(w.max_rows), 1, 100'000'000),
+           w.max_rows);
+    f.take(r.integer_or("max_fields", static_cast<std::int64_t>(w.max_fields), 1, 100'000),
+           w.max_fields);
+    f.take(r.integer_or("max_value_bytes", static_cast<std::int64_t>(w.max_value_bytes), 64, kGiB),
+           w.max_value_bytes);
+    f.take(r.integer_or("max_text_message_bytes",
+                        static_cast<std::int64_t>(limits.max_text_message_bytes), 4096, kGiB),
+           limits.max_text_message_bytes);
+    f.take(r.integer_or("max_header_bytes", static_cast<std::int64_t>(limits.max_header_bytes),
+                        1024, 1 << 20),
+           limits.max_header_bytes);
+    f.take(r.integer_or("max_http_body_bytes",
+                        static_cast<std::int64_t>(limits.max_http_body_bytes), 0, kGiB),
+           limits.max_http_body_bytes);
+    f.take(r.integer_or("window", static_cast<std::int64_t>(limits.window), 1, 1024),
+           limits.window);
+    f.take(r.integer_or("max_streams_per_hello",
+                        static_cast<std::int64_t>(limits.max_streams_per_hello), 1, 10'000),
+           limits.max_streams_per_hello);
+    f.take(
+        r.integer_or("max_sessions", static_cast<std::int64_t>(limits.max_sessions), 1, 1'000'000),
+        limits.max_sessions);
+    f.take(r.integer_or("failed_rows_cap", static_cast<std::int64_t>(limits.failed_rows_cap), 1,
+                        100'000'000),
+           limits.failed_rows_cap);
+}
+
+void read_timeouts(const config::Reader& r, TimeoutsConfig& t, Fields& f) {
+    f.take(r.allow_only({"tls_handshake", "http_request", "http_idle", "hello", "site_lock_wait",
+                         "shutdown_grace"}));
+    f.take(r.duration_or("tls_handshake", t.tls_handshake), t.tls_handshake);
+    f.take(r.duration_or("http_request", t.http_request), t.http_request);
+    f.take(r.duration_or("http_idle", t.http_idle), t.http_idle);
+    f.take(r.duration_or("hello", t.hello), t.hello);
+    f.take(r.duration_or("site_lock_wait", t.site_lock_wait), t.site_lock_wait);
+    f.take(r.duration_or("shutdown_grace", t.shutdown_grace), t.shutdown_grace);
+}
+
+void read_retention(const config::Reader& r, RetentionConfig& t, Fields& f) {
+    f.take(r.allow_only({"change_log", "applied_change_sets", "events", "interval"}));
+    f.take(r.duration_or("change_log", t.change_log), t.change_log);
+    f.take(r.duration_or("applied_change_sets", t.applied_change_sets), t.applied_change_sets);
+    f.take(r.duration_or("events", t.events), t.events);
+    f.take(r.duration_or("interval", t.interval), t.interval);
+}
+
+void read_logging(const config::Reader& r, log::Options& o, Fields& f) {
+    f.take(r.allow_only({"format", "level", "file", "max_file_bytes", "max_files"}));
+    std::string format = "console";
+    f.take(r.string_or("format", "console"), format);
+    if (!f.failed()) {
+        auto parsed = log::parse_format(format);
+        if (!parsed) {
+            f.take(Status(r.error("format", parsed.error().message)));
+        } else {
+            o.format = *parsed;
+        }
+    }
+    f.take(r.string_or("level", o.level), o.level);
+    f.take(r.string_or("file", ""), o.file);
+    f.take(r.integer_or("max_file_bytes", static_cast<std::int64_t>(o.max_file_bytes), 4096,
+                        1LL << 40),
+           o.max_file_bytes);
+    f.take(r.integer_or("max_files", static_cast<std::int64_t>(o.max_files), 1, 1000), o.max_files);
+    o.name = "contractsync-relay";
+}
+
+}  // namespace
+
+Expected<RelayConfig> parse_config(config::Document doc, const char* const* env) {
+    if (auto s = doc.apply_env_overrides(kEnvPrefix, env); !s) {
+        return std::move(s).error();
+    }
+    config::Reader root(doc);
+    RelayConfig cfg;
+    cfg.origin = doc.origin();
+    Fields f;
+    f.take(root.allow_only({"listen", "tls", "database", "limits", "timeouts", "agents",
+                            "retention", "io_threads", "apply_threads", "data_dir", "logging"}));
+    if (auto listen = root.optional_object("listen")) {
+        f.take(listen->allow_only({"address", "port"}));
+        f.take(listen->string_or("address", cfg.listen_address), cfg.listen_address);
+        f.take(listen->integer_or("port", cfg.listen_port, 0, 65535), cfg.listen_port);
+    }
+    if (auto tls = root.optional_object("tls")) {
+        TlsConfig t;
+        std::string cert;
+        std::string key;
+        f.take(tls->allow_only({"certificate_file", "private_key_file"}));
+        f.take(tls->string("certificate_file"), cert);
+        f.take(tls->string("private_key_file"), key);
+        t.certificate_file = cert;
+        t.private_key_file = key;
+        cfg.tls = t;
+    }
+    if (f.failed()) {
+        return f.error();
+    }
+    auto db_section = root.object("database");
+    if (!db_section) {
+        return std::move(db_section).error();
+    }
+    auto db = read_database_config(*db_section, env);
+    if (!db) {
+        return std::move(db).error();
+    }
+    cfg.database = std::move(*db);
+    if (auto r = root.optional_object("limits")) {
+        read_limits(*r, cfg.limits, f);
+    }
+    if (auto r = root.optional_object("timeouts")) {
+        read_timeouts(*r, cfg.timeouts, f);
+    }
+    if (auto r = root.optional_object("agents")) {
+        f.take(r->allow_only({"heartbeat_seconds", "pending_retry_interval"}));
+        f.take(r->integer_or("heartbeat_seconds", cfg.agents.heartbeat_seconds, 1, 3600),
+               cfg.agents.heartbeat_seconds);
+        f.take(r->duration_or("pending_retry_interval", cfg.agents.pending_retry_interval),
+               cfg.agents.pending_retry_interval);
+    }
+    if (auto r = root.optional_object("retention")) {
+        read_retention(*r, cfg.retention, f);
+    }
+    if (auto r = root.optional_object("logging")) {
+        read_logging(*r, cfg.logging, f);
+    }
+    f.take(root.integer_or("io_threads", static_cast<std::int64_t>(cfg.io_threads), 1, 256),
+           cfg.io_threads);
+    f.take(root.integer_or("apply_threads", static_cast<std::int64_t>(cfg.apply_threads), 1, 1024),
+           cfg.apply_threads);
+    std::string data_dir;
+    f.take(root.string_or("data_dir", ""), data_dir);
+    cfg.data_dir = data_dir;
+    if (f.failed()) {
+        return f.error();
+    }
+    return cfg;
+}
+
+Expected<RelayConfig> load_config(const std::filesystem::path& path, const char* const* env) {
+    auto doc = config::Document::load(path);
+    if (!doc) {
+        return std::move(doc).error();
+    }
+    return parse_config(std::move(*doc), env);
+}
+
+}  // namespace cs::relay

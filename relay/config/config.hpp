@@ -1,0 +1,92 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "common/base/expected.hpp"
+#include "common/config/document.hpp"
+#include "common/log/log.hpp"
+#include "common/wire/codec.hpp"
+
+namespace cs::relay {
+
+// Where and how to reach PostgreSQL. The password never sits in the config file
+// in plain text: it comes from an environment variable, a file, or libpq's own
+// PG* variables / .pgpass.
+struct DatabaseConfig {
+    std::string dsn;                       // libpq connection string or URI, without a password
+    std::string password;                  // resolved at load time; empty: let libpq find one
+    std::size_t session_connections = 64;  // one per connected agent (holds its site lock)
+    std::size_t shared_connections = 4;    // authentication, health, retention
+    std::chrono::milliseconds connect_timeout{10'000};
+    std::chrono::milliseconds statement_timeout{300'000};
+    std::chrono::milliseconds acquire_timeout{5'000};  // waiting for a pooled connection
+};
+
+struct TlsConfig {
+    std::filesystem::path certificate_file;  // PEM chain, leaf first
+    std::filesystem::path private_key_file;  // PEM
+};
+
+// Limits on everything an agent or HTTP client controls.
+struct LimitsConfig {
+    wire::Limits wire;                              // change set decoding
+    std::size_t max_text_message_bytes = 1u << 20;  // JSON control messages
+    std::size_t max_header_bytes = 16u << 10;       // HTTP request header block
+    std::size_t max_http_body_bytes = 1u << 20;     // HTTP request body
+    std::size_t window = 8;                         // change sets queued per session
+    std::size_t max_streams_per_hello = 64;         // streams an agent may announce
+    std::size_t max_sessions = 1000;                // agent sessions per instance
+    std::size_t failed_rows_cap = 10'000;           // kept per site and entity
+    std::size_t max_failed_rows_per_message = 500;  // protocol: up to 500
+};
+
+struct TimeoutsConfig {
+    std::chrono::milliseconds tls_handshake{10'000};
+    std::chrono::milliseconds http_request{30'000};  // reading one request
+    std::chrono::milliseconds http_idle{60'000};     // keep-alive between requests
+    std::chrono::milliseconds hello{30'000};         // upgrade to hello
+    std::chrono::milliseconds site_lock_wait{10'000};
+    std::chrono::milliseconds shutdown_grace{10'000};
+};
+
+struct AgentsConfig {
+    int heartbeat_seconds = 15;
+    std::chrono::milliseconds pending_retry_interval{60'000};
+};
+
+struct RetentionConfig {
+    std::chrono::milliseconds change_log{30LL * 86'400'000};
+    std::chrono::milliseconds applied_change_sets{30LL * 86'400'000};
+    std::chrono::milliseconds events{90LL * 86'400'000};
+    std::chrono::milliseconds interval{3'600'000};  // how often the pruning job runs
+};
+
+// The `serve` configuration (also read by `migrate` and `admin` for the database).
+struct RelayConfig {
+    std::string origin;  // the file it came from, for messages
+    std::string listen_address = "0.0.0.0";
+    int listen_port = 8443;  // 0: any free port (written to data_dir/relay.port)
+    std::optional<TlsConfig> tls;
+    DatabaseConfig database;
+    LimitsConfig limits;
+    TimeoutsConfig timeouts;
+    AgentsConfig agents;
+    RetentionConfig retention;
+    std::size_t io_threads = 2;
+    std::size_t apply_threads = 4;   // blocking database work (libpq is synchronous)
+    std::filesystem::path data_dir;  // empty: none
+    log::Options logging;
+};
+
+// Environment overrides use this prefix: CONTRACTSYNC_RELAY__DATABASE__DSN=...
+inline constexpr std::string_view kEnvPrefix = "CONTRACTSYNC_RELAY";
+
+// Loads, applies environment overrides and validates. `env` is environ-style.
+Expected<RelayConfig> load_config(const std::filesystem::path& path, const char* const* env);
+Expected<RelayConfig> parse_config(config::Document doc, const char* const* env);
+
+}  // namespace cs::relay

@@ -1,0 +1,141 @@
+#include "relay/config/database_config.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <libpq-fe.h>
+
+namespace cs::relay {
+namespace {
+
+std::string env_value(const char* const* env, std::string_view name) {
+    if (env == nullptr) {
+        return {};
+    }
+    for (auto p = env; *p != nullptr; ++p) {
+        std::string_view entry(*p);
+        if (entry.size() > name.size() && entry.substr(0, name.size()) == name &&
+            entry[name.size()] == '=') {
+            return std::string(entry.substr(name.size() + 1));
+        }
+    }
+    return {};
+}
+
+Expected<std::string> read_password_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return make_error(ErrorCode::io_error, "{}: cannot read the database password file",
+                          path.string());
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::string password = text.str();
+    // A trailing newline is what editors and `echo` leave; it is never part of a password.
+    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
+        password.pop_back();
+    }
+    if (password.empty()) {
+        return make_error(ErrorCode::invalid_argument, "{}: the database password file is empty",
+                          path.string());
+    }
+    return password;
+}
+
+}  // namespace
+
+Status check_dsn_has_no_password(std::string_view dsn) {
+    char* message = nullptr;
+    PQconninfoOption* options = PQconninfoParse(std::string(dsn).c_str(), &message);
+    if (options == nullptr) {
+        std::string why = message != nullptr ? message : "unparseable";
+        PQfreemem(message);
+        while (!why.empty() && why.back() == '\n') {
+            why.pop_back();
+        }
+        return make_error(ErrorCode::invalid_argument, "not a valid libpq connection string: {}",
+                          why);
+    }
+    bool has_password = false;
+    for (auto* o = options; o->keyword != nullptr; ++o) {
+        if (std::string_view(o->keyword) == "password" && o->val != nullptr && *o->val != '\0') {
+            has_password = true;
+        }
+    }
+    PQconninfoFree(options);
+    if (has_password) {
+        return make_error(ErrorCode::invalid_argument,
+                          "must not contain a password; use database.password_env, "
+                          "database.password_file or PGPASSWORD/.pgpass");
+    }
+    return ok();
+}
+
+Expected<DatabaseConfig> read_database_config(const config::Reader& section,
+                                              const char* const* env) {
+    if (auto s = section.allow_only({"dsn", "password_env", "password_file", "session_connections",
+                                     "shared_connections", "connect_timeout", "statement_timeout",
+                                     "acquire_timeout"});
+        !s) {
+        return std::move(s).error();
+    }
+    DatabaseConfig db;
+    auto dsn = section.string("dsn");
+    if (!dsn) {
+        return std::move(dsn).error();
+    }
+    if (auto s = check_dsn_has_no_password(*dsn); !s) {
+        return section.error("dsn", s.error().message);
+    }
+    db.dsn = *dsn;
+
+    auto password_env = section.string_or("password_env", "");
+    auto password_file = section.string_or("password_file", "");
+    if (!password_env) {
+        return std::move(password_env).error();
+    }
+    if (!password_file) {
+        return std::move(password_file).error();
+    }
+    if (!password_env->empty() && !password_file->empty()) {
+        return section.error("password_env", "set either password_env or password_file, not both");
+    }
+    if (!password_env->empty()) {
+        db.password = env_value(env, *password_env);
+        if (db.password.empty()) {
+            return section.error("password_env",
+                                 fmt::format("environment variable {} is not set", *password_env));
+        }
+    } else if (!password_file->empty()) {
+        auto pw = read_password_file(*password_file);
+        if (!pw) {
+            return section.error("password_file", pw.error().message);
+        }
+        db.password = std::move(*pw);
+    }
+
+    auto sessions = section.integer_or("session_connections", 64, 1, 10'000);
+    auto shared = section.integer_or("shared_connections", 4, 1, 1'000);
+    auto connect = section.duration_or("connect_timeout", db.connect_timeout);
+    auto statement = section.duration_or("statement_timeout", db.statement_timeout);
+    auto acquire = section.duration_or("acquire_timeout", db.acquire_timeout);
+    for (const Error* e :
+         {sessions ? nullptr : &sessions.error(), shared ? nullptr : &shared.error(),
+          connect ? nullptr : &connect.error(), statement ? nullptr : &statement.error(),
+          acquire ? nullptr : &acquire.error()}) {
+        if (e != nullptr) {
+            return *e;
+        }
+    }
+    db.session_connections = static_cast<std::size_t>(*sessions);
+    db.shared_connections = static_cast<std::size_t>(*shared);
+    db.connect_timeout = *connect;
+    db.statement_timeout = *statement;
+    db.acquire_timeout = *acquire;
+    if (db.connect_timeout < std::chrono::seconds(1)) {
+        return section.error("connect_timeout", "must be at least 1s");
+    }
+    return db;
+}
+
+}  // namespace cs::relay

@@ -1,0 +1,178 @@
+#include "relay/server/server.hpp"
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <spdlog/spdlog.h>
+
+#include "relay/server/detail/shared.hpp"
+
+namespace cs::relay::server {
+namespace {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// Accepts connections; each gets its own strand, which every handler of that
+// connection (HTTP and later WebSocket) runs on.
+class Listener : public std::enable_shared_from_this<Listener> {
+public:
+    Listener(net::io_context& ioc, tcp::acceptor acceptor, std::shared_ptr<const SessionShared> s)
+        : ioc_(ioc), acceptor_(std::move(acceptor)), shared_(std::move(s)) {}
+
+    void run() { do_accept(); }
+
+    void close() {
+        net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+            boost::system::error_code ignored;
+            self->acceptor_.close(ignored);
+        });
+    }
+
+private:
+    void do_accept() {
+        acceptor_.async_accept(
+            net::make_strand(ioc_),
+            boost::beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+    }
+
+    void on_accept(boost::system::error_code ec, tcp::socket socket) {
+        if (ec == net::error::operation_aborted || !acceptor_.is_open()) {
+            return;  // closed for shutdown
+        }
+        if (ec) {
+            // Typically EMFILE: log and keep accepting rather than stop serving.
+            spdlog::warn("accepting a connection failed: {}", ec.message());
+        } else {
+            start_http_session(std::move(socket), shared_);
+        }
+        do_accept();
+    }
+
+    net::io_context& ioc_;
+    tcp::acceptor acceptor_;
+    std::shared_ptr<const SessionShared> shared_;
+};
+
+}  // namespace
+
+struct Server::Impl {
+    ServerOptions options;
+    std::shared_ptr<const Router> router;
+    BlockingPool& blocking;
+    net::io_context ioc;
+    std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+    std::shared_ptr<Listener> listener;
+    std::vector<std::thread> threads;
+    std::thread grace;
+    std::mutex mutex;
+    std::condition_variable done;
+    bool stopping = false;
+    std::size_t running = 0;
+
+    Impl(ServerOptions o, std::shared_ptr<const Router> r, BlockingPool& b)
+        : options(std::move(o)),
+          router(std::move(r)),
+          blocking(b),
+          ioc(static_cast<int>(options.io_threads)) {}
+};
+
+Server::Server(ServerOptions options, std::shared_ptr<const Router> router, BlockingPool& blocking)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(router), blocking)) {}
+
+Server::~Server() {
+    stop();
+    wait();
+}
+
+Expected<int> Server::start() {
+    auto& s = *impl_;
+    auto tls = make_tls_context(s.options.tls);
+    if (!tls) {
+        return std::move(tls).error();
+    }
+    boost::system::error_code ec;
+    auto address = net::ip::make_address(s.options.address, ec);
+    if (ec) {
+        return make_error(ErrorCode::invalid_argument, "listen.address: '{}' is not an IP address",
+                          s.options.address);
+    }
+    tcp::endpoint endpoint(address, static_cast<unsigned short>(s.options.port));
+    tcp::acceptor acceptor(s.ioc);
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) {
+        acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    }
+    if (!ec) {
+        acceptor.bind(endpoint, ec);
+    }
+    if (!ec) {
+        acceptor.listen(net::socket_base::max_listen_connections, ec);
+    }
+    if (ec) {
+        return make_error(ErrorCode::unavailable, "listening on {}:{}: {}", s.options.address,
+                          s.options.port, ec.message());
+    }
+    int port = acceptor.local_endpoint().port();
+    auto shared = std::make_shared<SessionShared>(
+        SessionShared{s.options, s.router, &s.blocking, std::move(*tls)});
+    s.listener = std::make_shared<Listener>(s.ioc, std::move(acceptor), shared);
+    s.listener->run();
+    s.work.emplace(s.ioc.get_executor());
+    s.running = s.options.io_threads;
+    for (std::size_t i = 0; i < s.options.io_threads; ++i) {
+        s.threads.emplace_back([this] {
+            impl_->ioc.run();
+            std::lock_guard lock(impl_->mutex);
+            --impl_->running;
+            impl_->done.notify_all();
+        });
+    }
+    return port;
+}
+
+void Server::stop() {
+    auto& s = *impl_;
+    {
+        std::lock_guard lock(s.mutex);
+        if (s.stopping || s.threads.empty()) {
+            return;
+        }
+        s.stopping = true;
+    }
+    s.listener->close();
+    for (const auto& endpoint : s.router->websocket_endpoints()) {
+        endpoint->shutdown();
+    }
+    // Without the guard the I/O threads return once every connection is done;
+    // the grace thread cuts off whatever is still running after the deadline.
+    s.work.reset();
+    s.grace = std::thread([this] {
+        std::unique_lock lock(impl_->mutex);
+        if (!impl_->done.wait_for(lock, impl_->options.shutdown_grace,
+                                  [this] { return impl_->running == 0; })) {
+            spdlog::warn("connections still open after {} ms; closing them",
+                         impl_->options.shutdown_grace.count());
+            impl_->ioc.stop();
+        }
+    });
+}
+
+void Server::wait() {
+    auto& s = *impl_;
+    for (auto& t : s.threads) {
+        if (t.joinable()) {
+            t.join();
+        }
+    }
+    if (s.grace.joinable()) {
+        s.grace.join();
+    }
+}
+
+}  // namespace cs::relay::server

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "common/base/expected.hpp"
+#include "relay/config/config.hpp"
+#include "relay/server/blocking_pool.hpp"
+#include "relay/server/router.hpp"
+
+namespace cs::relay::server {
+
+struct ServerOptions {
+    std::string address = "0.0.0.0";
+    int port = 8443;  // 0: any free port
+    TlsConfig tls;
+    std::size_t io_threads = 2;
+    std::size_t max_header_bytes = 16u << 10;
+    std::size_t max_body_bytes = 1u << 20;
+    std::chrono::milliseconds tls_handshake{10'000};
+    std::chrono::milliseconds http_request{30'000};
+    std::chrono::milliseconds http_idle{60'000};
+    std::chrono::milliseconds shutdown_grace{10'000};
+};
+
+// The TLS listener: accepts connections, runs HTTP sessions on I/O threads (one
+// strand per connection) and hands WebSocket upgrades to the router's endpoints.
+class Server {
+public:
+    Server(ServerOptions options, std::shared_ptr<const Router> router, BlockingPool& blocking);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Loads the certificate and key, binds and starts the I/O threads. Returns
+    // the port actually bound.
+    Expected<int> start();
+    // Stops accepting, asks WebSocket endpoints to close their sessions, and lets
+    // connections finish for up to shutdown_grace. Returns at once.
+    void stop();
+    // Blocks until the I/O threads have finished.
+    void wait();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cs::relay::server

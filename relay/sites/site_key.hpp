@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/base/expected.hpp"
+
+namespace cs::relay::sites {
+
+inline constexpr std::string_view kSiteKeyPrefix = "cs_site_";
+inline constexpr std::size_t kSiteKeyRandomBytes = 32;
+inline constexpr std::size_t kSiteKeyLength = 8 + 43;  // prefix + unpadded base64url of 32 bytes
+
+// A freshly generated site key: shown once, stored only as its hash.
+struct NewSiteKey {
+    std::string key;      // "cs_site_" + 43 base64url characters; never logged
+    std::string hash;     // SHA-256 of `key`, 32 raw bytes
+    std::string display;  // "cs_site_AbCdEf...": safe to show and log
+};
+
+// 32 bytes from OpenSSL's CSPRNG.
+Expected<NewSiteKey> generate_site_key();
+
+// SHA-256 of the key text, 32 raw bytes.
+std::string hash_site_key(std::string_view key);
+
+// Cheap shape check before any database lookup: prefix, length, alphabet.
+bool is_well_formed_site_key(std::string_view key);
+
+// The part of a key that may appear in logs and listings.
+std::string display_prefix(std::string_view key);
+
+// Extracts the key from an "Authorization: Bearer <key>" header value.
+Expected<std::string> bearer_token(std::string_view authorization);
+
+}  // namespace cs::relay::sites

@@ -1,0 +1,118 @@
+#include "relay/config/config.hpp"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "relay/config/database_config.hpp"
+
+namespace cs::relay {
+namespace {
+
+Expected<RelayConfig> parse(const std::string& text, std::vector<const char*> env = {}) {
+    env.push_back(nullptr);
+    auto doc = config::Document::parse(text, "relay.json");
+    if (!doc) {
+        return doc.error();
+    }
+    return parse_config(std::move(*doc), env.data());
+}
+
+TEST(RelayConfigTest, ReadsEverySectionWithComments) {
+    auto c = parse(R"({
+        // where agents connect
+        "listen": {"address": "127.0.0.1", "port": 9443},
+        "tls": {"certificate_file": "/etc/cs/cert.pem", "private_key_file": "/etc/cs/key.pem"},
+        "database": {"dsn": "host=db dbname=cs user=relay", "session_connections": 10,
+                     "statement_timeout": "2m"},
+        "limits": {"max_frame_bytes": 1048576, "window": 3, "max_text_message_bytes": 65536},
+        "timeouts": {"site_lock_wait": "5s"},
+        "agents": {"heartbeat_seconds": 20},
+        "retention": {"change_log": "7d"},
+        "apply_threads": 3,
+        "data_dir": "/var/lib/cs",
+        "logging": {"format": "json", "level": "debug"}
+    })");
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->listen_address, "127.0.0.1");
+    EXPECT_EQ(c->listen_port, 9443);
+    ASSERT_TRUE(c->tls);
+    EXPECT_EQ(c->tls->certificate_file, "/etc/cs/cert.pem");
+    EXPECT_EQ(c->database.dsn, "host=db dbname=cs user=relay");
+    EXPECT_EQ(c->database.session_connections, 10u);
+    EXPECT_EQ(c->database.statement_timeout, std::chrono::minutes(2));
+    EXPECT_EQ(c->limits.wire.max_frame_bytes, 1048576u);
+    EXPECT_EQ(c->limits.window, 3u);
+    EXPECT_EQ(c->limits.max_text_message_bytes, 65536u);
+    EXPECT_EQ(c->timeouts.site_lock_wait, std::chrono::seconds(5));
+    EXPECT_EQ(c->agents.heartbeat_seconds, 20);
+    EXPECT_EQ(c->retention.change_log, std::chrono::hours(24 * 7));
+    EXPECT_EQ(c->apply_threads, 3u);
+    EXPECT_EQ(c->data_dir, "/var/lib/cs");
+    EXPECT_EQ(c->logging.format, log::Format::json);
+    EXPECT_EQ(c->database.password, "");
+}
+
+TEST(RelayConfigTest, RefusesAPasswordInTheDsn) {
+    for (const char* dsn :
+         {"host=db password=hunter2 dbname=cs", "postgresql://relay:hunter2@db/cs"}) {
+        auto c = parse(std::string(R"({"database": {"dsn": ")") + dsn + R"("}})");
+        ASSERT_FALSE(c) << dsn;
+        EXPECT_NE(c.error().message.find("must not contain a password"), std::string::npos)
+            << c.error().message;
+        EXPECT_NE(c.error().message.find("relay.json:1"), std::string::npos) << c.error().message;
+        EXPECT_EQ(c.error().message.find("hunter2"), std::string::npos) << c.error().message;
+    }
+}
+
+TEST(RelayConfigTest, TakesThePasswordFromTheNamedEnvironmentVariable) {
+    auto c = parse(R"({"database": {"dsn": "host=db", "password_env": "CS_DB_PW"}})",
+                   {"OTHER=1", "CS_DB_PW=s3cret"});
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->database.password, "s3cret");
+
+    auto missing = parse(R"({"database": {"dsn": "host=db", "password_env": "CS_DB_PW"}})");
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().message.find("CS_DB_PW is not set"), std::string::npos);
+}
+
+TEST(RelayConfigTest, TakesThePasswordFromAFileWithoutItsNewline) {
+    auto path = std::filesystem::temp_directory_path() / "cs-relay-config-test-pw";
+    std::ofstream(path) << "from-file\n";
+    auto c =
+        parse(R"({"database": {"dsn": "host=db", "password_file": ")" + path.string() + R"("}})");
+    std::filesystem::remove(path);
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->database.password, "from-file");
+}
+
+TEST(RelayConfigTest, NamesTheLineAndKeyOfATypo) {
+    auto c = parse("{\n  \"database\": {\"dsn\": \"host=db\"},\n  \"limits\": {\"windw\": 4}\n}");
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().message.find("relay.json:3"), std::string::npos) << c.error().message;
+    EXPECT_NE(c.error().message.find("windw"), std::string::npos) << c.error().message;
+}
+
+TEST(RelayConfigTest, RefusesOutOfRangeLimits) {
+    auto c = parse(R"({"database": {"dsn": "host=db"}, "limits": {"window": 0}})");
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().message.find("limits.window"), std::string::npos) << c.error().message;
+}
+
+TEST(RelayConfigTest, EnvironmentOverridesTheFile) {
+    auto c = parse(
+        R"({"database": {"dsn": "host=db"}, "limits": {"window": 4}})",
+        {"CONTRACTSYNC_RELAY__LIMITS__WINDOW=2", "CONTRACTSYNC_RELAY__DATABASE__DSN=host=other"});
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->limits.window, 2u);
+    EXPECT_EQ(c->database.dsn, "host=other");
+}
+
+TEST(RelayConfigTest, RequiresTheDatabaseSection) {
+    auto c = parse(R"({"listen": {"port": 1}})");
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().message.find("database"), std::string::npos) << c.error().message;
+}
+
+}  // namespace
+}  // namespace cs::relay
