@@ -76,6 +76,10 @@ Expected<RelayConfig> parse_relay(const config::Reader& r, const fs::path& base)
         return std::move(key).error();
     }
     relay.site_key = *key;
+    if (relay.site_key.kind == SecretRef::Kind::file) {
+        // Like every other path in the file: relative to the config's folder.
+        relay.site_key.name = resolve(base, relay.site_key.name).string();
+    }
     auto ca = r.string_or("ca_file", "");
     auto proxy = r.string_or("proxy", "");
     auto window = r.integer_or("window", 8, 1, 64);
