@@ -438,6 +438,17 @@ Status DeltaWriter::finish(bool read_complete) {
             if (auto st = store_.mark_full_read(entity_.entity_id, now_micros()); !st) {
                 return st;
             }
+            // A complete snapshot supersedes every earlier one, whatever its file
+            // was called: failures left by earlier reads are stale now.
+            auto stale =
+                store_.db().prepare("DELETE FROM failed_rows WHERE entity = ?1 AND run_id <> ?2");
+            if (!stale) {
+                return std::move(stale).error();
+            }
+            stale->bind_view(1, entity_.name).bind_view(2, run_.run_id);
+            if (auto st = stale->run(); !st) {
+                return st;
+            }
         }
     }
     if (auto st = flush(true); !st) {
