@@ -118,7 +118,8 @@ void read_logging(const config::Reader& r, log::Options& o, Fields& f) {
 
 }  // namespace
 
-Expected<RelayConfig> parse_config(config::Document doc, const char* const* env) {
+Expected<RelayConfig> parse_config(config::Document doc, const char* const* env,
+                                   const std::filesystem::path& base_dir) {
     if (auto s = doc.apply_env_overrides(kEnvPrefix, env); !s) {
         return std::move(s).error();
     }
@@ -151,7 +152,7 @@ Expected<RelayConfig> parse_config(config::Document doc, const char* const* env)
     if (!db_section) {
         return std::move(db_section).error();
     }
-    auto db = read_database_config(*db_section, env);
+    auto db = read_database_config(*db_section, env, base_dir);
     if (!db) {
         return std::move(db).error();
     }
@@ -185,6 +186,21 @@ Expected<RelayConfig> parse_config(config::Document doc, const char* const* env)
     if (f.failed()) {
         return f.error();
     }
+    auto resolve = [&](std::filesystem::path& p) {
+        if (!base_dir.empty() && !p.empty() && p.is_relative()) {
+            p = base_dir / p;
+        }
+    };
+    if (cfg.tls) {
+        resolve(cfg.tls->certificate_file);
+        resolve(cfg.tls->private_key_file);
+    }
+    resolve(cfg.data_dir);
+    if (!cfg.logging.file.empty()) {
+        std::filesystem::path file = cfg.logging.file;
+        resolve(file);
+        cfg.logging.file = file.string();
+    }
     return cfg;
 }
 
@@ -193,7 +209,9 @@ Expected<RelayConfig> load_config(const std::filesystem::path& path, const char*
     if (!doc) {
         return std::move(doc).error();
     }
-    return parse_config(std::move(*doc), env);
+    // Relative paths in the file mean the file's folder, whatever the working
+    // directory of the service or of an operator running `migrate` or `admin`.
+    return parse_config(std::move(*doc), env, std::filesystem::absolute(path).parent_path());
 }
 
 }  // namespace cs::relay

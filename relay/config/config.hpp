@@ -87,6 +87,8 @@ inline constexpr std::string_view kEnvPrefix = "CONTRACTSYNC_RELAY";
 
 // Loads, applies environment overrides and validates. `env` is environ-style.
 Expected<RelayConfig> load_config(const std::filesystem::path& path, const char* const* env);
-Expected<RelayConfig> parse_config(config::Document doc, const char* const* env);
+// Relative paths are resolved against `base_dir` (the config file's folder) when given.
+Expected<RelayConfig> parse_config(config::Document doc, const char* const* env,
+                                   const std::filesystem::path& base_dir = {});
 
 }  // namespace cs::relay

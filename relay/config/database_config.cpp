@@ -71,8 +71,8 @@ Status check_dsn_has_no_password(std::string_view dsn) {
     return ok();
 }
 
-Expected<DatabaseConfig> read_database_config(const config::Reader& section,
-                                              const char* const* env) {
+Expected<DatabaseConfig> read_database_config(const config::Reader& section, const char* const* env,
+                                              const std::filesystem::path& base_dir) {
     if (auto s = section.allow_only({"dsn", "password_env", "password_file", "session_connections",
                                      "shared_connections", "connect_timeout", "statement_timeout",
                                      "acquire_timeout"});
@@ -107,7 +107,11 @@ Expected<DatabaseConfig> read_database_config(const config::Reader& section,
                                  fmt::format("environment variable {} is not set", *password_env));
         }
     } else if (!password_file->empty()) {
-        auto pw = read_password_file(*password_file);
+        std::filesystem::path file = *password_file;
+        if (!base_dir.empty() && file.is_relative()) {
+            file = base_dir / file;
+        }
+        auto pw = read_password_file(file);
         if (!pw) {
             return section.error("password_file", pw.error().message);
         }

@@ -1,8 +1,10 @@
 #include "relay/config/config.hpp"
 
 #include <fstream>
+#include <string>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "relay/config/database_config.hpp"
 
@@ -112,6 +114,26 @@ TEST(RelayConfigTest, RequiresTheDatabaseSection) {
     auto c = parse(R"({"listen": {"port": 1}})");
     ASSERT_FALSE(c);
     EXPECT_NE(c.error().message.find("database"), std::string::npos) << c.error().message;
+}
+
+TEST(RelayConfigTest, RelativePathsMeanTheConfigFilesFolder) {
+    auto dir = std::filesystem::temp_directory_path() /
+               ("cs-relay-config-test-dir-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir / "secrets");
+    std::ofstream(dir / "secrets" / "pg.pw") << "relative-pw\n";
+    std::ofstream(dir / "relay.json") << R"({
+        "tls": {"certificate_file": "tls/relay.pem", "private_key_file": "/etc/cs/key.pem"},
+        "database": {"dsn": "host=db", "password_file": "secrets/pg.pw"},
+        "data_dir": "var", "logging": {"file": "log/relay.log"}})";
+    auto c = load_config(dir / "relay.json", nullptr);
+    std::filesystem::remove_all(dir);
+    ASSERT_TRUE(c) << c.error().message;
+    ASSERT_TRUE(c->tls.has_value());
+    EXPECT_EQ(c->tls->certificate_file, dir / "tls" / "relay.pem");
+    EXPECT_EQ(c->tls->private_key_file, "/etc/cs/key.pem");  // absolute stays
+    EXPECT_EQ(c->data_dir, dir / "var");
+    EXPECT_EQ(c->logging.file, (dir / "log" / "relay.log").string());
+    EXPECT_EQ(c->database.password, "relative-pw");
 }
 
 }  // namespace
