@@ -1,0 +1,257 @@
+"""Benchmark driver for scripts/bench. Prints one JSON object per line and case.
+
+Every measured command runs as a child process; its wall time comes from a
+monotonic clock around it and its peak RSS from wait4(), so figures belong to
+that process alone. Each case runs --runs times and reports medians.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run_measured(argv, env=None, cwd=None):
+    """Runs argv; returns (seconds, peak_rss_mb). Raises on a non-zero exit."""
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.monotonic() - start
+    out = proc.stdout.read().decode(errors="replace")
+    err = proc.stderr.read().decode(errors="replace")
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}\n{out}\n{err}")
+    return seconds, usage.ru_maxrss / 1024.0
+
+
+def emit(record):
+    print(json.dumps(record), flush=True)
+
+
+def ensure_csv(build, rows, variant):
+    data = os.path.join(build, "data")
+    os.makedirs(data, exist_ok=True)
+    path = os.path.join(data, f"contracts-{rows}-{variant}.csv")
+    if not os.path.exists(path):
+        gen = os.path.join(build, "tests/tools/bench_data/gen_contract_csv")
+        subprocess.run([gen, str(rows), path + ".tmp", "--variant", variant], check=True)
+        os.rename(path + ".tmp", path)
+    return path
+
+
+def sqlite_import(csv_path, workdir):
+    db = os.path.join(workdir, "baseline.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    seconds, _ = run_measured(["sqlite3", db, "PRAGMA journal_mode=WAL;", f".import --csv {csv_path} t"])
+    return seconds
+
+
+def bench_agent(args):
+    agent = os.path.join(args.build, "agent/contractsync-agent")
+    base = ensure_csv(args.build, args.rows, "base")
+    changed = ensure_csv(args.build, args.rows, "changed")
+    template = os.path.join(ROOT, "tests/data/bench/agent.json")
+    results = {"first": [], "unchanged": [], "changed": []}
+    baselines, rss = [], {"first": [], "unchanged": [], "changed": []}
+    for _ in range(args.runs):
+        work = tempfile.mkdtemp(prefix="cs-bench-agent-", dir=os.path.join(args.build, "data"))
+        try:
+            drop = os.path.join(work, "drop")
+            os.makedirs(drop)
+            config = os.path.join(work, "agent.json")
+            shutil.copy(template, config)
+            baselines.append(sqlite_import(base, work))
+
+            def sync(csv_path, name, extra):
+                os.link(csv_path, os.path.join(drop, name))
+                os.utime(os.path.join(drop, name), (time.time() - 3600, time.time() - 3600))
+                return run_measured([agent, "sync", "--config", config, *extra])
+
+            for case, path, extra in (("first", base, []),
+                                      # --full: compare every row, not just the file fingerprint
+                                      ("unchanged", base, ["--full"]),
+                                      ("changed", changed, [])):
+                seconds, peak = sync(path, f"{case}.csv", extra)
+                results[case].append(seconds)
+                rss[case].append(peak)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    baseline = statistics.median(baselines)
+    for case in ("first", "unchanged", "changed"):
+        seconds = statistics.median(results[case])
+        emit({"case": case, "rows": args.rows, "seconds": round(seconds, 3),
+              "baseline_seconds": round(baseline, 3), "ratio": round(seconds / baseline, 3),
+              "peak_rss_mb": round(max(rss[case]), 1)})
+
+
+class PgCluster:
+    """A private PostgreSQL cluster (scripts/pg-cluster) for one benchmark."""
+
+    def __init__(self, build):
+        self.dir = tempfile.mkdtemp(prefix="cs-bench-pg-", dir=os.path.join(build, "data"))
+        os.chmod(self.dir, 0o755)
+        self.tool = os.path.join(ROOT, "scripts/pg-cluster")
+        self.dsn = subprocess.run([self.tool, "start", self.dir], check=True,
+                                  stdout=subprocess.PIPE, text=True).stdout.strip()
+
+    def sql(self, dbname, statement):
+        return subprocess.run(["psql", f"{self.dsn} dbname={dbname}", "-v", "ON_ERROR_STOP=1",
+                               "-qAtc", statement], check=True, stdout=subprocess.PIPE,
+                              text=True).stdout.strip()
+
+    def close(self):
+        subprocess.run([self.tool, "destroy", self.dir], check=False)
+
+
+def csv_copy_baseline(pg, dbname, csv_path):
+    """psql \\copy of the raw CSV into a table keyed like the relay's records."""
+    pg.sql(dbname, "DROP TABLE IF EXISTS baseline; CREATE TABLE baseline (contract_no text, "
+                   "item_id text PRIMARY KEY, description text, vendor text, uom text, "
+                   "price text, qty text, start_date text, end_date text, updated text)")
+    pg.sql(dbname, "CHECKPOINT")
+    seconds, _ = run_measured(["psql", f"{pg.dsn} dbname={dbname}", "-v", "ON_ERROR_STOP=1", "-qc",
+                               f"\\copy baseline FROM '{csv_path}' WITH (FORMAT csv, HEADER true)"])
+    return seconds
+
+
+def wait_for_file(path, proc, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if os.path.exists(path) and open(path).read().strip():
+            return open(path).read().strip()
+        if proc.poll() is not None:
+            raise RuntimeError(f"the relay exited with {proc.returncode}")
+        time.sleep(0.05)
+    raise RuntimeError(f"{path} did not appear")
+
+
+def end_to_end_run(args, pg, run, csv_path):
+    """One agent sync + push of the CSV into a fresh database through a real relay.
+    Returns (seconds, baseline_seconds, wire_bytes_per_row, json_bytes_per_row)."""
+    relay_bin = os.path.join(args.build, "relay/contractsync-relay")
+    agent_bin = os.path.join(args.build, "agent/contractsync-agent")
+    tls = os.path.join(ROOT, "tests/data/tls/agent")
+    dbname = f"cs_bench_e2e_{os.getpid()}_{run}"
+    pg.sql("postgres", f"CREATE DATABASE {dbname}")
+    work = tempfile.mkdtemp(prefix="cs-bench-e2e-", dir=os.path.join(args.build, "data"))
+    relay = None
+    try:
+        relay_json = os.path.join(work, "relay.json")
+        with open(relay_json, "w") as f:
+            json.dump({"listen": {"address": "127.0.0.1", "port": 0},
+                       "tls": {"certificate_file": os.path.join(tls, "server.pem"),
+                               "private_key_file": os.path.join(tls, "server.key")},
+                       "database": {"dsn": f"{pg.dsn} dbname={dbname}"},
+                       "data_dir": work, "logging": {"level": "warn"}}, f)
+        subprocess.run([relay_bin, "migrate", "--config", relay_json], check=True,
+                       stdout=subprocess.DEVNULL)
+        subprocess.run([relay_bin, "admin", "create-tenant", "--config", relay_json,
+                        "--name", "bench"], check=True, stdout=subprocess.DEVNULL)
+        site = json.loads(subprocess.run(
+            [relay_bin, "admin", "create-site", "--config", relay_json, "--tenant", "bench",
+             "--name", "bench", "--json"], check=True, stdout=subprocess.PIPE).stdout)
+        key_file = os.path.join(work, "site.key")
+        with open(os.open(key_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+            f.write(site["site_key"] + "\n")
+        relay = subprocess.Popen([relay_bin, "serve", "--config", relay_json],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port = wait_for_file(os.path.join(work, "relay.port"), relay)
+
+        with open(os.path.join(ROOT, "tests/data/bench/agent.json")) as f:
+            text = f.read()
+        config = json.loads("\n".join(line for line in text.splitlines()
+                                       if not line.lstrip().startswith("//")))
+        config["relay"] = {"url": f"wss://127.0.0.1:{port}/v1/agent",
+                           "site_key": {"file": key_file},
+                           "ca_file": os.path.join(tls, "ca.pem"), "proxy": "direct"}
+        config_path = os.path.join(work, "agent.json")
+        with open(config_path, "w") as f:
+            json.dump(config, f)
+        drop = os.path.join(work, "drop")
+        os.makedirs(drop)
+        os.link(csv_path, os.path.join(drop, "contracts.csv"))
+        os.utime(os.path.join(drop, "contracts.csv"), (time.time() - 3600, time.time() - 3600))
+
+        pg.sql(dbname, "CHECKPOINT")
+        start = time.monotonic()
+        run_measured([agent_bin, "sync", "--config", config_path])
+        sync_done = time.monotonic()
+        wire = outbox_wire(agent_bin, config_path, os.path.join(work, "state/state.db"))
+        paused = time.monotonic() - sync_done  # measuring the outbox is not part of the run
+        run_measured([agent_bin, "push", "--config", config_path, "--timeout", "30m"])
+        seconds = time.monotonic() - start - paused
+        applied = int(pg.sql(dbname, "SELECT count(*) FROM records WHERE NOT deleted"))
+        if applied != wire["rows"]:
+            raise RuntimeError(f"{wire['rows']} rows shipped but {applied} in records")
+        baseline = csv_copy_baseline(pg, dbname, csv_path)
+        return seconds, baseline, wire["bytes"] / wire["rows"], wire["json_per_row"]
+    finally:
+        if relay is not None:
+            relay.terminate()
+            relay.wait(timeout=60)
+        shutil.rmtree(work, ignore_errors=True)
+        pg.sql("postgres", f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+
+
+def outbox_wire(agent_bin, config_path, state_db):
+    """Wire bytes of the outbox, and the plain JSON size of the same rows' values
+    (compact JSON objects, measured on the first change set's rows)."""
+    import sqlite3
+    with sqlite3.connect(state_db) as db:
+        frame_bytes, rows = db.execute("SELECT sum(length(frame)), sum(row_count) FROM outbox").fetchone()
+    dump = subprocess.run([agent_bin, "outbox", "dump", "--config", config_path, "--limit", "1"],
+                          check=True, stdout=subprocess.PIPE, text=True).stdout
+    sample = json.loads(dump.splitlines()[0])["rows"]
+    json_bytes = sum(len(json.dumps(r["values"], separators=(",", ":")).encode()) for r in sample)
+    return {"bytes": frame_bytes, "rows": rows, "json_per_row": json_bytes / len(sample)}
+
+
+def bench_relay(args):
+    pg = PgCluster(args.build)
+    try:
+        # Relay apply vs COPY: the program prints its own JSON lines (medians).
+        out = subprocess.run([os.path.join(args.build, "tests/bench/relay_apply_bench"),
+                              "--dsn", pg.dsn, "--rows", str(args.rows), "--runs", str(args.runs)],
+                             check=True, stdout=subprocess.PIPE, text=True).stdout
+        for line in out.splitlines():
+            emit(json.loads(line))
+        csv_path = ensure_csv(args.build, args.rows, "base")
+        runs = [end_to_end_run(args, pg, run, csv_path) for run in range(args.runs)]
+        seconds = statistics.median(r[0] for r in runs)
+        baseline = statistics.median(r[1] for r in runs)
+        ratios = [r[0] / r[1] for r in runs]
+        emit({"case": "end_to_end", "rows": args.rows, "seconds": round(seconds, 3),
+              "baseline_seconds": round(baseline, 3), "ratio": round(statistics.median(ratios), 3)})
+        wire, plain = runs[0][2], runs[0][3]
+        emit({"case": "wire", "seconds": None, "baseline_seconds": None,
+              "ratio": round(wire / plain, 3), "wire_bytes_per_row": round(wire, 1),
+              "json_bytes_per_row": round(plain, 1)})
+    finally:
+        pg.close()
+
+
+CASES = {"agent": bench_agent, "relay": bench_relay}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", required=True)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("case", choices=sorted(CASES) + ["all"])
+    args = parser.parse_args()
+    for name in (sorted(CASES) if args.case == "all" else [args.case]):
+        CASES[name](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
