@@ -20,7 +20,7 @@ std::size_t slots_for(std::size_t entries) {
 }  // namespace
 
 KeyIndex::KeyIndex(std::size_t expected) {
-    entries_.reserve(expected);
+    chunks_.reserve((expected >> kChunkBits) + 1);
     table_.assign(slots_for(expected), kNone);
     mask_ = table_.size() - 1;
     seen_.reserve((expected + 63) / 64);
@@ -29,19 +29,23 @@ KeyIndex::KeyIndex(std::size_t expected) {
 std::uint32_t KeyIndex::find(const Hash128& bk) const {
     for (std::size_t i = table_hash(bk) & mask_;; i = (i + 1) & mask_) {
         std::uint32_t e = table_[i];
-        if (e == kNone || entries_[e].bk == bk) {
+        if (e == kNone || at(e).bk == bk) {
             return e;
         }
     }
 }
 
 std::uint32_t KeyIndex::insert(const Hash128& bk, const Hash128& data_hash, std::int64_t rowid) {
-    if ((entries_.size() + 1) * 2 > table_.size()) {
+    if ((size_ + 1) * 2 > table_.size()) {
         grow();
     }
-    auto index = static_cast<std::uint32_t>(entries_.size());
-    entries_.push_back(Entry{bk, data_hash, rowid});
-    if (seen_.size() * 64 < entries_.size()) {
+    auto index = static_cast<std::uint32_t>(size_);
+    if ((index & kChunkMask) == 0) {
+        chunks_.push_back(std::make_unique_for_overwrite<Entry[]>(std::size_t{1} << kChunkBits));
+    }
+    at(index) = Entry{bk, data_hash, rowid};
+    ++size_;
+    if (seen_.size() * 64 < size_) {
         seen_.push_back(0);
     }
     std::size_t i = table_hash(bk) & mask_;
@@ -55,8 +59,8 @@ std::uint32_t KeyIndex::insert(const Hash128& bk, const Hash128& data_hash, std:
 void KeyIndex::grow() {
     table_.assign(table_.size() * 2, kNone);
     mask_ = table_.size() - 1;
-    for (std::uint32_t e = 0; e < entries_.size(); ++e) {
-        std::size_t i = table_hash(entries_[e].bk) & mask_;
+    for (std::uint32_t e = 0; e < size_; ++e) {
+        std::size_t i = table_hash(at(e).bk) & mask_;
         while (table_[i] != kNone) {
             i = (i + 1) & mask_;
         }
@@ -65,8 +69,8 @@ void KeyIndex::grow() {
 }
 
 std::size_t KeyIndex::memory_bytes() const {
-    return entries_.capacity() * sizeof(Entry) + table_.size() * sizeof(std::uint32_t) +
-           seen_.capacity() * sizeof(std::uint64_t);
+    return chunks_.size() * (std::size_t{1} << kChunkBits) * sizeof(Entry) +
+           table_.size() * sizeof(std::uint32_t) + seen_.capacity() * sizeof(std::uint64_t);
 }
 
 RawRowSet::Slot RawRowSet::key_of(const Hash128& raw) {

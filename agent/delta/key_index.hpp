@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "common/hash/hash128.hpp"
@@ -13,7 +14,10 @@ namespace cs::agent {
 // start of the run by the hash of their raw source bytes (see RawRowSet).
 //
 // bk_hash is uniformly random, so its first eight bytes are the table hash.
-// Memory is 40 bytes per row plus two 4-byte table slots per row.
+// Memory is 40 bytes per row plus two 4-byte table slots per row. Entries live
+// in fixed-size chunks rather than one growing vector: growing never copies
+// them, so a first sync of a large table never holds the old and the new array
+// at once (that copy was the agent's largest peak).
 class KeyIndex {
 public:
     struct Entry {
@@ -30,28 +34,31 @@ public:
     // Adds a key not yet present; returns its index.
     std::uint32_t insert(const Hash128& bk, const Hash128& data_hash, std::int64_t rowid);
 
-    Entry& at(std::uint32_t i) { return entries_[i]; }
-    const Entry& at(std::uint32_t i) const { return entries_[i]; }
+    Entry& at(std::uint32_t i) { return chunks_[i >> kChunkBits][i & kChunkMask]; }
+    const Entry& at(std::uint32_t i) const { return chunks_[i >> kChunkBits][i & kChunkMask]; }
     bool seen(std::uint32_t i) const { return (seen_[i >> 6] >> (i & 63)) & 1; }
     void mark_seen(std::uint32_t i) { seen_[i >> 6] |= std::uint64_t{1} << (i & 63); }
 
-    std::size_t size() const { return entries_.size(); }
+    std::size_t size() const { return size_; }
     std::size_t memory_bytes() const;
 
     // Calls fn(index) for every live entry (rowid != 0) not marked seen.
     template <typename Fn>
     void for_each_unseen(Fn&& fn) const {
-        for (std::uint32_t i = 0; i < entries_.size(); ++i) {
-            if (!seen(i) && entries_[i].rowid != 0) {
+        for (std::uint32_t i = 0; i < size_; ++i) {
+            if (!seen(i) && at(i).rowid != 0) {
                 fn(i);
             }
         }
     }
 
 private:
+    static constexpr unsigned kChunkBits = 15;  // 32768 entries, 1.3 MB a chunk
+    static constexpr std::uint32_t kChunkMask = (1u << kChunkBits) - 1;
     void grow();
 
-    std::vector<Entry> entries_;
+    std::vector<std::unique_ptr<Entry[]>> chunks_;
+    std::size_t size_ = 0;
     std::vector<std::uint32_t> table_;
     std::vector<std::uint64_t> seen_;
     std::size_t mask_ = 0;

@@ -3,6 +3,21 @@
 #include "agent/store/state_db.hpp"
 
 namespace cs::agent {
+namespace {
+
+// Columns: sequence, entity, run_id, created_at, row_count, frame.
+OutboxEntry read_entry(sqlite::Statement& s) {
+    OutboxEntry e;
+    e.sequence = static_cast<std::uint64_t>(s.column_int(0));
+    e.entity = s.column_text(1);
+    e.run_id = s.column_text(2);
+    e.created_at = s.column_int(3);
+    e.row_count = s.column_int(4);
+    e.frame = s.column_blob(5);
+    return e;
+}
+
+}  // namespace
 
 Status Outbox::append(const OutboxEntry& entry) {
     auto s = db_->prepare(
@@ -28,25 +43,7 @@ Expected<std::vector<OutboxEntry>> Outbox::pending(std::uint64_t after, std::siz
         return std::move(s).error();
     }
     s->bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(limit));
-    std::vector<OutboxEntry> out;
-    while (true) {
-        auto row = s->step();
-        if (!row) {
-            return std::move(row).error();
-        }
-        if (!*row) {
-            break;
-        }
-        OutboxEntry e;
-        e.sequence = static_cast<std::uint64_t>(s->column_int(0));
-        e.entity = s->column_text(1);
-        e.run_id = s->column_text(2);
-        e.created_at = s->column_int(3);
-        e.row_count = s->column_int(4);
-        e.frame = s->column_blob(5);
-        out.push_back(std::move(e));
-    }
-    return out;
+    return sqlite::collect(*s, read_entry);
 }
 
 Expected<std::int64_t> Outbox::acknowledge_through(std::uint64_t sequence) {
@@ -96,25 +93,7 @@ Expected<std::vector<OutboxEntry>> Outbox::quarantined(std::size_t limit) {
         return std::move(s).error();
     }
     s->bind(1, static_cast<std::int64_t>(limit));
-    std::vector<OutboxEntry> out;
-    while (true) {
-        auto row = s->step();
-        if (!row) {
-            return std::move(row).error();
-        }
-        if (!*row) {
-            break;
-        }
-        OutboxEntry e;
-        e.sequence = static_cast<std::uint64_t>(s->column_int(0));
-        e.entity = s->column_text(1);
-        e.run_id = s->column_text(2);
-        e.created_at = s->column_int(3);
-        e.row_count = s->column_int(4);
-        e.frame = s->column_blob(5);
-        out.push_back(std::move(e));
-    }
-    return out;
+    return sqlite::collect(*s, read_entry);
 }
 
 Expected<OutboxStats> Outbox::stats() {

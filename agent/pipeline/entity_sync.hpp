@@ -20,9 +20,9 @@ struct EntityPlan {
     std::vector<FieldSpec> fields;  // normalize/map/validate rules, in entity order
     IdentitySpec identity;          // the same fields as wire schema, key, parent, rowversion
     DeltaOptions delta;
-    std::string fingerprint;  // of the entity's configuration; part of the raw-row context
-    std::size_t batch_rows = 8192;
-    unsigned workers = 0;  // normalize threads; 0 = one per core
+    std::string fingerprint;        // of the entity's configuration; part of the raw-row context
+    std::size_t batch_rows = 4096;  // with the batch pool, this bounds the memory in flight
+    unsigned workers = 0;           // normalize threads; 0 = one per core
 };
 
 struct SyncRequest {

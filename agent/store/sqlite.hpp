@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/base/expected.hpp"
 
@@ -54,7 +55,7 @@ struct OpenOptions {
     // FULL fsyncs the WAL on every commit: a committed change set and its
     // sequence number survive power loss, so a sequence is never reused.
     bool synchronous_full = true;
-    int cache_mb = 64;
+    int cache_mb = 16;
     int busy_timeout_ms = 10'000;
 };
 
@@ -105,5 +106,24 @@ private:
     explicit Transaction(Database& db) : db_(&db) {}
     Database* db_;
 };
+
+// Steps `s` to its end, turning each row into a value with `read(s)`, then
+// resets it for reuse.
+template <typename Read>
+auto collect(Statement& s, Read read) -> Expected<std::vector<decltype(read(s))>> {
+    std::vector<decltype(read(s))> out;
+    while (true) {
+        auto row = s.step();
+        if (!row) {
+            return std::move(row).error();
+        }
+        if (!*row) {
+            break;
+        }
+        out.push_back(read(s));
+    }
+    s.reset();
+    return out;
+}
 
 }  // namespace cs::agent::sqlite

@@ -79,19 +79,7 @@ RunRecord read_run(const sqlite::Statement& s) {
 }
 
 Expected<std::vector<RunRecord>> collect(sqlite::Statement& s) {
-    std::vector<RunRecord> out;
-    while (true) {
-        auto row = s.step();
-        if (!row) {
-            return std::move(row).error();
-        }
-        if (!*row) {
-            break;
-        }
-        out.push_back(read_run(s));
-    }
-    s.reset();
-    return out;
+    return sqlite::collect(s, read_run);
 }
 
 }  // namespace

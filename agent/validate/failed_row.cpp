@@ -29,19 +29,7 @@ FailedRow read_row(const sqlite::Statement& s) {
 }
 
 Expected<std::vector<FailedRow>> collect(sqlite::Statement& s) {
-    std::vector<FailedRow> out;
-    while (true) {
-        auto row = s.step();
-        if (!row) {
-            return std::move(row).error();
-        }
-        if (!*row) {
-            break;
-        }
-        out.push_back(read_row(s));
-    }
-    s.reset();
-    return out;
+    return sqlite::collect(s, read_row);
 }
 
 }  // namespace
@@ -124,18 +112,9 @@ Expected<std::vector<std::pair<std::string, std::int64_t>>> FailedRowStore::coun
     if (!s) {
         return std::move(s).error();
     }
-    std::vector<std::pair<std::string, std::int64_t>> out;
-    while (true) {
-        auto row = s->step();
-        if (!row) {
-            return std::move(row).error();
-        }
-        if (!*row) {
-            break;
-        }
-        out.emplace_back(std::string(s->column_text(0)), s->column_int(1));
-    }
-    return out;
+    return sqlite::collect(*s, [](sqlite::Statement& row) {
+        return std::pair<std::string, std::int64_t>(row.column_text(0), row.column_int(1));
+    });
 }
 
 Status FailedRowStore::remove(std::int64_t id) {
