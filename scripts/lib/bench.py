@@ -222,15 +222,20 @@ def bench_relay(args):
         out = subprocess.run([os.path.join(args.build, "tests/bench/relay_apply_bench"),
                               "--dsn", pg.dsn, "--rows", str(args.rows), "--runs", str(args.runs)],
                              check=True, stdout=subprocess.PIPE, text=True).stdout
+        copy_baseline = None
         for line in out.splitlines():
-            emit(json.loads(line))
+            record = json.loads(line)
+            if record["case"] == "apply":
+                copy_baseline = record["baseline_seconds"]
+            emit(record)
+        # End to end is held against the same plain COPY of the rows into a
+        # same-keyed table; the raw CSV's \\copy into a text table is shown too.
         csv_path = ensure_csv(args.build, args.rows, "base")
         runs = [end_to_end_run(args, pg, run, csv_path) for run in range(args.runs)]
         seconds = statistics.median(r[0] for r in runs)
-        baseline = statistics.median(r[1] for r in runs)
-        ratios = [r[0] / r[1] for r in runs]
         emit({"case": "end_to_end", "rows": args.rows, "seconds": round(seconds, 3),
-              "baseline_seconds": round(baseline, 3), "ratio": round(statistics.median(ratios), 3)})
+              "baseline_seconds": copy_baseline, "ratio": round(seconds / copy_baseline, 3),
+              "csv_copy_seconds": round(statistics.median(r[1] for r in runs), 3)})
         wire, plain = runs[0][2], runs[0][3]
         emit({"case": "wire", "seconds": None, "baseline_seconds": None,
               "ratio": round(wire / plain, 3), "wire_bytes_per_row": round(wire, 1),
@@ -249,6 +254,7 @@ def main():
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("case", choices=sorted(CASES) + ["all"])
     args = parser.parse_args()
+    args.build = os.path.abspath(args.build)
     for name in (sorted(CASES) if args.case == "all" else [args.case]):
         CASES[name](args)
 
