@@ -178,7 +178,10 @@ Expected<CsvReader::Step> CsvReader::next_record() {
             if (result_ != csv::ParseResult::need_more) {
                 return Step::parsed;
             }
-            if (window.size() - input_.pos() > options_.limits.max_record_bytes) {
+            // The limit is on the content; a record of exactly the limit may
+            // still be waiting for the second byte of its CRLF. Deciding only
+            // past that keeps the outcome independent of chunk boundaries.
+            if (window.size() - input_.pos() > options_.limits.max_record_bytes + 2) {
                 return skip_oversized();
             }
         } else if (input_.eof()) {

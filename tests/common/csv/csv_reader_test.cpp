@@ -147,5 +147,28 @@ TEST(CsvReaderTest, ManyRejectsDoNotGrowTheBatchWithoutBound) {
     EXPECT_EQ(batch.rejected().front().error, "expected 2 fields, found 1");
 }
 
+// A record of exactly max_record_bytes followed by CRLF fits, whichever byte
+// the read chunks end on (found by the CSV fuzzer: with 1-byte chunks the CR
+// was counted against the limit while the LF was still unread).
+TEST(CsvReaderTest, ARecordAtTheLimitFitsWhateverTheChunkSize) {
+    const std::string value(40, 'x');
+    const std::string input = "v\r\n" + value + "\r\nshort\r\n";
+    for (std::size_t chunk : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{64}}) {
+        CsvOptions options;
+        options.limits.max_record_bytes = value.size();
+        options.limits.read_chunk_bytes = chunk;
+        auto reader = CsvReader::from_buffer(input, "x.csv", options);
+        ASSERT_TRUE(reader) << reader.error().message;
+        RawBatch batch;
+        auto more = (*reader)->read(batch, 10);
+        ASSERT_TRUE(more);
+        EXPECT_TRUE(batch.rejected().empty())
+            << "chunk " << chunk << ": " << batch.rejected().front().error;
+        ASSERT_EQ(batch.size(), 2u) << "chunk " << chunk;
+        EXPECT_EQ(batch.row(0)[0].text, value);
+        EXPECT_EQ(batch.row(1)[0].text, "short");
+    }
+}
+
 }  // namespace
 }  // namespace cs
