@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
 
 #include "agent/outbox/outbox.hpp"
 #include "agent/store/state_db.hpp"
@@ -145,19 +146,62 @@ void expect_sequences_never_reused(const Outcome& outcome) {
     }
 }
 
-// Runs `sync` to completion, killing it with SIGKILL a few times first, each
-// time after a random share of `typical` (how long an uninterrupted sync of
-// the same file takes), so the kills land inside reading, normalizing and
-// committing. Returns how many kills hit an agent that was still working.
+// Rows in the outbox of the store at `db`, read without writing (the agent
+// may be committing at the same moment: WAL lets a reader in).
+std::int64_t outbox_rows(const std::filesystem::path& db) {
+    sqlite3* handle = nullptr;
+    std::int64_t rows = 0;
+    if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_busy_timeout(handle, 1000);
+        sqlite3_stmt* stmt = nullptr;
+        if (sqlite3_prepare_v2(handle, "SELECT coalesce(sum(row_count), 0) FROM outbox", -1, &stmt,
+                               nullptr) == SQLITE_OK &&
+            sqlite3_step(stmt) == SQLITE_ROW) {
+            rows = sqlite3_column_int64(stmt, 0);
+        }
+        sqlite3_finalize(stmt);
+    }
+    sqlite3_close(handle);
+    return rows;
+}
+
+// Runs `sync` to completion, killing it with SIGKILL a few times first. Each
+// kill waits for the agent to commit a random share of the changes still to
+// come (`total_rows` is what the outbox holds once the file is done), plus a
+// few milliseconds, so kills
+// land inside reading, normalizing and committing whatever the machine's
+// speed. Returns how many kills hit an agent that was still working.
 int sync_with_kills(const std::filesystem::path& dir, std::mt19937& rng, int kills,
-                    std::chrono::milliseconds typical) {
+                    std::int64_t total_rows) {
     const std::string config = (dir / "agent.json").string();
-    std::uniform_int_distribution<std::int64_t> delay_ms(typical.count() / 20,
-                                                         typical.count() * 9 / 10);
+    const auto db = dir / "state" / "state.db";
+    std::uniform_int_distribution<int> jitter_ms(0, 30);
     int landed = 0;
     for (int k = 0; k < kills; ++k) {
+        const std::int64_t base = outbox_rows(db);
+        const std::int64_t remaining = total_rows - base;
+        if (remaining < 4) {
+            break;
+        }
+        // Small shares: the agent commits every few change sets, and each kill
+        // should still leave commits to come for the next one.
+        std::uniform_int_distribution<std::int64_t> share(1,
+                                                          std::max<std::int64_t>(1, remaining / 4));
+        const std::int64_t target = base + share(rng);
         ChildProcess agent(kAgent, {"sync", "--config", config}, dir, fmt::format("kill-{}", k));
-        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+        const auto deadline = std::chrono::steady_clock::now() + 2min;
+        bool exited = false;
+        while (std::chrono::steady_clock::now() < deadline && outbox_rows(db) < target) {
+            if (agent.wait(std::chrono::milliseconds(1)) != -1) {
+                exited = true;  // finished before the target: this file is done
+                break;
+            }
+        }
+        if (exited) {
+            break;
+        }
+        // A little later still, so kills do not all land right after a commit.
+        std::this_thread::sleep_for(std::chrono::milliseconds(jitter_ms(rng)));
         agent.signal(SIGKILL);
         if (agent.wait(30s) == 128 + SIGKILL) {
             ++landed;
@@ -191,15 +235,13 @@ TEST_F(SyncCrashTest, KilledAtRandomPointsConvergesToTheUninterruptedOutcome) {
     const std::string reference_config = (reference_dir / "agent.json").string();
 
     // The uninterrupted run: a first sync and a re-sync with updates and deletes.
-    std::vector<std::chrono::milliseconds> typical;
+    std::vector<std::int64_t> outbox_after;  // outbox rows once each file is done
     for (const auto* file : {"first.csv", "second.csv"}) {
         drop(file, "reference");
-        const auto start = std::chrono::steady_clock::now();
         auto [rc, out] =
             run_program(kAgent, {"sync", "--config", reference_config}, reference_dir, {}, 5min);
         ASSERT_EQ(rc, 0) << out;
-        typical.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - start));
+        outbox_after.push_back(outbox_rows(reference_dir / "state" / "state.db"));
     }
     const Outcome reference = read_outcome(reference_dir);
     ASSERT_EQ(reference.state.size(), static_cast<std::size_t>(kRows - (kRows + 198) / 199));
@@ -215,7 +257,7 @@ TEST_F(SyncCrashTest, KilledAtRandomPointsConvergesToTheUninterruptedOutcome) {
     const char* files[] = {"first.csv", "second.csv"};
     for (std::size_t i = 0; i < 2; ++i) {
         drop(files[i], "crashed");
-        landed += sync_with_kills(crashed_dir, rng, 5, typical[i]);
+        landed += sync_with_kills(crashed_dir, rng, 8, outbox_after[i]);
     }
     RecordProperty("kills_that_landed", landed);
     EXPECT_GE(landed, 3) << "too few kills hit a running sync for the test to mean anything";

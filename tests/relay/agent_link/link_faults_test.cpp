@@ -142,16 +142,16 @@ TEST_F(LinkFaultsTest, RepeatedTcpCutsLoseNothingAndApplyNothingTwice) {
     auto sets = frames(source, stream_a_, next, 0, 6'000, 1, 200);
     auto more = frames(source, stream_a_, next, 3'000, 6'000, 2, 200);
     sets.insert(more.begin(), more.end());
-    // Cut every connection on a short timer, so cuts land in the middle of
-    // applies, acks and frames; but only after some progress since the last
-    // cut, so the stream always completes.
+    // Cut every connection after every few acknowledgements, from another
+    // thread, so cuts land in the middle of applies, acks and frames whatever
+    // the machine's speed; each cut waits for progress, so the stream completes.
     std::atomic<bool> done{false};
     std::atomic<std::size_t> acks{0};
     std::thread cutter([&] {
         std::size_t acks_at_cut = 0;
         while (!done) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            if (acks > acks_at_cut) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            if (acks >= acks_at_cut + 4) {
                 acks_at_cut = acks;
                 proxy.cut_all();
             }
