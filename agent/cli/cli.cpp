@@ -31,6 +31,7 @@ int run_cli(int argc, char** argv) {
     add_outbox_command(app, ctx, runner);
     add_run_command(app, ctx, runner);
     add_push_command(app, ctx, runner);
+    add_test_connection_command(app, ctx, runner);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -41,6 +41,7 @@ void add_check_config_command(CLI::App& app, CommandContext& ctx, CommandRunner&
 void add_outbox_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
 void add_run_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
 void add_push_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
+void add_test_connection_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
 
 // Adds --config (and its environment fallback) to a subcommand.
 void add_config_option(CLI::App& sub, CommandContext& ctx);

@@ -1,17 +1,22 @@
 // `contractsync-agent run`: the service loop in the foreground. The uplink
 // ships on its own thread; this thread runs one job at a time: relay commands
-// first (someone waits for them), then each folder source when its poll
-// interval comes round. A stop request lets the running job finish its
-// current commit, closes the relay session with 1000 and exits 0.
+// first (someone waits for them), then the source whose entities are due
+// (agent/schedule/: per-entity intervals and daily windows). A running read
+// yields between pages when a command arrives or its window closes, and
+// continues later from its cursor. A stop request ends the running read
+// between pages, closes the relay session with 1000 and exits 0.
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <set>
 
+#include <date/date.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "agent/cli/command.hpp"
 #include "agent/platform/shutdown.hpp"
+#include "agent/schedule/scheduler.hpp"
 #include "agent/ship/setup/uplink_setup.hpp"
 #include "agent/ship/uplink.hpp"
 #include "agent/sync/sync_runner.hpp"
@@ -20,15 +25,12 @@
 namespace cs::agent {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using schedule::TimePoint;
 
-// What one folder source needs from the scheduler.
-struct SourceSchedule {
-    std::string source;
-    std::vector<std::string> entities;  // in config (dependency) order
-    std::chrono::milliseconds poll;
-    Clock::time_point next;
-};
+TimePoint wall_now() {
+    return std::chrono::time_point_cast<std::chrono::microseconds>(
+        std::chrono::system_clock::now());
+}
 
 std::string summarize(const SyncReport& report) {
     std::string text;
@@ -47,26 +49,52 @@ std::string summarize(const SyncReport& report) {
     return text.empty() ? "nothing to do" : text;
 }
 
+std::vector<schedule::EntitySchedule> entity_schedules(const AgentConfig& config) {
+    std::vector<schedule::EntitySchedule> out;
+    for (const auto& entity : config.entities) {
+        const SourceConfig* source = config.find_source(entity.source);
+        auto every = entity.schedule.every.value_or(source_poll(*source));
+        out.push_back({entity.name, entity.source,
+                       std::chrono::duration_cast<std::chrono::microseconds>(every),
+                       entity.schedule.window});
+    }
+    return out;
+}
+
 class ServiceLoop final : public ship::CommandHandler {
 public:
     ServiceLoop(const AgentConfig& config, StateDb& store, platform::Shutdown& shutdown)
-        : config_(config), store_(store), shutdown_(shutdown) {
+        : config_(config),
+          store_(store),
+          shutdown_(shutdown),
+          scheduler_(entity_schedules(config)) {
         shutdown_.on_request([this] {
             std::lock_guard lock(mutex_);
             wake_.notify_all();
         });
-        for (const auto& source : config_.sources) {
-            SourceSchedule schedule{
-                source.name, {}, std::get<FolderSourceConfig>(source.settings).poll, Clock::now()};
-            for (const auto& entity : config_.entities) {
-                if (entity.source == source.name) {
-                    schedule.entities.push_back(entity.name);
-                }
+    }
+
+    // Picks up where the last process left off: intervals count from the last
+    // recorded run, and reads that stopped halfway are due at once.
+    Status restore() {
+        auto latest = RunStore(store_.db()).latest_per_entity();
+        if (!latest) {
+            return std::move(latest).error();
+        }
+        for (const auto& run : *latest) {
+            scheduler_.set_last_start(run.entity,
+                                      TimePoint(std::chrono::microseconds(run.started_at)));
+        }
+        for (const auto& entity : config_.entities) {
+            auto record = store_.find_entity(entity.name);
+            if (!record) {
+                return std::move(record).error();
             }
-            if (!schedule.entities.empty()) {
-                schedules_.push_back(std::move(schedule));
+            if (*record && (*record)->cursor) {
+                scheduler_.mark_unfinished(entity.name);
             }
         }
+        return ok();
     }
 
     // Uplink thread: queue the command and return at once.
@@ -83,18 +111,19 @@ public:
                 execute(*pending, uplink);
                 continue;
             }
-            auto due =
-                std::min_element(schedules_.begin(), schedules_.end(),
-                                 [](const auto& a, const auto& b) { return a.next < b.next; });
-            if (due != schedules_.end() && due->next <= Clock::now()) {
-                poll(*due, uplink);
-                due->next = Clock::now() + due->poll;
+            TimePoint now = wall_now();
+            if (auto job = scheduler_.next_job(now)) {
+                (void)run_job(*job, uplink, false);  // logged there; the loop goes on
                 continue;
             }
+            auto wake = scheduler_.next_wake(now).value_or(now + std::chrono::hours(1));
+            // The wall clock can jump (NTP, DST does not matter: instants are UTC):
+            // never sleep more than a minute without looking again.
+            auto sleep = std::clamp<std::chrono::microseconds>(
+                wake - now, std::chrono::milliseconds(1), std::chrono::minutes(1));
             std::unique_lock lock(mutex_);
-            auto until = due == schedules_.end() ? Clock::now() + std::chrono::hours(1) : due->next;
-            wake_.wait_until(lock, until,
-                             [this] { return !commands_.empty() || shutdown_.requested(); });
+            wake_.wait_for(lock, sleep,
+                           [this] { return !commands_.empty() || shutdown_.requested(); });
         }
     }
 
@@ -114,20 +143,95 @@ private:
         return pending;
     }
 
-    void poll(const SourceSchedule& schedule, ship::Uplink& uplink) {
+    bool command_waiting() {
+        std::lock_guard lock(mutex_);
+        return !commands_.empty();
+    }
+
+    // Runs one job; entities that stopped between pages are due again as soon
+    // as their windows allow.
+    Expected<SyncReport> run_job(const schedule::Job& job, ship::Uplink& uplink, bool full) {
+        std::map<std::string, std::optional<TimePoint>> stop_at;
         SyncOptions options;
-        options.entities = schedule.entities;
+        for (const auto& e : job.entities) {
+            options.entities.push_back(e.entity);
+            stop_at[e.entity] = e.stop_at;
+        }
+        options.full = full;
         options.stop = &shutdown_.flag();
+        std::mutex paused_mutex;
+        std::set<std::string> paused;
+        // Called on the reader thread between pages.
+        options.pause = [&](const std::string& entity) {
+            auto deadline = stop_at.find(entity);
+            bool closed =
+                deadline != stop_at.end() && deadline->second && wall_now() >= *deadline->second;
+            bool stop = closed || command_waiting();
+            if (stop) {
+                std::lock_guard lock(paused_mutex);
+                paused.insert(entity);
+            }
+            return stop;
+        };
+        scheduler_.started(job, wall_now());
         auto report = sync_entities(config_, store_, options);
+        scheduler_.finished(job);
+        for (const auto& entity : paused) {
+            scheduler_.mark_unfinished(entity);
+        }
         if (!report) {
-            // The loop keeps serving: the next poll may find the cause gone.
-            spdlog::error("source {}: {}", schedule.source, report.error().message);
-            return;
+            // The loop keeps serving: the next run may find the cause gone.
+            spdlog::error("source {}: {}", job.source, report.error().message);
+            return report;
         }
         if (!report->runs.empty()) {
             auto level = report->problems() ? spdlog::level::warn : spdlog::level::info;
-            spdlog::log(level, "source {}: {}", schedule.source, summarize(*report));
+            spdlog::log(level, "source {}: {}", job.source, summarize(*report));
             uplink.notify_outbox();
+        }
+        return report;
+    }
+
+    // sync_now and full_resync: the entities whose windows are open run now,
+    // one job per source; the others wait for their windows (sync_now) or are
+    // refused (full_resync), and the reply says which.
+    void run_now(const ship::RelayCommand& command, ship::Uplink& uplink,
+                 ship::CommandResult& result) {
+        std::vector<std::string> wanted;
+        if (!command.entity.empty()) {
+            wanted.push_back(command.entity);
+        }
+        bool full = command.command == "full_resync";
+        TimePoint now = wall_now();
+        std::vector<std::string> deferred;
+        auto jobs = scheduler_.run_now_jobs(wanted, now, deferred);
+        SyncReport total;
+        bool failed = false;
+        for (const auto& job : jobs) {
+            auto report = run_job(job, uplink, full);
+            if (!report) {
+                total.notes.push_back(
+                    fmt::format("source {}: {}", job.source, report.error().message));
+                failed = true;
+                continue;
+            }
+            std::move(report->runs.begin(), report->runs.end(), std::back_inserter(total.runs));
+            std::move(report->notes.begin(), report->notes.end(), std::back_inserter(total.notes));
+        }
+        for (const auto& entity : deferred) {
+            if (!full) {
+                scheduler_.request_run_now(entity);
+            }
+            auto opens = scheduler_.due_at(entity, now);
+            total.notes.push_back(fmt::format(
+                "{}: outside its window; {} at {} UTC", entity,
+                full ? "not resynced, ask again when the window is open" : "runs when it opens",
+                date::format("%FT%R", std::chrono::floor<std::chrono::minutes>(opens))));
+        }
+        result.ok = !failed && !total.problems() && (!full || deferred.empty());
+        result.message = summarize(total);
+        if (!total.runs.empty()) {
+            result.run_id = total.runs.front().run_id;
         }
     }
 
@@ -140,27 +244,20 @@ private:
             pending.reply(std::move(result));
             return;
         }
-        Expected<SyncReport> report = SyncReport{};
         if (command.command == "retry_failed") {
-            report = retry_failed(config_, store_, command.entity, 0);
-        } else {
-            SyncOptions options;
-            if (!command.entity.empty()) {
-                options.entities = {command.entity};
+            auto report = retry_failed(config_, store_, command.entity, 0);
+            if (!report) {
+                result.message = report.error().message;
+            } else {
+                result.ok = !report->problems();
+                result.message = summarize(*report);
+                if (!report->runs.empty()) {
+                    result.run_id = report->runs.front().run_id;
+                }
+                uplink.notify_outbox();
             }
-            options.full = command.command == "full_resync";
-            options.stop = &shutdown_.flag();
-            report = sync_entities(config_, store_, options);
-        }
-        if (!report) {
-            result.message = report.error().message;
         } else {
-            result.ok = !report->problems();
-            result.message = summarize(*report);
-            if (!report->runs.empty()) {
-                result.run_id = report->runs.front().run_id;
-            }
-            uplink.notify_outbox();
+            run_now(command, uplink, result);
         }
         spdlog::info("relay command {} ({}) {}: {}", command.id, command.command,
                      result.ok ? "done" : "failed", result.message);
@@ -170,7 +267,7 @@ private:
     const AgentConfig& config_;
     StateDb& store_;
     platform::Shutdown& shutdown_;
-    std::vector<SourceSchedule> schedules_;
+    schedule::Scheduler scheduler_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Pending> commands_;
@@ -208,6 +305,9 @@ int run(const CommandContext& ctx, bool log_level_given) {
         return fail(options.error());
     }
     ServiceLoop loop(*config, *store, shutdown);
+    if (auto st = loop.restore(); !st) {
+        return fail(st.error());
+    }
     auto uplink = ship::Uplink::start(std::move(*options), &loop);
     if (!uplink) {
         return fail(uplink.error());
@@ -226,7 +326,7 @@ int run(const CommandContext& ctx, bool log_level_given) {
 void add_run_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner) {
     auto* sub = app.add_subcommand(
         "run",
-        "Run the agent in the foreground: sync every source on its poll interval, ship "
+        "Run the agent in the foreground: sync every entity on its schedule, ship "
         "the outbox to the relay and answer its commands until SIGINT/SIGTERM");
     add_config_option(*sub, ctx);
     sub->callback([&ctx, &runner, sub] {

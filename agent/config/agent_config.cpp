@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "agent/config/odata_config.hpp"
 #include "common/hash/hash128.hpp"
 
 namespace cs::agent {
@@ -101,8 +102,12 @@ Expected<SourceConfig> parse_source(const std::string& name, const config::Reade
     if (!type) {
         return std::move(type).error();
     }
+    if (*type == "p21" || *type == "odata") {
+        return parse_odata_source(name, *type, r, base);
+    }
     if (*type != "folder") {
-        return r.error("type", fmt::format("unknown source type '{}' (expected folder)", *type));
+        return r.error(
+            "type", fmt::format("unknown source type '{}' (expected folder, p21 or odata)", *type));
     }
     if (auto st =
             r.allow_only({"type", "path", "processed_dir", "failed_dir", "stable_for", "poll"});
@@ -132,9 +137,73 @@ Expected<SourceConfig> parse_source(const std::string& name, const config::Reade
     return SourceConfig{name, *type, folder};
 }
 
+// An entity's "schedule": its interval and its daily window (docs/agent.md, "Scheduling").
+Expected<EntityScheduleConfig> parse_schedule(const config::Reader& entity) {
+    EntityScheduleConfig out;
+    if (!entity.has("schedule")) {
+        return out;
+    }
+    auto r = entity.object("schedule");
+    if (!r) {
+        return std::move(r).error();
+    }
+    if (auto st = r->allow_only({"every", "window"}); !st) {
+        return std::move(st).error();
+    }
+    if (r->has("every")) {
+        auto every = r->duration_or("every", std::chrono::milliseconds(0));
+        if (!every) {
+            return std::move(every).error();
+        }
+        if (*every < std::chrono::seconds(1)) {
+            return r->error("every", "must be at least 1s");
+        }
+        out.every = *every;
+    }
+    if (!r->has("window")) {
+        return out;
+    }
+    auto w = r->object("window");
+    if (!w) {
+        return std::move(w).error();
+    }
+    if (auto st = w->allow_only({"start", "end", "time_zone"}); !st) {
+        return std::move(st).error();
+    }
+    schedule::DailyWindow window;
+    for (auto [key, target] : {std::pair{"start", &window.start}, std::pair{"end", &window.end}}) {
+        auto text = w->string(key);
+        if (!text) {
+            return std::move(text).error();
+        }
+        auto at = schedule::parse_clock_time(*text);
+        if (!at) {
+            return w->error(key, at.error().message);
+        }
+        *target = *at;
+    }
+    if (window.start == window.end) {
+        return w->error("end",
+                        "equals start: a window must have a length (omit \"window\" to "
+                        "read at any time)");
+    }
+    auto zone_name = w->string_or("time_zone", "local");
+    if (!zone_name) {
+        return std::move(zone_name).error();
+    }
+    auto zone = schedule::find_window_zone(*zone_name);
+    if (!zone) {
+        return w->error("time_zone", zone.error().message);
+    }
+    window.zone = *zone;
+    out.window = window;
+    return out;
+}
+
 Expected<EntityConfig> parse_entity(const config::Reader& r, const AgentConfig& config) {
     if (auto st = r.allow_only({"name", "source", "files", "mode", "key", "parent", "rowversion",
-                                "max_delete_fraction", "change_set_rows", "normalize", "fields"});
+                                "max_delete_fraction", "change_set_rows", "normalize", "fields",
+                                "odata", "schedule"});
         !st) {
         return std::move(st).error();
     }
@@ -305,8 +374,29 @@ Expected<EntityConfig> parse_entity(const config::Reader& r, const AgentConfig& 
     e.plan.delta.snapshot_dir = config.state_dir / "index";
     e.plan.delta.max_delete_fraction = *fraction;
     e.plan.delta.max_rows_per_set = static_cast<std::size_t>(*set_rows);
-    e.fingerprint = xxh3_128(r.json().dump()).to_hex();
+    // When an entity is read does not change what its rows mean.
+    nlohmann::json meaning = r.json();
+    meaning.erase("schedule");
+    e.fingerprint = xxh3_128(meaning.dump()).to_hex();
+    auto schedule = parse_schedule(r);
+    if (!schedule) {
+        return std::move(schedule).error();
+    }
+    e.schedule = std::move(*schedule);
     e.plan.fingerprint = e.fingerprint;
+    const SourceConfig* src = config.find_source(e.source);
+    if (std::holds_alternative<OdataSourceConfig>(src->settings)) {
+        if (r.has("files")) {
+            return r.error("files", "applies to folder sources only");
+        }
+        auto odata = parse_odata_entity(r, e);
+        if (!odata) {
+            return std::move(odata).error();
+        }
+        e.odata = std::move(*odata);
+    } else if (r.has("odata")) {
+        return r.error("odata", "applies to p21 and odata sources only");
+    }
     return e;
 }
 
@@ -351,6 +441,10 @@ Expected<SecretRef> parse_secret_ref(const config::Reader& parent, std::string_v
                : it.key() == "file" ? SecretRef::Kind::file
                                     : SecretRef::Kind::store;
     return ref;
+}
+
+std::chrono::milliseconds source_poll(const SourceConfig& source) {
+    return std::visit([](const auto& s) { return s.poll; }, source.settings);
 }
 
 const EntityConfig* AgentConfig::find_entity(const std::string& name) const {

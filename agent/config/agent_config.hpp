@@ -12,6 +12,7 @@
 #include "agent/identity/identity.hpp"
 #include "agent/normalize/field_spec.hpp"
 #include "agent/pipeline/entity_sync.hpp"
+#include "agent/schedule/daily_window.hpp"
 #include "common/config/document.hpp"
 #include "common/config/reader.hpp"
 #include "common/csv/csv_options.hpp"
@@ -35,13 +36,75 @@ struct FolderSourceConfig {
     std::chrono::milliseconds poll{30000};
 };
 
+enum class OdataAuth { token_v2, consumer_key, token_v1, bearer, basic, none };
+enum class OdataPaging { client, server };  // $top/$skip windows, or @odata.nextLink only
+
+// A P21 middleware server or any OData v4 service (docs/p21-source.md).
+struct OdataSourceConfig {
+    std::string base_url;  // scheme://host[:port][/prefix], no trailing slash
+    // Resource paths under base_url; {table}, {view} and {name} become the entity's name.
+    std::string table_path = "/odataservice/odata/table/{table}";
+    std::string view_path = "/odataservice/odata/view/{view}";
+    std::string dataservice_path = "/api/dataservices/{view}";
+    std::string entity_set_path = "/{name}";
+    OdataAuth auth = OdataAuth::token_v2;
+    std::string username;
+    std::optional<SecretRef> password;      // token_v2, token_v1, basic
+    std::optional<SecretRef> consumer_key;  // consumer_key
+    std::optional<SecretRef> token;         // bearer
+    std::string token_v2_path = "/api/security/token/v2";
+    std::string token_v1_path = "/api/security/token";
+    bool verify_tls = true;
+    std::filesystem::path ca_file;
+    std::string proxy;  // "" environment, "direct", or http://host:port
+    OdataPaging paging = OdataPaging::client;
+    std::size_t page_size = 1000;
+    std::string time_zone = "UTC";  // the server's zone for datetimes without an offset
+    int requests_per_minute = 300;
+    int requests_per_hour = 10'000;
+    int max_in_flight = 1;
+    int retries = 5;  // per request, for timeouts, 429 and 5xx
+    std::chrono::milliseconds timeout{60'000};
+    std::chrono::milliseconds connect_timeout{10'000};
+    std::chrono::milliseconds backoff_base{500};
+    std::chrono::milliseconds backoff_max{30'000};
+    std::chrono::milliseconds poll{std::chrono::minutes(5)};
+};
+
 struct SourceConfig {
     std::string name;
-    std::string type;  // folder | (p21, odata in later versions)
-    std::variant<FolderSourceConfig> settings;
+    std::string type;  // folder | p21 | odata
+    std::variant<FolderSourceConfig, OdataSourceConfig> settings;
+};
+
+// How often `run` looks at the source.
+std::chrono::milliseconds source_poll(const SourceConfig& source);
+
+enum class OdataResource { table, view, dataservice, entity_set };
+
+// The OData part of an entity: which resource it reads and how.
+struct OdataEntityConfig {
+    OdataResource resource = OdataResource::table;
+    std::string name;  // table, view or entity set name
+    // Poll `modified_column` after the first full read; false reads everything each run.
+    bool incremental = true;
+    std::string modified_column = "date_last_modified";
+    std::chrono::milliseconds look_back{std::chrono::minutes(10)};
+    // A key-only full read that finds deleted rows; 0 never sweeps.
+    std::chrono::milliseconds key_sweep{std::chrono::hours(24)};
+    std::string filter;                    // an extra $filter, ANDed with the watermark
+    std::vector<std::string> select;       // source columns: every field's `from`
+    std::vector<std::string> key_columns;  // source columns of the key fields
+    std::size_t page_size = 0;             // 0: the source's
 };
 
 enum class FileFormat { automatic, csv, xlsx };
+
+// When `run` reads an entity (docs/agent.md, "Scheduling").
+struct EntityScheduleConfig {
+    std::optional<std::chrono::milliseconds> every;  // none: the source's poll
+    std::optional<schedule::DailyWindow> window;     // none: at any time of day
+};
 
 struct EntityConfig {
     std::string name;
@@ -56,6 +119,8 @@ struct EntityConfig {
     std::string parent;
     std::map<std::string, std::string> parent_key;  // parent field -> child field
     std::string rowversion;
+    std::optional<OdataEntityConfig> odata;  // set for entities of p21/odata sources
+    EntityScheduleConfig schedule;
     EntityPlan plan;  // fields, identity, delta options
 };
 

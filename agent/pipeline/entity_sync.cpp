@@ -354,9 +354,11 @@ Expected<RunRecord> sync_entity(StateDb& store, const EntityPlan& plan, RowReade
         if (auto st = (*writer)->finish(false); !st) {
             return finish_run(RunStatus::failed, st.error().message);
         }
-        return finish_run(RunStatus::failed,
-                          stopped ? std::string("stopped before the read completed")
-                                  : fmt::format("source read failed: {}", read_error));
+        if (stopped) {
+            run.note = "stopped before the read completed";
+            return finish_run(RunStatus::paused, "");
+        }
+        return finish_run(RunStatus::failed, fmt::format("source read failed: {}", read_error));
     }
     if (auto st = (*writer)->finish(true); !st) {
         return finish_run(RunStatus::failed, st.error().message);

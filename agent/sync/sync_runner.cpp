@@ -1,6 +1,8 @@
 #include "agent/sync/sync_runner.hpp"
 
 #include <algorithm>
+#include <map>
+#include <memory>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -8,6 +10,7 @@
 #include "agent/source/drop_folder.hpp"
 #include "agent/source/failed_rows_reader.hpp"
 #include "agent/source/file_reader.hpp"
+#include "agent/source/odata/odata_sync.hpp"
 #include "common/hash/file_hash.hpp"
 #include "common/uuid/uuid.hpp"
 
@@ -135,8 +138,8 @@ Expected<RunRecord> sync_file(const AgentConfig&, StateDb& store, const EntityCo
         if (auto moved = folder.move_to_processed(file); !moved) {
             return std::move(moved).error();
         }
-    } else if (options.stop == nullptr || !options.stop->load()) {
-        // A stopped run leaves its file where it is, to be read again next time.
+    } else if (run->status != RunStatus::paused) {
+        // A paused run leaves its file where it is, to be read again next time.
         std::string reason = fmt::format("{}: {} run {} {}: {}", name, entity.name, run->run_id,
                                          to_string(run->status), run->error);
         if (auto moved = folder.move_to_failed(file, reason); !moved) {
@@ -163,6 +166,8 @@ Expected<SyncReport> sync_entities(const AgentConfig& config, StateDb& store,
         }
     }
     SyncReport report;
+    // One client per OData source for the whole sync: one token, one session.
+    std::map<std::string, std::unique_ptr<odata::OdataClient>> clients;
     for (const auto& entity : config.entities) {
         if (!options.entities.empty() && std::find(options.entities.begin(), options.entities.end(),
                                                    entity.name) == options.entities.end()) {
@@ -172,6 +177,27 @@ Expected<SyncReport> sync_entities(const AgentConfig& config, StateDb& store,
             break;
         }
         const SourceConfig* source = config.find_source(entity.source);
+        if (std::holds_alternative<OdataSourceConfig>(source->settings)) {
+            auto& client = clients[source->name];
+            if (!client) {
+                auto opened = odata::OdataClient::open(*source, options.stop);
+                if (!opened) {
+                    return std::move(opened).error();
+                }
+                client = std::move(*opened);
+            }
+            odata::EntityRunOptions run_options{options.full, options.force, false, options.stop,
+                                                nullptr};
+            if (options.pause) {
+                run_options.pause = [&options, &entity] { return options.pause(entity.name); };
+            }
+            auto runs = odata::sync_odata_entity(store, entity, *client, run_options);
+            if (!runs) {
+                return std::move(runs).error();
+            }
+            std::move(runs->begin(), runs->end(), std::back_inserter(report.runs));
+            continue;
+        }
         const auto& folder_config = std::get<FolderSourceConfig>(source->settings);
         DropFolder folder(folder_config.path, folder_config.processed_dir, folder_config.failed_dir,
                           folder_config.stable_for);

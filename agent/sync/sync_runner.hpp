@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ struct SyncOptions {
     bool full = false;                  // re-read even content that was already processed
     bool force = false;                 // apply deletes above max_delete_fraction
     const std::atomic<bool>* stop = nullptr;
+    // Asked between pages of a p21/odata read: true when that entity's window
+    // has closed; the read stops there and continues in the next run.
+    std::function<bool(const std::string& entity)> pause;
 };
 
 struct SyncReport {
@@ -25,7 +29,9 @@ struct SyncReport {
 
 // Syncs the configured entities from their sources once: for folder sources,
 // every stable file that matches the entity's patterns, oldest first; each file
-// ends in processed/ or, with a reason file, in failed/.
+// ends in processed/ or, with a reason file, in failed/. For p21/odata sources,
+// one read per entity (full, or incremental from the watermark) and the key
+// sweep when it is due (agent/source/odata/odata_sync.hpp).
 Expected<SyncReport> sync_entities(const AgentConfig& config, StateDb& store,
                                    const SyncOptions& options);
 

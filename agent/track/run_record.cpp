@@ -33,6 +33,9 @@ RunStatus parse_status(std::string_view s) {
     if (s == "refused") {
         return RunStatus::refused;
     }
+    if (s == "paused") {
+        return RunStatus::paused;
+    }
     return RunStatus::running;
 }
 
@@ -99,6 +102,8 @@ std::string_view to_string(RunStatus status) {
             return "failed";
         case RunStatus::refused:
             return "refused";
+        case RunStatus::paused:
+            return "paused";
     }
     return "unknown";
 }

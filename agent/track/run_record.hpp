@@ -37,7 +37,9 @@ struct RunDurations {
     std::int64_t total_us = 0;
 };
 
-enum class RunStatus { running, succeeded, failed, refused };
+// paused: stopped on purpose between batches (shutdown, a closing window, a
+// relay command); what it read is committed and the next run continues.
+enum class RunStatus { running, succeeded, failed, refused, paused };
 std::string_view to_string(RunStatus status);
 
 // One execution of the pipeline for one entity.

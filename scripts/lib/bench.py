@@ -244,7 +244,52 @@ def bench_relay(args):
         pg.close()
 
 
-CASES = {"agent": bench_agent, "relay": bench_relay}
+def load_jsonc(path):
+    """The example configs are JSON with // comments; drop them outside strings."""
+    import re
+    text = open(path).read()
+    return json.loads(re.sub(r'("(?:\\.|[^"\\])*")|//[^\n]*', lambda m: m.group(1) or "", text))
+
+
+def bench_odata(args):
+    """A full read of inv_mast from the P21 simulator on loopback into the outbox."""
+    sim_bin = os.path.join(args.build, "tests/tools/p21sim/p21sim")
+    agent_bin = os.path.join(args.build, "agent/contractsync-agent")
+    preset = load_jsonc(os.path.join(ROOT, "config/p21-items.jsonc"))
+    entity = next(e for e in preset["entities"] if e["name"] == "inv_mast")
+    env = dict(os.environ, P21SIM_PASSWORD="bench-password", CS_BENCH_P21_PASSWORD="bench-password")
+    sim = subprocess.Popen([sim_bin, "--listen", "127.0.0.1:0", "--rows", f"inv_mast={args.rows}"],
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = sim.stdout.readline().strip()
+        if not line.startswith("p21sim listening on "):
+            raise RuntimeError(f"p21sim did not start: {line!r}")
+        base_url = line.rsplit(" ", 1)[1]
+        results, rss = [], []
+        for _ in range(args.runs):
+            work = tempfile.mkdtemp(prefix="cs-bench-odata-", dir=os.path.join(args.build, "data"))
+            try:
+                source = dict(preset["sources"]["p21"], base_url=base_url, username="p21sim",
+                              password={"env": "CS_BENCH_P21_PASSWORD"})
+                config = {"agent": {"state_dir": "state", "log": {"level": "warn"}},
+                          "sources": {"p21": source}, "entities": [entity]}
+                path = os.path.join(work, "agent.json")
+                with open(path, "w") as f:
+                    json.dump(config, f)
+                seconds, peak = run_measured([agent_bin, "sync", "--config", path], env=env)
+                results.append(seconds)
+                rss.append(peak)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+        seconds = statistics.median(results)
+        emit({"case": "odata_full", "rows": args.rows, "seconds": round(seconds, 3),
+              "rows_per_s": round(args.rows / seconds), "peak_rss_mb": round(max(rss), 1)})
+    finally:
+        sim.terminate()
+        sim.wait(timeout=30)
+
+
+CASES = {"agent": bench_agent, "relay": bench_relay, "odata": bench_odata}
 
 
 def main():

@@ -1,5 +1,6 @@
 #include "agent/config/agent_config.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -130,6 +131,52 @@ TEST(AgentConfigTest, EnvironmentOverridesAKey) {
     auto config = load_text(dir / "agent.json", kMinimal, env);
     ASSERT_TRUE(config) << config.error().message;
     EXPECT_EQ(config->relay->url, "wss://other.example.com/v1/agent");
+}
+
+std::string with_schedule(const std::string& schedule) {
+    std::string text = kMinimal;
+    const std::string anchor = R"("key": ["item_id"],)";
+    text.replace(text.find(anchor), anchor.size(), anchor + " \"schedule\": " + schedule + ",");
+    return text;
+}
+
+TEST(AgentConfigTest, ReadsAScheduleWithAnIntervalAndANightWindow) {
+    testing::TempDir dir;
+    auto config =
+        load_text(dir / "agent.json",
+                  with_schedule(R"({"every": "15m", "window": {"start": "19:00", "end": "07:00",
+                          "time_zone": "America/Chicago"}})"));
+    ASSERT_TRUE(config) << config.error().message;
+    const auto& schedule = config->entities.at(0).schedule;
+    ASSERT_TRUE(schedule.every.has_value());
+    EXPECT_EQ(*schedule.every, std::chrono::minutes(15));
+    ASSERT_TRUE(schedule.window.has_value());
+    EXPECT_EQ(schedule.window->start, std::chrono::hours(19));
+    EXPECT_EQ(schedule.window->end, std::chrono::hours(7));
+    EXPECT_EQ(schedule.window->describe(), "19:00-07:00 America/Chicago");
+}
+
+TEST(AgentConfigTest, ScheduleMistakesNameTheKey) {
+    testing::TempDir dir;
+    struct Case {
+        const char* schedule;
+        const char* expect;  // in the message
+    };
+    for (const auto& c : {
+             Case{R"({"every": "0s"})", "every"},
+             Case{R"({"window": {"start": "25:00", "end": "07:00"}})", "start"},
+             Case{R"({"window": {"start": "19:00", "end": "19:00"}})", "end"},
+             Case{R"({"window": {"start": "19:00", "end": "07:00", "time_zone": "Mars/Base"}})",
+                  "time_zone"},
+             Case{R"({"every": "1h", "windoww": {}})", "windoww"},
+         }) {
+        auto config = load_text(dir / "agent.json", with_schedule(c.schedule));
+        ASSERT_FALSE(config) << c.schedule;
+        EXPECT_NE(config.error().message.find(c.expect), std::string::npos)
+            << c.schedule << ": " << config.error().message;
+        EXPECT_NE(config.error().message.find("agent.json:"), std::string::npos)
+            << config.error().message;
+    }
 }
 
 }  // namespace
