@@ -28,6 +28,10 @@ cs_install_deps() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# ccache keys on paths relative to the checkout, so every clone on a machine
+# (CI's fresh clones included) shares one cache.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$CS_ROOT}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
+
 # cs_build <build-dir> [cmake args...]: configure (once) and build with Ninja.
 cs_build() {
     local dir="$1"; shift
