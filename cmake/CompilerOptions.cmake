@@ -41,6 +41,9 @@ elseif(MSVC)
 endif()
 
 if(CS_SANITIZE)
+    # Tests that measure resident memory skip that check: ASan's quarantine
+    # keeps freed memory resident.
+    add_compile_definitions(CS_SANITIZED_BUILD=1)
     add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
                         -fno-sanitize-recover=undefined)
     add_link_options(-fsanitize=address,undefined)

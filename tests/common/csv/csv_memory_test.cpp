@@ -13,6 +13,14 @@
 namespace cs {
 namespace {
 
+// Under AddressSanitizer freed memory stays resident (its quarantine), so peak
+// RSS says nothing there; the arena bound is still checked.
+#ifdef CS_SANITIZED_BUILD
+constexpr bool kRssMeaningful = false;
+#else
+constexpr bool kRssMeaningful = true;
+#endif
+
 namespace fs = std::filesystem;
 
 // Peak resident set size in bytes, or 0 where /proc is not available.
@@ -84,7 +92,7 @@ TEST_F(CsvMemoryTest, LargeFileStreamsInBoundedMemory) {
     EXPECT_EQ(rows, kRows);
     EXPECT_EQ(last_sku, fmt::format("SKU-{:08}", kRows - 1));
     EXPECT_LT(largest_arena, std::size_t{4} << 20);
-    if (before > 0) {
+    if (before > 0 && kRssMeaningful) {
         EXPECT_LT(peak_rss() - before, std::size_t{24} << 20)
             << "peak RSS grew with the file (" << file_bytes << " bytes)";
     }
@@ -121,7 +129,7 @@ TEST_F(CsvMemoryTest, OversizedRecordIsSkippedWithoutBufferingIt) {
     ASSERT_EQ(batch.size(), 1u);
     EXPECT_EQ(batch.row(0)[1].text, "after");
     EXPECT_EQ(batch.location(0).line, 2u + 40 * 1024 + 1);
-    if (before > 0) {
+    if (before > 0 && kRssMeaningful) {
         EXPECT_LT(peak_rss() - before, std::size_t{12} << 20);
     }
 }
