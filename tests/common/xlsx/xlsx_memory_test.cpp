@@ -9,31 +9,15 @@
 #include <unistd.h>
 
 #include "common/xlsx/xlsx_reader.hpp"
+#include "tests/common/peak_rss.hpp"
 #include "tests/common/xlsx/package_builder.hpp"
 
 namespace cs {
 namespace {
 
-// Under AddressSanitizer freed memory stays resident (its quarantine), so peak
-// RSS says nothing there; the arena bound is still checked.
-#ifdef CS_SANITIZED_BUILD
-constexpr bool kRssMeaningful = false;
-#else
-constexpr bool kRssMeaningful = true;
-#endif
-
 namespace fs = std::filesystem;
 
-std::size_t peak_rss() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmHWM:", 0) == 0) {
-            return std::stoull(line.substr(6)) * 1024;
-        }
-    }
-    return 0;
-}
+using testing::peak_rss;
 
 TEST(XlsxMemoryTest, LargeSheetStreamsInBoundedMemory) {
     const fs::path path =
@@ -115,7 +99,7 @@ TEST(XlsxMemoryTest, LargeSheetStreamsInBoundedMemory) {
     fs::remove(path);
     EXPECT_EQ(rows, static_cast<std::size_t>(kRows - 1));
     EXPECT_LT(largest_arena, std::size_t{4} << 20);
-    if (before > 0 && kRssMeaningful) {
+    if (before > 0) {
         EXPECT_LT(peak_rss() - before, std::size_t{24} << 20)
             << "peak RSS grew with the sheet (" << sheet_bytes << " bytes of XML)";
     }
