@@ -5,6 +5,24 @@
 
 namespace cs {
 
+std::string_view to_string(CellKind kind) {
+    switch (kind) {
+        case CellKind::empty:
+            return "empty";
+        case CellKind::text:
+            return "text";
+        case CellKind::number:
+            return "number";
+        case CellKind::boolean:
+            return "boolean";
+        case CellKind::date:
+            return "date";
+        case CellKind::datetime:
+            return "datetime";
+    }
+    return "?";
+}
+
 // Bump allocator in fixed blocks: views handed out never move, and clear()
 // keeps the first block for reuse so a steady stream of batches allocates nothing.
 struct RawBatch::Arena {

@@ -20,6 +20,8 @@ enum class CellKind : std::uint8_t {
     date,      // "YYYY-MM-DD" (an XLSX date-formatted cell)
     datetime,  // "YYYY-MM-DDTHH:MM:SS[.ffffff]" in the source's local time
 };
+// The enumerator's name ("empty", "text", ...), for dumps and test output.
+std::string_view to_string(CellKind kind);
 
 struct RawCell {
     CellKind kind = CellKind::empty;

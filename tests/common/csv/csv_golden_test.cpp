@@ -27,24 +27,6 @@ std::string slurp(const fs::path& path) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-std::string_view kind_name(CellKind kind) {
-    switch (kind) {
-        case CellKind::empty:
-            return "empty";
-        case CellKind::text:
-            return "text";
-        case CellKind::number:
-            return "number";
-        case CellKind::boolean:
-            return "boolean";
-        case CellKind::date:
-            return "date";
-        case CellKind::datetime:
-            return "datetime";
-    }
-    return "?";
-}
-
 // Everything a reader produced, in the shape of expected.json.
 json drain(RowReader& reader, std::size_t max_rows) {
     json rows = json::array();
@@ -59,7 +41,7 @@ json drain(RowReader& reader, std::size_t max_rows) {
         for (std::size_t i = 0; i < batch.size(); ++i) {
             json cells = json::array();
             for (const RawCell& cell : batch.row(i)) {
-                cells.push_back({kind_name(cell.kind), cell.text});
+                cells.push_back({to_string(cell.kind), cell.text});
             }
             rows.push_back({{"line", batch.location(i).line},
                             {"record", batch.location(i).record},
