@@ -42,9 +42,9 @@ void Notifier::stop() {
 }
 
 bool Notifier::listen(db::Connection& conn) {
-    auto r = conn.exec(
-        "listening for site events",
-        fmt::format("LISTEN {}; LISTEN {}", store::kTakeoverChannel, sites::kKeyChangedChannel));
+    auto r = conn.exec("listening for site events",
+                       fmt::format("LISTEN {}; LISTEN {}; LISTEN {}", store::kTakeoverChannel,
+                                   sites::kKeyChangedChannel, store::kCommandChannel));
     if (!r) {
         spdlog::warn("notifier: {}", r.error().message);
         return false;
@@ -70,6 +70,10 @@ void Notifier::run() {
         }
         backoff = std::chrono::seconds(1);
         revalidate_keys(**conn);
+        // Commands announced while the listener was away are sent now.
+        for (const auto& session : registry_.current_all()) {
+            session->poll_commands();
+        }
         auto last_check = std::chrono::steady_clock::now();
         auto* pg = (*conn)->native();
         while (!stop_ && (*conn)->ok()) {
@@ -87,6 +91,10 @@ void Notifier::run() {
                     on_takeover(payload);
                 } else if (channel == sites::kKeyChangedChannel) {
                     on_key_changed(**conn, payload);
+                } else if (channel == store::kCommandChannel) {
+                    if (auto session = registry_.current(payload)) {
+                        session->poll_commands();
+                    }
                 }
             }
             if (std::chrono::steady_clock::now() - last_check > kRevalidateEvery) {

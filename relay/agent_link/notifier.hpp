@@ -16,6 +16,8 @@ namespace cs::relay::agent_link {
 //    elsewhere; close ours with 4004 so it can take the site lock.
 //  - contractsync_site_key_changed: a key was revoked or rotated; close the
 //    site's session with 4003 unless its key is still active.
+//  - contractsync_site_command: the API queued a command; the site's session
+//    sends its pending commands now rather than at the next heartbeat.
 // After every (re)connect it re-checks all sessions' keys, since notifications
 // sent while it was disconnected are lost.
 class Notifier {

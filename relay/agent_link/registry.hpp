@@ -18,6 +18,8 @@ public:
     virtual const std::string& tenant_id() const = 0;
     virtual const std::string& site_id() const = 0;
     virtual const std::string& key_id() const = 0;
+    // Sends the site's pending commands now (thread-safe, asynchronous).
+    virtual void poll_commands() = 0;
     // Closes the WebSocket with `code` (thread-safe, asynchronous).
     virtual void request_close(std::uint16_t code, std::string reason) = 0;
 };

@@ -39,7 +39,7 @@ constexpr auto kLockRetry = std::chrono::milliseconds(250);
 
 // One unit of database work, kept in arrival order.
 struct WorkItem {
-    enum class Kind { change_set, control, retry_pending, presence };
+    enum class Kind { change_set, control, retry_pending, presence, commands };
     Kind kind = Kind::control;
     std::string frame;
     bool preparing = false;
@@ -94,6 +94,22 @@ public:
     const std::string& tenant_id() const override { return site_.tenant_id; }
     const std::string& site_id() const override { return site_.site_id; }
     const std::string& key_id() const override { return site_.key_id; }
+
+    void poll_commands() override {
+        net::post(executor_, [self = shared_from_this()] {
+            if (self->closing_ || self->state_ != LinkState::running) {
+                return;  // the welcome delivers pending commands anyway
+            }
+            bool queued = std::any_of(self->work_.begin(), self->work_.end(), [](const auto& w) {
+                return w->kind == WorkItem::Kind::commands;
+            });
+            if (!queued) {
+                auto item = std::make_shared<WorkItem>();
+                item->kind = WorkItem::Kind::commands;
+                self->enqueue(std::move(item));
+            }
+        });
+    }
 
     void request_close(std::uint16_t code, std::string reason) override {
         net::post(executor_, [self = shared_from_this(), code, reason = std::move(reason)] {
@@ -303,7 +319,8 @@ private:
         db_busy_ = true;
         blocking([self = shared_from_this(), lease = lease_] {
             auto result = load_welcome(*lease->lease, self->site_, self->session_id_,
-                                       self->ctx_->instance, self->hello_);
+                                       self->ctx_->instance, self->hello_, self->remote_,
+                                       3 * self->ctx_->config.agents.heartbeat_seconds);
             self->on_strand([self, result = std::move(result)] { self->on_welcome(result); });
         });
     }
@@ -402,6 +419,8 @@ private:
                 return start_retry();
             case WorkItem::Kind::presence:
                 return start_presence(item);
+            case WorkItem::Kind::commands:
+                return start_commands();
         }
     }
 
@@ -462,6 +481,23 @@ private:
                 self->ctx_->metrics->rows_released.inc(static_cast<double>(*released));
             }
             self->on_strand([self, status = std::move(status)] { self->on_done(status, {}); });
+        });
+    }
+
+    // Commands queued through the API while this session was connected.
+    void start_commands() {
+        blocking([self = shared_from_this(), lease = lease_] {
+            auto commands = store::take_pending_commands(*lease->lease, self->site_);
+            Status status;
+            std::vector<Command> list;
+            if (!commands) {
+                status = std::move(commands).error();
+            } else {
+                list = std::move(*commands);
+            }
+            self->on_strand([self, status = std::move(status), list = std::move(list)] {
+                self->on_done(status, list);
+            });
         });
     }
 

@@ -6,7 +6,8 @@ namespace cs::relay::agent_link {
 
 Expected<WelcomeData> load_welcome(db::Connection& conn, const sites::SiteIdentity& site,
                                    const std::string& session_id, const std::string& instance,
-                                   const Hello& hello) {
+                                   const Hello& hello, const std::string& address,
+                                   int liveness_seconds) {
     WelcomeData data;
     auto active = store::key_active(conn, site);
     if (!active) {
@@ -16,7 +17,9 @@ Expected<WelcomeData> load_welcome(db::Connection& conn, const sites::SiteIdenti
         data.key_active = false;
         return data;
     }
-    if (auto s = store::mark_online(conn, site, session_id, instance, hello); !s) {
+    if (auto s =
+            store::mark_online(conn, site, session_id, instance, hello, address, liveness_seconds);
+        !s) {
         return std::move(s).error();
     }
     auto positions = store::stream_positions(conn, site, hello.streams);

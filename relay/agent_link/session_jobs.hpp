@@ -35,7 +35,8 @@ struct WelcomeData {
 // upgrade), marks the site online, reads stream positions and pending commands.
 Expected<WelcomeData> load_welcome(db::Connection& conn, const sites::SiteIdentity& site,
                                    const std::string& session_id, const std::string& instance,
-                                   const Hello& hello);
+                                   const Hello& hello, const std::string& address,
+                                   int liveness_seconds);
 
 struct ApplyResult {
     std::optional<Expected<apply::ApplyOutcome>> outcome;  // unset when `close` is

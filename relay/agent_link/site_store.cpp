@@ -74,28 +74,39 @@ Expected<bool> key_active(db::Connection& conn, const sites::SiteIdentity& site)
 }
 
 Status mark_online(db::Connection& conn, const sites::SiteIdentity& site,
-                   const std::string& session_id, const std::string& instance, const Hello& hello) {
-    return done(
-        conn.query("marking the site online",
-                   "UPDATE sites SET online = true, session_id = $3::uuid, relay_instance = $4, "
-                   "connected_at = now(), last_seen_at = now(), agent_id = $5, agent_version = $6, "
-                   "host = $7, os = $8 WHERE tenant_id = $1::uuid AND site_id = $2::uuid",
-                   db::Params()
-                       .text(site.tenant_id)
-                       .text(site.site_id)
-                       .text(session_id)
-                       .text(instance)
-                       .text(hello.agent_id)
-                       .text(hello.agent_version)
-                       .text(hello.host)
-                       .text(hello.os)));
+                   const std::string& session_id, const std::string& instance, const Hello& hello,
+                   const std::string& address, int liveness_seconds) {
+    // The previous session of this site (if its relay died unseen) ends now.
+    return done(conn.query(
+        "marking the site online",
+        "WITH closed AS (UPDATE site_connections SET disconnected_at = now() WHERE tenant_id = "
+        "$1::uuid AND site_id = $2::uuid AND disconnected_at IS NULL), "
+        "opened AS (INSERT INTO site_connections (tenant_id, session_id, site_id, relay_instance, "
+        "address, agent_version, host) VALUES ($1::uuid, $3::uuid, $2::uuid, $4, $9, $6, $7)) "
+        "UPDATE sites SET online = true, session_id = $3::uuid, relay_instance = $4, "
+        "connected_at = now(), last_seen_at = now(), agent_id = $5, agent_version = $6, "
+        "host = $7, os = $8, liveness_seconds = $10::int WHERE tenant_id = $1::uuid AND "
+        "site_id = $2::uuid",
+        db::Params()
+            .text(site.tenant_id)
+            .text(site.site_id)
+            .text(session_id)
+            .text(instance)
+            .text(hello.agent_id)
+            .text(hello.agent_version)
+            .text(hello.host)
+            .text(hello.os)
+            .text(address)
+            .integer(liveness_seconds)));
 }
 
 Status mark_offline(db::Connection& conn, const sites::SiteIdentity& site,
                     const std::string& session_id) {
     return done(conn.query("marking the site offline",
-                           "UPDATE sites SET online = false WHERE tenant_id = $1::uuid AND "
-                           "site_id = $2::uuid AND session_id = $3::uuid",
+                           "WITH closed AS (UPDATE site_connections SET disconnected_at = "
+                           "coalesce(disconnected_at, now()) WHERE tenant_id = $1::uuid AND "
+                           "session_id = $3::uuid) UPDATE sites SET online = false WHERE "
+                           "tenant_id = $1::uuid AND site_id = $2::uuid AND session_id = $3::uuid",
                            db::Params().text(site.tenant_id).text(site.site_id).text(session_id)));
 }
 

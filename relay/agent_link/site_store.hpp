@@ -16,6 +16,9 @@ namespace cs::relay::agent_link::store {
 // (payload "<site_id> <session_id>"); the instance holding the site closes its
 // older session with 4004.
 inline constexpr std::string_view kTakeoverChannel = "contractsync_site_takeover";
+// Announced when the API queues a command for a site (payload: site_id); the
+// instance holding the site's session sends the pending commands at once.
+inline constexpr std::string_view kCommandChannel = "contractsync_site_command";
 
 // Session-level advisory lock: one writer per site across relay instances.
 Expected<bool> try_lock_site(db::Connection& conn, const std::string& site_id);
@@ -30,8 +33,11 @@ Expected<std::vector<StreamPosition>> stream_positions(db::Connection& conn,
 // Still valid now that this session holds the lock (a revocation may have raced).
 Expected<bool> key_active(db::Connection& conn, const sites::SiteIdentity& site);
 
+// Also opens the site's connection-history row. `liveness_seconds`: how long
+// the site counts as online after its last frame without a newer one.
 Status mark_online(db::Connection& conn, const sites::SiteIdentity& site,
-                   const std::string& session_id, const std::string& instance, const Hello& hello);
+                   const std::string& session_id, const std::string& instance, const Hello& hello,
+                   const std::string& address, int liveness_seconds);
 // Only while this session is the one that marked the site online.
 Status mark_offline(db::Connection& conn, const sites::SiteIdentity& site,
                     const std::string& session_id);

@@ -1,8 +1,12 @@
 #include "relay/cli/admin_command.hpp"
 
+#include <fstream>
+#include <iostream>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "relay/api/auth/auth.hpp"
 #include "relay/cli/cli_support.hpp"
 #include "relay/db/migrations.hpp"
 #include "relay/sites/sites.hpp"
@@ -27,6 +31,56 @@ void print_key(const sites::IssuedKey& key, bool as_json, std::string_view verb)
         "Store the site key now (e.g. in the agent's secret store): it is shown only "
         "once and the relay keeps only its hash.\n",
         verb, key.site.name, key.site.tenant_id, key.site.site_id, key.key);
+}
+
+Expected<std::string> read_password(const std::filesystem::path& file) {
+    std::string line;
+    if (file.empty() || file == "-") {
+        std::getline(std::cin, line);
+    } else {
+        std::ifstream in(file);
+        if (!in) {
+            return make_error(ErrorCode::io_error, "{}: cannot open the password file",
+                              file.string());
+        }
+        std::getline(in, line);
+    }
+    while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) {
+        line.pop_back();
+    }
+    return line;
+}
+
+int create_user(db::Connection& conn, const RelayConfig& config, const AdminOptions& o) {
+    auto password = read_password(o.password_file);
+    if (!password) {
+        return fail(password.error().wrap("create-user"));
+    }
+    api::auth::NewUser user{std::nullopt, o.email, o.display_name, o.role, *password};
+    if (!o.tenant.empty()) {
+        auto t = conn.query("looking up the tenant",
+                            "SELECT tenant_id FROM tenants WHERE tenant_id::text = $1 OR name = $1",
+                            db::Params().text(o.tenant));
+        if (!t) {
+            return fail(t.error().wrap("create-user"));
+        }
+        if (t->rows() != 1) {
+            return fail(fmt::format("create-user: no tenant '{}'", o.tenant));
+        }
+        user.tenant_id = std::string(t->text(0, 0));
+    }
+    auto id = api::auth::create_user(conn, user,
+                                     {config.api.argon2_memory_kib, config.api.argon2_iterations,
+                                      config.api.argon2_parallelism});
+    if (!id) {
+        return fail(id.error().wrap("create-user"));
+    }
+    if (o.json) {
+        fmt::print("{}\n", json{{"user_id", *id}, {"email", o.email}, {"role", o.role}}.dump());
+    } else {
+        fmt::print("created {} user {} ({})\n", user.tenant_id ? "tenant" : "staff", o.email, *id);
+    }
+    return 0;
 }
 
 int run_action(db::Connection& conn, const AdminOptions& o) {
@@ -89,6 +143,9 @@ int run_admin(const AdminOptions& options) {
     if (auto s = db::check_migrations_current(**conn); !s) {
         return fail(fmt::format("{} (run `contractsync-relay migrate --config {}` first)",
                                 s.error().message, options.config.string()));
+    }
+    if (options.action == "create-user") {
+        return create_user(**conn, *config, options);
     }
     return run_action(**conn, options);
 }

@@ -11,6 +11,10 @@ struct AdminOptions {
     std::string name;
     std::string tenant;
     std::string site;
+    std::string email;                    // create-user
+    std::string role;                     // create-user
+    std::string display_name;             // create-user
+    std::filesystem::path password_file;  // create-user; "-" or empty: standard input
     bool json = false;
 };
 

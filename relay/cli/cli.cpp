@@ -51,6 +51,20 @@ int run_cli(int argc, char** argv) {
               "Revoke the site's keys, print a new one (shown once) and disconnect its agent")
         ->add_option("--site", admin_options.site, "site id")
         ->required();
+    auto* create_user = add_admin(
+        "create-user",
+        "Create a portal user: platform staff without --tenant, else a tenant user. The "
+        "password is read from --password-file or standard input, never the command line");
+    create_user->add_option("--email", admin_options.email, "login e-mail (unique)")->required();
+    create_user
+        ->add_option("--role", admin_options.role,
+                     "staff: operator|admin; tenant users: admin|analyst|viewer")
+        ->required();
+    create_user->add_option("--tenant", admin_options.tenant, "tenant id or name");
+    create_user->add_option("--display-name", admin_options.display_name,
+                            "name shown in the portal");
+    create_user->add_option("--password-file", admin_options.password_file,
+                            "file holding the password (default: read standard input)");
     add_admin("revoke-site", "Revoke the site and its keys and disconnect its agent")
         ->add_option("--site", admin_options.site, "site id")
         ->required();

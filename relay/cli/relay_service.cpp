@@ -8,6 +8,8 @@
 #include "common/version/version.hpp"
 #include "relay/agent_link/agent_endpoint.hpp"
 #include "relay/agent_link/notifier.hpp"
+#include "relay/alerts/alerts.hpp"
+#include "relay/api/api.hpp"
 #include "relay/apply/retention.hpp"
 #include "relay/cli/cli_support.hpp"
 #include "relay/db/migrations.hpp"
@@ -78,6 +80,41 @@ void prune_once(db::Pool& pool, const RelayConfig& config, metrics::RelayMetrics
     }
 }
 
+void check_alerts_once(db::Pool& pool, const RelayConfig& config) {
+    auto lease = pool.acquire(config.database.acquire_timeout);
+    if (!lease) {
+        spdlog::warn("alerts: {}", lease.error().message);
+        return;
+    }
+    auto report = alerts::evaluate(**lease);
+    if (!report) {
+        spdlog::warn("alerts: {}", report.error().message);
+        return;
+    }
+    if (report->opened + report->resolved > 0) {
+        spdlog::info("alerts: {} opened, {} resolved", report->opened, report->resolved);
+    }
+    if (auto d = alerts::deliver_webhooks(**lease); !d) {
+        spdlog::warn("alert webhooks: {}", d.error().message);
+    }
+}
+
+api::ApiEnv api_env(const RelayConfig& c, db::Pool& scoped, db::Pool& owner) {
+    api::ApiEnv env;
+    env.auth.cost = {c.api.argon2_memory_kib, c.api.argon2_iterations, c.api.argon2_parallelism};
+    env.auth.session_idle = c.api.session_idle;
+    env.auth.session_lifetime = c.api.session_lifetime;
+    env.auth.failures_per_account = c.api.login_failures_per_account;
+    env.auth.failures_per_address = c.api.login_failures_per_address;
+    env.auth.login_window = c.api.login_window;
+    env.secure_cookies = c.api.secure_cookies;
+    env.liveness_seconds = 3 * c.agents.heartbeat_seconds;
+    env.scoped_pool = &scoped;
+    env.owner_pool = &owner;
+    env.acquire_timeout = c.database.acquire_timeout;
+    return env;
+}
+
 }  // namespace
 
 struct RelayService::Impl {
@@ -86,6 +123,7 @@ struct RelayService::Impl {
           options(connect_options(c)),
           shared(options, c.database.shared_connections, "shared"),
           sessions(options, c.database.session_connections, "session"),
+          api_pool(options, c.api.connections, "api"),
           metrics(registry),
           blocking(c.apply_threads),
           notifier(options, live, metrics) {}
@@ -94,6 +132,8 @@ struct RelayService::Impl {
     db::ConnectOptions options;
     db::Pool shared;
     db::Pool sessions;
+    db::Pool api_pool;
+    api::ApiEnv api;
     metrics::Registry registry;
     metrics::RelayMetrics metrics;
     server::BlockingPool blocking;
@@ -101,6 +141,7 @@ struct RelayService::Impl {
     agent_link::Notifier notifier;
     std::unique_ptr<server::Server> server;
     std::unique_ptr<apply::PeriodicWorker> retention;
+    std::unique_ptr<apply::PeriodicWorker> alert_checks;
     int port = 0;
     bool stopped = false;
 };
@@ -145,6 +186,8 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
     auto router = std::make_shared<server::Router>();
     server::add_health_routes(*router, s.shared, s.registry);
     router->add_websocket("/v1/agent", std::make_shared<agent_link::AgentEndpoint>(context));
+    s.api = api_env(s.config, s.api_pool, s.shared);
+    api::install(*router, s.api);
     s.notifier.start();
     s.server = std::make_unique<server::Server>(server_options(s.config), router, s.blocking);
     auto port = s.server->start();
@@ -161,6 +204,8 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
     auto* raw = impl.get();
     s.retention = std::make_unique<apply::PeriodicWorker>(
         s.config.retention.interval, [raw] { prune_once(raw->shared, raw->config, raw->metrics); });
+    s.alert_checks = std::make_unique<apply::PeriodicWorker>(
+        s.config.api.alert_interval, [raw] { check_alerts_once(raw->shared, raw->config); });
     spdlog::info("contractsync-relay {} listening on {}:{}", cs::version(), s.config.listen_address,
                  s.port);
     return std::unique_ptr<RelayService>(new RelayService(std::move(impl)));
@@ -173,6 +218,7 @@ void RelayService::stop() {
     }
     s.stopped = true;
     s.retention->stop();
+    s.alert_checks->stop();
     s.server->stop();
     s.server->wait();
     s.blocking.join();  // lets sessions mark their sites offline and release locks

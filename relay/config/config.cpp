@@ -95,6 +95,31 @@ void read_retention(const config::Reader& r, RetentionConfig& t, Fields& f) {
     f.take(r.duration_or("interval", t.interval), t.interval);
 }
 
+void read_api(const config::Reader& r, ApiConfig& a, Fields& f) {
+    f.take(r.allow_only({"session_idle", "session_lifetime", "secure_cookies", "argon2_memory_kib",
+                         "argon2_iterations", "argon2_parallelism", "login_failures_per_account",
+                         "login_failures_per_address", "login_window", "connections",
+                         "alert_interval", "portal_dir"}));
+    f.take(r.duration_or("session_idle", a.session_idle), a.session_idle);
+    f.take(r.duration_or("session_lifetime", a.session_lifetime), a.session_lifetime);
+    f.take(r.boolean_or("secure_cookies", a.secure_cookies), a.secure_cookies);
+    // Tests lower the cost to stay fast; production keeps the defaults (docs/api.md).
+    f.take(r.integer_or("argon2_memory_kib", a.argon2_memory_kib, 8, 4 << 20), a.argon2_memory_kib);
+    f.take(r.integer_or("argon2_iterations", a.argon2_iterations, 1, 100), a.argon2_iterations);
+    f.take(r.integer_or("argon2_parallelism", a.argon2_parallelism, 1, 64), a.argon2_parallelism);
+    f.take(r.integer_or("login_failures_per_account", a.login_failures_per_account, 1, 10'000),
+           a.login_failures_per_account);
+    f.take(r.integer_or("login_failures_per_address", a.login_failures_per_address, 1, 100'000),
+           a.login_failures_per_address);
+    f.take(r.duration_or("login_window", a.login_window), a.login_window);
+    f.take(r.integer_or("connections", static_cast<std::int64_t>(a.connections), 1, 1024),
+           a.connections);
+    f.take(r.duration_or("alert_interval", a.alert_interval), a.alert_interval);
+    std::string portal;
+    f.take(r.string_or("portal_dir", ""), portal);
+    a.portal_dir = portal;
+}
+
 void read_logging(const config::Reader& r, log::Options& o, Fields& f) {
     f.take(r.allow_only({"format", "level", "file", "max_file_bytes", "max_files"}));
     std::string format = "console";
@@ -127,8 +152,9 @@ Expected<RelayConfig> parse_config(config::Document doc, const char* const* env,
     RelayConfig cfg;
     cfg.origin = doc.origin();
     Fields f;
-    f.take(root.allow_only({"listen", "tls", "database", "limits", "timeouts", "agents",
-                            "retention", "io_threads", "apply_threads", "data_dir", "logging"}));
+    f.take(
+        root.allow_only({"listen", "tls", "database", "limits", "timeouts", "agents", "retention",
+                         "api", "io_threads", "apply_threads", "data_dir", "logging"}));
     if (auto listen = root.optional_object("listen")) {
         f.take(listen->allow_only({"address", "port"}));
         f.take(listen->string_or("address", cfg.listen_address), cfg.listen_address);
@@ -173,6 +199,9 @@ Expected<RelayConfig> parse_config(config::Document doc, const char* const* env,
     if (auto r = root.optional_object("retention")) {
         read_retention(*r, cfg.retention, f);
     }
+    if (auto r = root.optional_object("api")) {
+        read_api(*r, cfg.api, f);
+    }
     if (auto r = root.optional_object("logging")) {
         read_logging(*r, cfg.logging, f);
     }
@@ -196,6 +225,7 @@ Expected<RelayConfig> parse_config(config::Document doc, const char* const* env,
         resolve(cfg.tls->private_key_file);
     }
     resolve(cfg.data_dir);
+    resolve(cfg.api.portal_dir);
     if (!cfg.logging.file.empty()) {
         std::filesystem::path file = cfg.logging.file;
         resolve(file);

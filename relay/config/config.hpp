@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -65,6 +66,24 @@ struct RetentionConfig {
     std::chrono::milliseconds interval{3'600'000};  // how often the pruning job runs
 };
 
+// The REST API and portal sessions.
+struct ApiConfig {
+    std::chrono::milliseconds session_idle{30LL * 60'000};         // logged out after inactivity
+    std::chrono::milliseconds session_lifetime{12LL * 3'600'000};  // absolute limit
+    bool secure_cookies = true;  // false only for plain-HTTP development proxies
+    // argon2id cost; the defaults follow RFC 9106's second recommended option.
+    std::uint32_t argon2_memory_kib = 64u << 10;
+    std::uint32_t argon2_iterations = 3;
+    std::uint32_t argon2_parallelism = 1;
+    // Failed logins allowed per window before further attempts are refused.
+    int login_failures_per_account = 5;
+    int login_failures_per_address = 30;
+    std::chrono::milliseconds login_window{15LL * 60'000};
+    std::size_t connections = 8;                       // database connections for API requests
+    std::chrono::milliseconds alert_interval{15'000};  // how often alert conditions are checked
+    std::filesystem::path portal_dir;                  // built portal files; empty: none
+};
+
 // The `serve` configuration (also read by `migrate` and `admin` for the database).
 struct RelayConfig {
     std::string origin;  // the file it came from, for messages
@@ -76,6 +95,7 @@ struct RelayConfig {
     TimeoutsConfig timeouts;
     AgentsConfig agents;
     RetentionConfig retention;
+    ApiConfig api;
     std::size_t io_threads = 2;
     std::size_t apply_threads = 4;   // blocking database work (libpq is synchronous)
     std::filesystem::path data_dir;  // empty: none

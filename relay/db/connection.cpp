@@ -239,22 +239,27 @@ void Connection::cancel() {
 }
 
 Expected<Transaction> Transaction::begin(Connection& conn) {
-    if (auto r = conn.query("BEGIN", "BEGIN"); !r) {
+    // Inside a caller's transaction (an API request) this becomes a savepoint, so
+    // helpers that need atomicity compose without committing the caller's work.
+    bool nested = PQtransactionStatus(conn.native()) == PQTRANS_INTRANS;
+    if (auto r = conn.query("BEGIN", nested ? "SAVEPOINT cs_nested" : "BEGIN"); !r) {
         return std::move(r).error();
     }
-    return Transaction(conn);
+    return Transaction(conn, nested);
 }
 
 Transaction::~Transaction() {
     if (conn_ != nullptr && conn_->ok()) {
-        (void)conn_->query("ROLLBACK", "ROLLBACK");
+        (void)conn_->exec(
+            "ROLLBACK",
+            nested_ ? "ROLLBACK TO SAVEPOINT cs_nested; RELEASE SAVEPOINT cs_nested" : "ROLLBACK");
     }
 }
 
 Status Transaction::commit() {
     auto* conn = conn_;
     conn_ = nullptr;
-    if (auto r = conn->query("COMMIT", "COMMIT"); !r) {
+    if (auto r = conn->query("COMMIT", nested_ ? "RELEASE SAVEPOINT cs_nested" : "COMMIT"); !r) {
         return std::move(r).error();
     }
     return ok();

@@ -97,17 +97,22 @@ inline bool is_transient(const Error& error) {
 ErrorCode classify_sqlstate(std::string_view sqlstate);
 
 // Runs `BEGIN` now and `ROLLBACK` on destruction unless commit() succeeded.
+// Begun inside an open transaction it is a savepoint instead: commit() releases
+// it and the outer transaction decides.
 class Transaction {
 public:
     static Expected<Transaction> begin(Connection& conn);
-    Transaction(Transaction&& other) noexcept : conn_(other.conn_) { other.conn_ = nullptr; }
+    Transaction(Transaction&& other) noexcept : conn_(other.conn_), nested_(other.nested_) {
+        other.conn_ = nullptr;
+    }
     Transaction& operator=(Transaction&&) = delete;
     ~Transaction();
     Status commit();
 
 private:
-    explicit Transaction(Connection& conn) : conn_(&conn) {}
+    Transaction(Connection& conn, bool nested) : conn_(&conn), nested_(nested) {}
     Connection* conn_;
+    bool nested_ = false;
 };
 
 }  // namespace cs::relay::db

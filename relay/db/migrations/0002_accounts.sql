@@ -175,6 +175,11 @@ CREATE TABLE alert_deliveries (
 );
 CREATE INDEX alert_deliveries_due ON alert_deliveries (next_attempt) WHERE delivered_at IS NULL;
 
+-- How long a site counts as online after its last frame (three heartbeat
+-- intervals, set by the session), so a site whose relay instance died unseen
+-- still turns offline.
+ALTER TABLE sites ADD COLUMN liveness_seconds integer NOT NULL DEFAULT 45;
+
 -- Commands carry who issued them, for the audit trail and the portal.
 ALTER TABLE commands ADD COLUMN issued_by uuid;
 ALTER TABLE commands ADD COLUMN result jsonb;
@@ -207,3 +212,46 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA public
     GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO contractsync_tenant, contractsync_staff;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public
     GRANT USAGE ON SEQUENCES TO contractsync_tenant, contractsync_staff;
+
+-- A site with its live status, as the API and the alert evaluator see it.
+-- security_invoker: row-level security applies to whoever queries the view.
+CREATE VIEW site_overview WITH (security_invoker = true) AS
+SELECT o.*,
+       CASE WHEN o.revoked_at IS NOT NULL THEN 'revoked'
+            WHEN o.connected_at IS NULL THEN 'never_connected'
+            WHEN NOT o.online THEN 'offline'
+            WHEN cardinality(o.failing_entities) > 0 THEN 'failing'
+            WHEN o.outbox_oldest_age_seconds > o.lag_alert_seconds THEN 'lagging'
+            ELSE 'ok' END AS state,
+       CASE WHEN o.revoked_at IS NOT NULL THEN 5
+            WHEN o.connected_at IS NULL THEN 1
+            WHEN NOT o.online THEN 0
+            WHEN cardinality(o.failing_entities) > 0 THEN 2
+            WHEN o.outbox_oldest_age_seconds > o.lag_alert_seconds THEN 3
+            ELSE 4 END AS trouble_rank
+FROM (
+    SELECT s.tenant_id, t.name AS tenant_name, s.site_id, s.name, s.created_at, s.revoked_at,
+           s.online AND s.revoked_at IS NULL
+               AND s.last_seen_at > now() - s.liveness_seconds * interval '1 second' AS online,
+           s.connected_at, s.last_seen_at, s.agent_version, s.host, s.os, s.status_at,
+           (s.status #>> '{outbox,depth}')::bigint AS outbox_depth,
+           (s.status #>> '{outbox,oldest_age_seconds}')::double precision
+               AS outbox_oldest_age_seconds,
+           CASE WHEN jsonb_typeof(s.status -> 'last_runs') = 'array'
+                THEN s.status -> 'last_runs' ELSE '[]'::jsonb END AS last_runs,
+           ARRAY(SELECT DISTINCT r ->> 'entity'
+                 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(s.status -> 'last_runs') = 'array'
+                                                THEN s.status -> 'last_runs'
+                                                ELSE '[]'::jsonb END) r
+                 WHERE r ->> 'status' = 'failed' ORDER BY 1) AS failing_entities,
+           (SELECT count(*) FROM failed_rows f
+             WHERE f.tenant_id = s.tenant_id AND f.site_id = s.site_id) AS failed_rows,
+           (SELECT count(*) FROM alerts a WHERE a.tenant_id = s.tenant_id
+               AND a.site_id = s.site_id AND a.resolved_at IS NULL) AS open_alerts,
+           coalesce(ts.lag_alert_seconds, 3600) AS lag_alert_seconds,
+           coalesce(ts.offline_after_seconds, 300) AS offline_after_seconds
+    FROM sites s
+    JOIN tenants t ON t.tenant_id = s.tenant_id
+    LEFT JOIN tenant_settings ts ON ts.tenant_id = s.tenant_id
+) o;
+GRANT SELECT ON site_overview TO contractsync_tenant, contractsync_staff;

@@ -1,0 +1,193 @@
+#include "relay/alerts/alerts.hpp"
+
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+namespace cs::relay::alerts {
+namespace {
+
+// Shared tail of the opening statements: insert new alerts (the partial unique
+// index keeps one open alert per subject) and queue webhook deliveries.
+constexpr std::string_view kOpenTail =
+    "), opened AS (INSERT INTO alerts (tenant_id, alert_id, site_id, kind, subject, severity, "
+    "message, details) SELECT c.tenant_id, gen_random_uuid(), c.site_id, c.kind, c.subject, "
+    "c.severity, c.message, c.details FROM cond c ON CONFLICT (tenant_id, site_id, kind, "
+    "subject) WHERE resolved_at IS NULL DO NOTHING RETURNING *), queued AS (INSERT INTO "
+    "alert_deliveries (tenant_id, alert_id, url, payload) SELECT o.tenant_id, o.alert_id, "
+    "ts.alert_webhook_url, json_build_object('event', 'alert.opened', 'alert_id', o.alert_id, "
+    "'tenant_id', o.tenant_id, 'site_id', o.site_id, 'kind', o.kind, 'subject', o.subject, "
+    "'severity', o.severity, 'message', o.message, 'details', o.details, 'at', o.opened_at) "
+    "FROM opened o JOIN tenant_settings ts ON ts.tenant_id = o.tenant_id WHERE "
+    "ts.alert_webhook_url IS NOT NULL) SELECT count(*) FROM opened";
+
+// Conditions that hold now, one CTE per kind (columns: tenant_id, site_id,
+// kind, subject, severity, message, details).
+constexpr std::string_view kOffline =
+    "SELECT o.tenant_id, o.site_id, 'site_offline'::text AS kind, ''::text AS subject, "
+    "'alert'::text AS severity, format('site %s has been offline since %s', o.name, "
+    "o.last_seen_at) AS message, jsonb_build_object('last_heartbeat_at', o.last_seen_at, "
+    "'offline_after_seconds', o.offline_after_seconds) AS details FROM site_overview o WHERE "
+    "o.state = 'offline' AND o.last_seen_at < now() - o.offline_after_seconds * interval '1 "
+    "second'";
+
+constexpr std::string_view kFailing =
+    "SELECT r.tenant_id, r.site_id, 'run_failing'::text AS kind, r.entity AS subject, "
+    "'warning'::text AS severity, format('the last %s runs of %s failed: %s', count(*), "
+    "r.entity, left(max(r.error) FILTER (WHERE r.rn = 1), 500)) AS message, "
+    "jsonb_build_object('failed_runs', count(*), 'last_error', max(r.error) FILTER (WHERE r.rn "
+    "= 1)) AS details FROM (SELECT s.*, row_number() OVER (PARTITION BY s.tenant_id, s.site_id, "
+    "s.entity ORDER BY s.finished_at DESC NULLS LAST, s.received_at DESC) AS rn, "
+    "coalesce(ts.failing_runs_alert, 3) AS threshold FROM sync_runs s LEFT JOIN "
+    "tenant_settings ts ON ts.tenant_id = s.tenant_id) r JOIN sites st ON st.tenant_id = "
+    "r.tenant_id AND st.site_id = r.site_id AND st.revoked_at IS NULL WHERE r.rn <= "
+    "r.threshold GROUP BY r.tenant_id, r.site_id, r.entity, r.threshold HAVING count(*) = "
+    "r.threshold AND bool_and(r.status = 'failed')";
+
+constexpr std::string_view kLag =
+    "SELECT o.tenant_id, o.site_id, 'lag'::text AS kind, ''::text AS subject, "
+    "'warning'::text AS severity, format('site %s is %s s behind (oldest unsent change)', "
+    "o.name, round(o.outbox_oldest_age_seconds)) AS message, "
+    "jsonb_build_object('outbox_oldest_age_seconds', o.outbox_oldest_age_seconds, "
+    "'lag_alert_seconds', o.lag_alert_seconds, 'outbox_depth', o.outbox_depth) AS details "
+    "FROM site_overview o WHERE o.online AND o.outbox_oldest_age_seconds > o.lag_alert_seconds";
+
+Expected<std::int64_t> open_alerts(db::Connection& conn, std::string_view what,
+                                   std::string_view condition) {
+    auto r = conn.query(what, fmt::format("WITH cond AS ({}{}", condition, kOpenTail));
+    if (!r) {
+        return std::move(r).error();
+    }
+    return r->integer(0, 0);
+}
+
+// Resolves open alerts of `kind` whose condition no longer holds.
+Expected<std::int64_t> resolve_alerts(db::Connection& conn, std::string_view kind,
+                                      std::string_view condition) {
+    auto r = conn.query(
+        "resolving alerts",
+        fmt::format(
+            "WITH cond AS ({}), resolved AS (UPDATE alerts a SET resolved_at = now() WHERE "
+            "a.kind = $1 AND a.resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM cond c WHERE "
+            "c.tenant_id = a.tenant_id AND c.site_id = a.site_id AND c.subject = a.subject) "
+            "RETURNING a.*), queued AS (INSERT INTO alert_deliveries (tenant_id, alert_id, url, "
+            "payload) SELECT r.tenant_id, r.alert_id, ts.alert_webhook_url, "
+            "json_build_object('event', 'alert.resolved', 'alert_id', r.alert_id, 'tenant_id', "
+            "r.tenant_id, 'site_id', r.site_id, 'kind', r.kind, 'subject', r.subject, 'message', "
+            "r.message, 'at', r.resolved_at) FROM resolved r JOIN tenant_settings ts ON "
+            "ts.tenant_id = r.tenant_id WHERE ts.alert_webhook_url IS NOT NULL) SELECT count(*) "
+            "FROM resolved",
+            condition),
+        db::Params().text(kind));
+    if (!r) {
+        return std::move(r).error();
+    }
+    return r->integer(0, 0);
+}
+
+std::size_t discard_body(char*, std::size_t size, std::size_t count, void*) {
+    return size * count;
+}
+
+// One POST; empty on success, otherwise what went wrong.
+std::string post_json(const std::string& url, const std::string& body) {
+    CURL* curl = curl_easy_init();
+    if (curl == nullptr) {
+        return "libcurl could not start";
+    }
+    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+    headers = curl_slist_append(headers, "User-Agent: contractsync-relay");
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10'000L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5'000L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard_body);
+    CURLcode rc = curl_easy_perform(curl);
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    if (rc != CURLE_OK) {
+        return curl_easy_strerror(rc);
+    }
+    if (status < 200 || status >= 300) {
+        return fmt::format("the webhook answered HTTP {}", status);
+    }
+    return {};
+}
+
+}  // namespace
+
+Expected<EvaluationReport> evaluate(db::Connection& conn) {
+    EvaluationReport report;
+    struct Kind {
+        std::string_view name;
+        std::string_view condition;
+    };
+    for (const auto& k :
+         {Kind{"site_offline", kOffline}, Kind{"run_failing", kFailing}, Kind{"lag", kLag}}) {
+        auto resolved = resolve_alerts(conn, k.name, k.condition);
+        if (!resolved) {
+            return std::move(resolved).error();
+        }
+        auto opened = open_alerts(conn, "opening alerts", k.condition);
+        if (!opened) {
+            return std::move(opened).error();
+        }
+        report.opened += *opened;
+        report.resolved += *resolved;
+    }
+    return report;
+}
+
+Expected<DeliveryReport> deliver_webhooks(db::Connection& conn, std::size_t max_batch) {
+    DeliveryReport report;
+    // Claim a batch by pushing its next attempt out, so concurrent instances
+    // do not post the same delivery twice.
+    auto due = conn.query(
+        "claiming webhook deliveries",
+        "UPDATE alert_deliveries d SET next_attempt = now() + interval '5 minutes', attempts = "
+        "d.attempts + 1 FROM (SELECT tenant_id, delivery_id FROM alert_deliveries WHERE "
+        "delivered_at IS NULL AND next_attempt <= now() ORDER BY next_attempt LIMIT $1 FOR "
+        "UPDATE SKIP LOCKED) due WHERE d.tenant_id = due.tenant_id AND d.delivery_id = "
+        "due.delivery_id RETURNING d.tenant_id, d.delivery_id, d.url, d.payload::text, "
+        "d.attempts, d.created_at < now() - interval '24 hours'",
+        db::Params().integer(static_cast<std::int64_t>(max_batch)));
+    if (!due) {
+        return std::move(due).error();
+    }
+    for (int i = 0; i < due->rows(); ++i) {
+        auto error = post_json(std::string(due->text(i, 2)), std::string(due->text(i, 3)));
+        bool expired = due->boolean(i, 5);
+        auto attempts = due->integer(i, 4);
+        if (error.empty()) {
+            ++report.delivered;
+        } else {
+            ++report.failed;
+            spdlog::warn("alert webhook: delivery {} failed (attempt {}): {}", due->text(i, 1),
+                         attempts, error);
+        }
+        // Backoff 30 s, 1 min, 2 min ... capped at 1 hour; give up after 24 hours.
+        auto r = conn.query(
+            "recording the webhook delivery",
+            "UPDATE alert_deliveries SET delivered_at = CASE WHEN $3 = '' OR $5 THEN now() END, "
+            "last_error = nullif($3, ''), next_attempt = now() + least(interval '1 hour', "
+            "interval '30 seconds' * power(2, $4::int - 1)) WHERE tenant_id = $1::uuid AND "
+            "delivery_id = $2::bigint",
+            db::Params()
+                .text(due->text(i, 0))
+                .text(due->text(i, 1))
+                .text(error)
+                .integer(attempts)
+                .boolean(expired));
+        if (!r) {
+            return std::move(r).error();
+        }
+    }
+    return report;
+}
+
+}  // namespace cs::relay::alerts

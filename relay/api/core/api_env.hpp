@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+
+#include "relay/api/auth/auth.hpp"
+#include "relay/db/pool.hpp"
+
+namespace cs::relay::api {
+
+// What handlers share: settings and the pools. Lives as long as the server.
+struct ApiEnv {
+    auth::Settings auth;
+    bool secure_cookies = true;
+    int liveness_seconds = 45;        // three agent heartbeat intervals
+    db::Pool* scoped_pool = nullptr;  // requests under row-level security
+    db::Pool* owner_pool = nullptr;   // authentication (before the tenant is known)
+    std::chrono::milliseconds acquire_timeout{5'000};
+};
+
+}  // namespace cs::relay::api

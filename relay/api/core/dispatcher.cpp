@@ -1,0 +1,194 @@
+#include "relay/api/core/dispatcher.hpp"
+
+#include <chrono>
+
+#include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
+
+#include "relay/api/core/context.hpp"
+#include "relay/sites/site_key.hpp"
+
+namespace cs::relay::api {
+namespace {
+
+bool is_mutation(std::string_view method) {
+    return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+bool same_secret(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && !a.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+Reply unauthenticated(std::string_view detail) {
+    auto r = Reply::error(401, detail);
+    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"contractsync\"");
+    return r;
+}
+
+struct Authenticated {
+    std::optional<Principal> principal;
+    std::optional<Reply> failure;
+};
+
+Authenticated authenticate(db::Connection& conn, const server::HttpRequest& req,
+                           const ApiEnv& env) {
+    Authenticated a;
+    auto authorization = req.header("authorization");
+    if (!authorization.empty()) {
+        auto token = sites::bearer_token_text(authorization);
+        if (!token) {
+            a.failure = unauthenticated(token.error().message);
+            return a;
+        }
+        auto p = auth::resolve_api_token(conn, *token);
+        if (!p) {
+            a.failure = Reply::from(p.error());
+        } else if (!*p) {
+            a.failure = unauthenticated("the API token is unknown, revoked or expired");
+        } else {
+            a.principal = std::move(**p);
+        }
+        return a;
+    }
+    auto cookie = cookie_value(req.header("cookie"), auth::kSessionCookie);
+    if (cookie.empty()) {
+        a.failure = unauthenticated("log in first (no session cookie or bearer token)");
+        return a;
+    }
+    auto p = auth::resolve_session(conn, cookie, env.auth);
+    if (!p) {
+        a.failure = Reply::from(p.error());
+    } else if (!*p) {
+        a.failure = unauthenticated("the session has ended or expired; log in again");
+    } else {
+        a.principal = std::move(**p);
+    }
+    return a;
+}
+
+// Sets the transaction's role and tenant: the only place a request's
+// row-level security scope is decided.
+Status enter_scope(db::Connection& conn, const std::optional<std::string>& tenant) {
+    auto r = conn.query("entering the request scope",
+                        tenant ? "SELECT set_config('role', 'contractsync_tenant', true), "
+                                 "set_config('contractsync.tenant_id', $1, true)"
+                               : "SELECT set_config('role', 'contractsync_staff', true), "
+                                 "set_config('contractsync.tenant_id', $1, true)",
+                        db::Params().text(tenant.value_or("")));
+    if (!r) {
+        return std::move(r).error();
+    }
+    return ok();
+}
+
+}  // namespace
+
+server::HttpResponse Dispatcher::handle(const server::HttpRequest& request) const {
+    auto started = std::chrono::steady_clock::now();
+    Reply reply;
+    try {
+        reply = dispatch(request);
+    } catch (const std::exception& e) {
+        spdlog::error("api: {} {}: {}", request.method, request.path, e.what());
+        reply = Reply::error(500, "internal error; see the relay log");
+    }
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                  .count();
+    spdlog::log(reply.status >= 500 ? spdlog::level::warn : spdlog::level::debug,
+                "api: {} {} -> {} ({:.1f} ms)", request.method, request.path, reply.status, ms);
+    auto response = reply.to_http();
+    response.headers.emplace_back("Cache-Control", "no-store");
+    response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    return response;
+}
+
+Reply Dispatcher::dispatch(const server::HttpRequest& request) const {
+    auto match = routes_->find(request.method, request.path);
+    if (match.route == nullptr) {
+        return match.status == 405
+                   ? Reply::error(
+                         405, fmt::format("{} is not allowed on {}", request.method, request.path))
+                   : Reply::error(404, fmt::format("no API route {}", request.path));
+    }
+    const Route& route = *match.route;
+    auto query = Query::parse(request.query);
+    if (!query) {
+        return Reply::from(query.error());
+    }
+    if (route.access == Access::open) {
+        auto lease = env_.owner_pool->acquire(env_.acquire_timeout);
+        if (!lease) {
+            return Reply::from(lease.error());
+        }
+        RequestContext ctx(request, *query, std::move(match.params), **lease, env_);
+        auto reply = route.handler(ctx);
+        for (auto& h : ctx.reply_headers) {
+            reply.headers.push_back(std::move(h));
+        }
+        return reply;
+    }
+
+    // Authenticate on an owner connection, then run the handler on a scoped one.
+    std::optional<Principal> principal;
+    {
+        auto lease = env_.owner_pool->acquire(env_.acquire_timeout);
+        if (!lease) {
+            return Reply::from(lease.error());
+        }
+        auto a = authenticate(**lease, request, env_);
+        if (a.failure) {
+            return std::move(*a.failure);
+        }
+        principal = std::move(a.principal);
+    }
+    if ((route.roles & principal->role) == 0) {
+        return forbidden(fmt::format("your role ({}) may not call {} {}",
+                                     role_name(principal->role), route.method, route.path));
+    }
+    if (is_mutation(request.method) && !principal->via_token &&
+        !same_secret(request.header("x-csrf-token"), principal->csrf_token)) {
+        return forbidden(
+            "missing or wrong X-CSRF-Token header (the token comes with login and "
+            "GET /api/v1/auth/me)");
+    }
+    std::optional<std::string> tenant = principal->tenant_id;
+    if (principal->staff()) {
+        auto selected = request.header("x-tenant-id");
+        if (!selected.empty()) {
+            if (!is_uuid(selected)) {
+                return bad_request("X-Tenant-Id must be a tenant id (a UUID)");
+            }
+            tenant = std::string(selected);
+        }
+    }
+
+    auto lease = env_.scoped_pool->acquire(env_.acquire_timeout);
+    if (!lease) {
+        return Reply::from(lease.error());
+    }
+    auto& conn = **lease;
+    auto tx = db::Transaction::begin(conn);
+    if (!tx) {
+        return Reply::from(tx.error());
+    }
+    if (auto s = enter_scope(conn, tenant); !s) {
+        return Reply::from(s.error());
+    }
+    RequestContext ctx(request, *query, std::move(match.params), conn, env_);
+    ctx.principal = std::move(principal);
+    ctx.tenant = std::move(tenant);
+    auto reply = route.handler(ctx);
+    if (!reply.ok()) {
+        return reply;  // the transaction rolls back
+    }
+    if (auto s = tx->commit(); !s) {
+        spdlog::warn("api: {} {}: {}", request.method, request.path, s.error().message);
+        return Reply::from(s.error());
+    }
+    for (auto& h : ctx.reply_headers) {
+        reply.headers.push_back(std::move(h));
+    }
+    return reply;
+}
+
+}  // namespace cs::relay::api

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "relay/api/auth/principal.hpp"
+#include "relay/api/http/reply.hpp"
+
+namespace cs::relay::api {
+
+class RequestContext;
+
+// How a route's handler reaches the database.
+enum class Access {
+    open,    // no login (login, the OpenAPI document); runs on an owner connection
+    scoped,  // logged in; runs under row-level security for the caller's scope
+};
+
+using Handler = std::function<Reply(RequestContext&)>;
+
+struct Route {
+    std::string method;  // GET, POST, PATCH, DELETE
+    std::string path;    // "/api/v1/sites/{site_id}"
+    Roles roles = 0;     // who may call it (ignored for Access::open)
+    Access access = Access::scoped;
+    Handler handler;
+    std::string summary;  // one line, mirrored in the OpenAPI document
+};
+
+// Every API route, matched segment by segment; "{name}" segments capture.
+class RouteTable {
+public:
+    void add(Route route);
+    const std::vector<Route>& routes() const { return routes_; }
+
+    struct Match {
+        const Route* route = nullptr;
+        std::map<std::string, std::string, std::less<>> params;
+        int status = 404;  // 404 unknown path, 405 known path with another method
+    };
+    Match find(std::string_view method, std::string_view path) const;
+
+private:
+    std::vector<Route> routes_;
+};
+
+}  // namespace cs::relay::api

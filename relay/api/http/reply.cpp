@@ -1,0 +1,112 @@
+#include "relay/api/http/reply.hpp"
+
+namespace cs::relay::api {
+namespace {
+
+std::string_view title_for(int status) {
+    switch (status) {
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 409:
+            return "Conflict";
+        case 413:
+            return "Content Too Large";
+        case 415:
+            return "Unsupported Media Type";
+        case 422:
+            return "Unprocessable Content";
+        case 429:
+            return "Too Many Requests";
+        case 503:
+            return "Service Unavailable";
+        default:
+            return status >= 500 ? "Internal Server Error" : "Error";
+    }
+}
+
+int status_for(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::invalid_argument:
+        case ErrorCode::parse_error:
+            return 400;
+        case ErrorCode::unauthorized:
+            return 401;
+        case ErrorCode::not_found:
+            return 404;
+        case ErrorCode::conflict:
+            return 409;
+        case ErrorCode::limit_exceeded:
+            return 413;
+        case ErrorCode::unavailable:
+            return 503;
+        default:
+            return 500;
+    }
+}
+
+}  // namespace
+
+Reply Reply::json(nlohmann::json body, int status) {
+    Reply r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+}
+
+Reply Reply::no_content() {
+    Reply r;
+    r.status = 204;
+    return r;
+}
+
+Reply Reply::error(int status, std::string_view detail, nlohmann::json extra) {
+    Reply r;
+    r.status = status;
+    r.problem = true;
+    r.body = extra.is_object() ? std::move(extra) : nlohmann::json::object();
+    r.body["type"] = "about:blank";
+    r.body["title"] = title_for(status);
+    r.body["status"] = status;
+    r.body["detail"] = detail;
+    return r;
+}
+
+Reply Reply::from(const Error& error) {
+    int status = status_for(error.code);
+    // Internal and database failures keep their details in the log, not the reply.
+    if (status >= 500) {
+        return Reply::error(status, status == 503 ? "the database is unavailable; try again shortly"
+                                                  : "internal error; see the relay log");
+    }
+    return Reply::error(status, error.message);
+}
+
+server::HttpResponse Reply::to_http() const {
+    server::HttpResponse r;
+    r.status = status;
+    r.headers = headers;
+    if (!content_type.empty()) {
+        r.content_type = content_type;
+        r.body = raw;
+        return r;
+    }
+    r.content_type = problem ? "application/problem+json" : "application/json";
+    if (status != 204) {
+        r.body = dump_json(body);
+    }
+    return r;
+}
+
+std::string dump_json(const nlohmann::json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace cs::relay::api

@@ -1,0 +1,108 @@
+// The audit log of every mutation, and alerts.
+#include <fmt/format.h>
+
+#include "relay/api/core/api_env.hpp"
+#include "relay/api/routes/route_support.hpp"
+#include "relay/api/routes/routes.hpp"
+
+namespace cs::relay::api::routes {
+namespace {
+
+Reply list_audit(RequestContext& ctx) {
+    auto page = ctx.page();
+    if (!page) {
+        return Reply::from(page.error());
+    }
+    for (auto name : {"since", "until"}) {
+        auto v = filter(ctx, name);
+        if (v.size() > 40) {
+            return bad_request(fmt::format("'{}' must be an ISO 8601 time", name));
+        }
+    }
+    auto actor = filter(ctx, "actor_id");
+    if (!actor.empty() && !is_uuid(actor)) {
+        return bad_request("'actor_id' must be a user id (a UUID)");
+    }
+    auto rows = json_rows(
+        ctx.db, "reading the audit log",
+        "SELECT json_build_object('audit_id', a.audit_id, 'tenant_id', a.tenant_id, 'actor_id', "
+        "a.actor_id, 'actor', a.actor, 'action', a.action, 'entity_type', a.entity_type, "
+        "'entity_id', a.entity_id, 'before', a.before, 'after', a.after, 'address', a.address, "
+        "'user_agent', a.user_agent, 'at', a.at) FROM audit_log a WHERE ($1 = '' OR a.tenant_id "
+        "= nullif($1, '')::uuid) AND ($2 = '' OR a.action = $2 OR a.action LIKE $2 || '.%') AND "
+        "($3 = '' OR a.entity_type = $3) AND ($4 = '' OR a.entity_id = $4) AND ($5 = '' OR "
+        "a.actor_id = nullif($5, '')::uuid) AND ($6 = '' OR a.at >= nullif($6, '')::timestamptz) "
+        "AND ($7 = '' OR a.at < nullif($7, '')::timestamptz) AND ($8 = '' OR a.audit_id < "
+        "nullif($8, '')::bigint) ORDER BY a.audit_id DESC LIMIT $9",
+        db::Params()
+            .text(ctx.tenant.value_or(""))
+            .text(filter(ctx, "action"))
+            .text(filter(ctx, "entity_type"))
+            .text(filter(ctx, "entity_id"))
+            .text(actor)
+            .text(filter(ctx, "since"))
+            .text(filter(ctx, "until"))
+            .text(cursor_part(*page, 0))
+            .integer(page->fetch()));
+    if (!rows) {
+        return Reply::from(rows.error());
+    }
+    return Reply::json(page_of(std::move(*rows), *page, [](const nlohmann::json& a) {
+        return nlohmann::json::array({a["audit_id"]});
+    }));
+}
+
+Reply list_alerts(RequestContext& ctx) {
+    auto page = ctx.page();
+    if (!page) {
+        return Reply::from(page.error());
+    }
+    auto status = filter(ctx, "status");
+    if (!status.empty() && status != "open" && status != "resolved") {
+        return bad_request("'status' must be open or resolved");
+    }
+    auto site = filter(ctx, "site_id");
+    if (!site.empty() && !is_uuid(site)) {
+        return bad_request("'site_id' must be a site id (a UUID)");
+    }
+    auto rows = json_rows(
+        ctx.db, "listing alerts",
+        "SELECT json_build_object('alert_id', a.alert_id, 'tenant_id', a.tenant_id, 'site_id', "
+        "a.site_id, 'site_name', s.name, 'kind', a.kind, 'subject', a.subject, 'severity', "
+        "a.severity, 'message', a.message, 'details', a.details, 'opened_at', a.opened_at, "
+        "'resolved_at', a.resolved_at, 'status', CASE WHEN a.resolved_at IS NULL THEN 'open' "
+        "ELSE 'resolved' END) FROM alerts a JOIN sites s ON s.tenant_id = a.tenant_id AND "
+        "s.site_id = a.site_id WHERE ($1 = '' OR a.tenant_id = nullif($1, '')::uuid) AND ($2 = "
+        "'' OR ($2 = 'open') = (a.resolved_at IS NULL)) AND ($3 = '' OR a.site_id = nullif($3, "
+        "'')::uuid) AND ($4 = '' OR a.kind = $4) AND ($5 = '' OR a.alert_id < nullif($5, "
+        "'')::uuid) ORDER BY a.alert_id DESC LIMIT $6",
+        db::Params()
+            .text(ctx.tenant.value_or(""))
+            .text(status)
+            .text(site)
+            .text(filter(ctx, "kind"))
+            .text(cursor_part(*page, 0))
+            .integer(page->fetch()));
+    if (!rows) {
+        return Reply::from(rows.error());
+    }
+    return Reply::json(page_of(std::move(*rows), *page, [](const nlohmann::json& a) {
+        return nlohmann::json::array({a["alert_id"]});
+    }));
+}
+
+}  // namespace
+
+void add_audit_routes(RouteTable& t) {
+    t.add({"GET", "/api/v1/audit", kTenantAdmin | kTenantAnalyst | kStaff, Access::scoped,
+           list_audit,
+           "The audit log, newest first (filters: action, entity_type, entity_id, actor_id, "
+           "since, until)"});
+}
+
+void add_alert_routes(RouteTable& t) {
+    t.add({"GET", "/api/v1/alerts", kAnyone, Access::scoped, list_alerts,
+           "Alerts, newest first (filters: status, site_id, kind)"});
+}
+
+}  // namespace cs::relay::api::routes

@@ -1,0 +1,135 @@
+// Sync results reported by agents: runs, failed rows, parked children.
+#include <fmt/format.h>
+
+#include "relay/api/core/api_env.hpp"
+#include "relay/api/routes/route_support.hpp"
+#include "relay/api/routes/routes.hpp"
+#include "relay/api/routes/site_json.hpp"
+
+namespace cs::relay::api::routes {
+namespace {
+
+Expected<std::string> site_tenant(RequestContext& ctx) {
+    auto id = uuid_param(ctx, "site_id");
+    if (!id) {
+        return id;
+    }
+    auto site = load_site(ctx, *id);
+    if (!site) {
+        return std::move(site).error();
+    }
+    return (*site)["tenant_id"].get<std::string>();
+}
+
+Reply list_runs(RequestContext& ctx) {
+    auto tenant = site_tenant(ctx);
+    auto page = ctx.page();
+    if (!tenant || !page) {
+        return Reply::from(!tenant ? tenant.error() : page.error());
+    }
+    auto rows = json_rows(
+        ctx.db, "listing runs",
+        "SELECT json_build_object('run_id', r.run_id, 'entity', r.entity, 'status', r.status, "
+        "'mode', r.report ->> 'mode', 'source', r.report ->> 'source', 'started_at', "
+        "r.started_at, 'finished_at', r.finished_at, 'counts', r.counts, 'durations', "
+        "r.durations, 'success_rate', r.report -> 'success_rate', 'error', r.error, 'note', "
+        "r.report ->> 'note', 'received_at', r.received_at, 'cursor', "
+        "to_char(r.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')) "
+        "FROM sync_runs r WHERE r.tenant_id = $1::uuid AND r.site_id = $2::uuid AND ($3 = '' OR "
+        "r.entity = $3) AND ($4 = '' OR r.status = $4) AND ($5 = '' OR (r.received_at, r.run_id, "
+        "r.entity) < (nullif($5, '')::timestamp AT TIME ZONE 'UTC', $6, $7)) ORDER BY "
+        "r.received_at DESC, r.run_id DESC, r.entity DESC LIMIT $8",
+        db::Params()
+            .text(*tenant)
+            .text(ctx.param("site_id"))
+            .text(filter(ctx, "entity"))
+            .text(filter(ctx, "status"))
+            .text(cursor_part(*page, 0))
+            .text(cursor_part(*page, 1))
+            .text(cursor_part(*page, 2))
+            .integer(page->fetch()));
+    if (!rows) {
+        return Reply::from(rows.error());
+    }
+    auto out = page_of(std::move(*rows), *page, [](const nlohmann::json& r) {
+        return nlohmann::json::array({r["cursor"], r["run_id"], r["entity"]});
+    });
+    for (auto& item : out["items"]) {
+        item.erase("cursor");
+    }
+    return Reply::json(std::move(out));
+}
+
+Reply list_failed_rows(RequestContext& ctx) {
+    auto tenant = site_tenant(ctx);
+    auto page = ctx.page();
+    if (!tenant || !page) {
+        return Reply::from(!tenant ? tenant.error() : page.error());
+    }
+    auto rows = json_rows(
+        ctx.db, "listing failed rows",
+        "SELECT json_build_object('entity', f.entity, 'stream_id', f.stream_id, 'row_id', "
+        "f.row_id, 'run_id', f.run_id, 'stage', f.stage, 'field', f.field, 'error', f.error, "
+        "'value', f.value, 'location', f.location::jsonb, 'raw', f.raw, 'raw_truncated', "
+        "f.raw_truncated, 'created_at', f.created_at, 'received_at', f.received_at) "
+        "FROM failed_rows f WHERE f.tenant_id = $1::uuid AND f.site_id = $2::uuid AND ($3 = '' OR "
+        "f.entity = $3) AND ($4 = '' OR (f.entity, f.stream_id, f.row_id) > ($4, $5, $6)) "
+        "ORDER BY f.entity, f.stream_id, f.row_id LIMIT $7",
+        db::Params()
+            .text(*tenant)
+            .text(ctx.param("site_id"))
+            .text(filter(ctx, "entity"))
+            .text(cursor_part(*page, 0))
+            .text(cursor_part(*page, 1))
+            .text(cursor_part(*page, 2))
+            .integer(page->fetch()));
+    if (!rows) {
+        return Reply::from(rows.error());
+    }
+    return Reply::json(page_of(std::move(*rows), *page, [](const nlohmann::json& f) {
+        return nlohmann::json::array({f["entity"], f["stream_id"], f["row_id"]});
+    }));
+}
+
+Reply list_pending_children(RequestContext& ctx) {
+    auto tenant = site_tenant(ctx);
+    auto page = ctx.page();
+    if (!tenant || !page) {
+        return Reply::from(!tenant ? tenant.error() : page.error());
+    }
+    auto rows = json_rows(
+        ctx.db, "listing pending children",
+        "SELECT json_build_object('entity', p.entity, 'bk_hash', encode(p.bk_hash, 'hex'), "
+        "'parent_entity', p.parent_entity, 'parent_bk_hash', encode(p.parent_bk_hash, 'hex'), "
+        "'data', p.data, 'sequence', p.sequence, 'parked_at', p.parked_at) FROM "
+        "pending_children p WHERE p.tenant_id = $1::uuid AND p.site_id = $2::uuid AND ($3 = '' "
+        "OR p.entity = $3) AND ($4 = '' OR (p.entity, p.bk_hash) > ($4, decode($5, 'hex'))) "
+        "ORDER BY p.entity, p.bk_hash LIMIT $6",
+        db::Params()
+            .text(*tenant)
+            .text(ctx.param("site_id"))
+            .text(filter(ctx, "entity"))
+            .text(cursor_part(*page, 0))
+            .text(cursor_part(*page, 1))
+            .integer(page->fetch()));
+    if (!rows) {
+        return Reply::from(rows.error());
+    }
+    return Reply::json(page_of(std::move(*rows), *page, [](const nlohmann::json& p) {
+        return nlohmann::json::array({p["entity"], p["bk_hash"]});
+    }));
+}
+
+}  // namespace
+
+void add_sync_routes(RouteTable& t) {
+    t.add({"GET", "/api/v1/sites/{site_id}/runs", kAnyone, Access::scoped, list_runs,
+           "Sync runs with per-stage counts and durations, newest first (filters: entity, "
+           "status)"});
+    t.add({"GET", "/api/v1/sites/{site_id}/failed-rows", kAnyone, Access::scoped, list_failed_rows,
+           "Rows the agent could not process (filter: entity)"});
+    t.add({"GET", "/api/v1/sites/{site_id}/pending-children", kAnyone, Access::scoped,
+           list_pending_children, "Child rows parked until their parent arrives"});
+}
+
+}  // namespace cs::relay::api::routes

@@ -1,0 +1,209 @@
+// Alerts open once per state change, resolve when the condition clears, show
+// in the API and reach the tenant's webhook.
+#include "relay/alerts/alerts.hpp"
+
+#include <atomic>
+#include <thread>
+
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "tests/relay/api/api_fixture.hpp"
+
+namespace cs::relay::api::testing {
+namespace {
+
+// Accepts HTTP requests on 127.0.0.1 and answers 204, keeping the bodies.
+class WebhookReceiver {
+public:
+    WebhookReceiver() {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+        socklen_t len = sizeof(addr);
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+        port_ = ntohs(addr.sin_port);
+        ::listen(fd_, 8);
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~WebhookReceiver() {
+        stop_ = true;
+        ::shutdown(fd_, SHUT_RDWR);
+        ::close(fd_);
+        thread_.join();
+    }
+    int port() const { return port_; }
+    std::vector<std::string> bodies() {
+        std::lock_guard lock(mutex_);
+        return bodies_;
+    }
+
+private:
+    void serve() {
+        while (!stop_) {
+            int c = ::accept(fd_, nullptr, nullptr);
+            if (c < 0) {
+                return;
+            }
+            timeval tv{5, 0};
+            ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+            std::string data;
+            char buf[4096];
+            // Read the headers, then Content-Length bytes of body.
+            std::size_t need = std::string::npos;
+            while (true) {
+                auto n = ::recv(c, buf, sizeof(buf), 0);
+                if (n <= 0) {
+                    break;
+                }
+                data.append(buf, static_cast<std::size_t>(n));
+                auto end = data.find("\r\n\r\n");
+                if (end != std::string::npos && need == std::string::npos) {
+                    auto cl = data.find("Content-Length: ");
+                    need =
+                        end + 4 + (cl == std::string::npos ? 0 : std::stoul(data.substr(cl + 16)));
+                }
+                if (need != std::string::npos && data.size() >= need) {
+                    break;
+                }
+            }
+            {
+                std::lock_guard lock(mutex_);
+                auto end = data.find("\r\n\r\n");
+                bodies_.push_back(end == std::string::npos ? "" : data.substr(end + 4));
+            }
+            const char reply[] = "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
+            (void)::send(c, reply, sizeof(reply) - 1, 0);
+            ::close(c);
+        }
+    }
+
+    int fd_ = -1;
+    int port_ = 0;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+    std::mutex mutex_;
+    std::vector<std::string> bodies_;
+};
+
+class AlertsTest : public ApiFixture {
+protected:
+    std::int64_t open_alerts(const std::string& kind) {
+        return sql(fmt::format("SELECT count(*) FROM alerts WHERE kind = '{}' AND resolved_at IS "
+                               "NULL AND site_id = '{}'",
+                               kind, a_.site_id))
+            .integer(0, 0);
+    }
+    alerts::EvaluationReport evaluate() {
+        auto r = alerts::evaluate(*conn_);
+        EXPECT_TRUE(r) << (r ? "" : r.error().message);
+        return r ? *r : alerts::EvaluationReport{};
+    }
+};
+
+TEST_F(AlertsTest, OfflineSiteRaisesOneAlertPerStateChangeAndReachesTheWebhook) {
+    WebhookReceiver hook;
+    auto admin = login(email("a", "admin"));
+    ASSERT_EQ(call("PATCH", "/api/v1/settings", &admin,
+                   {{"offline_after_seconds", 60},
+                    {"alert_webhook_url", fmt::format("http://127.0.0.1:{}/hook", hook.port())}})
+                  .status,
+              200);
+    sql("DELETE FROM alerts");
+    // Online and fresh: nothing.
+    sql(
+        fmt::format("UPDATE sites SET online = true, connected_at = now(), last_seen_at = now() "
+                    "WHERE site_id = '{}'",
+                    a_.site_id));
+    evaluate();
+    EXPECT_EQ(open_alerts("site_offline"), 0);
+    // Offline for 2 minutes (threshold 60 s): one alert, however often we check.
+    sql(
+        fmt::format("UPDATE sites SET online = false, last_seen_at = now() - interval '2 "
+                    "minutes' WHERE site_id = '{}'",
+                    a_.site_id));
+    EXPECT_EQ(evaluate().opened, 1);
+    EXPECT_EQ(evaluate().opened, 0);
+    EXPECT_EQ(open_alerts("site_offline"), 1);
+    auto listed = call("GET", "/api/v1/alerts?status=open&kind=site_offline", &admin);
+    ASSERT_EQ(listed.status, 200);
+    ASSERT_EQ(listed.body["items"].size(), 1u);
+    EXPECT_EQ(listed.body["items"][0]["site_id"], a_.site_id);
+    // Back online: resolved once.
+    sql(fmt::format("UPDATE sites SET online = true, last_seen_at = now() WHERE site_id = '{}'",
+                    a_.site_id));
+    EXPECT_EQ(evaluate().resolved, 1);
+    EXPECT_EQ(open_alerts("site_offline"), 0);
+    // Both changes went to the webhook.
+    auto delivered = alerts::deliver_webhooks(*conn_);
+    ASSERT_TRUE(delivered) << delivered.error().message;
+    EXPECT_EQ(delivered->delivered, 2);
+    auto bodies = hook.bodies();
+    ASSERT_EQ(bodies.size(), 2u);
+    auto first = nlohmann::json::parse(bodies[0]);
+    auto second = nlohmann::json::parse(bodies[1]);
+    std::set<std::string> events = {first["event"], second["event"]};
+    EXPECT_EQ(events, (std::set<std::string>{"alert.opened", "alert.resolved"}));
+    EXPECT_EQ(first["site_id"], a_.site_id);
+    EXPECT_EQ(sql("SELECT count(*) FROM alert_deliveries WHERE delivered_at IS NULL").integer(0, 0),
+              0);
+}
+
+TEST_F(AlertsTest, RepeatedFailedRunsRaiseAnAlertThatASuccessClears) {
+    sql("DELETE FROM alerts");
+    for (int i = 1; i <= 2; ++i) {
+        sql(
+            fmt::format("INSERT INTO sync_runs (tenant_id, site_id, run_id, entity, status, "
+                        "finished_at, error, report) VALUES ('{}', '{}', 'f{}', 'inv_mast', "
+                        "'failed', now() - interval '{} minutes', 'P21 answered 500', '{{}}')",
+                        a_.tenant_id, a_.site_id, i, 10 - i));
+    }
+    evaluate();
+    EXPECT_EQ(open_alerts("run_failing"), 0) << "two failures are under the threshold of 3";
+    sql(
+        fmt::format("INSERT INTO sync_runs (tenant_id, site_id, run_id, entity, status, "
+                    "finished_at, error, report) VALUES ('{}', '{}', 'f3', 'inv_mast', 'failed', "
+                    "now() - interval '1 minute', 'P21 answered 500', '{{}}')",
+                    a_.tenant_id, a_.site_id));
+    EXPECT_EQ(evaluate().opened, 1);
+    EXPECT_EQ(open_alerts("run_failing"), 1);
+    auto subject = sql("SELECT subject, message FROM alerts WHERE kind = 'run_failing'");
+    EXPECT_EQ(subject.text(0, 0), "inv_mast");
+    EXPECT_NE(std::string(subject.text(0, 1)).find("P21 answered 500"), std::string::npos);
+    sql(
+        fmt::format("INSERT INTO sync_runs (tenant_id, site_id, run_id, entity, status, "
+                    "finished_at, report) VALUES ('{}', '{}', 'ok1', 'inv_mast', 'succeeded', "
+                    "now(), '{{}}')",
+                    a_.tenant_id, a_.site_id));
+    EXPECT_EQ(evaluate().resolved, 1);
+    EXPECT_EQ(open_alerts("run_failing"), 0);
+}
+
+TEST_F(AlertsTest, LagAboveTheThresholdIsAnAlert) {
+    sql("DELETE FROM alerts");
+    sql(fmt::format("UPDATE tenant_settings SET lag_alert_seconds = 600 WHERE tenant_id = '{}'",
+                    a_.tenant_id));
+    sql(
+        fmt::format("UPDATE sites SET online = true, connected_at = now(), last_seen_at = now(), "
+                    "status = '{{\"outbox\": {{\"depth\": 9, \"oldest_age_seconds\": 900}}}}' "
+                    "WHERE site_id = '{}'",
+                    a_.site_id));
+    EXPECT_EQ(evaluate().opened, 1);
+    auto op = login("operator@staff.test");
+    auto fleet = call("GET", "/api/v1/fleet/sites?state=lagging", &op);
+    ASSERT_EQ(fleet.status, 200);
+    ASSERT_EQ(fleet.body["items"].size(), 1u);
+    EXPECT_EQ(fleet.body["items"][0]["site_id"], a_.site_id);
+    sql(
+        fmt::format("UPDATE sites SET status = '{{\"outbox\": {{\"depth\": 0, "
+                    "\"oldest_age_seconds\": null}}}}' WHERE site_id = '{}'",
+                    a_.site_id));
+    EXPECT_EQ(evaluate().resolved, 1);
+}
+
+}  // namespace
+}  // namespace cs::relay::api::testing
