@@ -13,6 +13,7 @@
 #include "relay/apply/retention.hpp"
 #include "relay/cli/cli_support.hpp"
 #include "relay/db/migrations.hpp"
+#include "relay/portal_server/portal_server.hpp"
 #include "relay/server/health.hpp"
 #include "relay/server/server.hpp"
 
@@ -162,6 +163,14 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
                           "{}: tls.certificate_file and tls.private_key_file are required to serve",
                           config.origin);
     }
+    std::shared_ptr<const portal_server::PortalServer> portal;
+    if (!config.api.portal_dir.empty()) {
+        auto opened = portal_server::PortalServer::open({config.api.portal_dir});
+        if (!opened) {
+            return std::move(opened).error();
+        }
+        portal = std::move(*opened);
+    }
     {
         auto conn = db::Connection::open(connect_options(config));
         if (!conn) {
@@ -188,6 +197,11 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
     router->add_websocket("/v1/agent", std::make_shared<agent_link::AgentEndpoint>(context));
     s.api = api_env(s.config, s.api_pool, s.shared);
     api::install(*router, s.api);
+    if (portal) {
+        // Last: every route above wins over the portal's catch-all.
+        portal_server::install(*router, std::move(portal));
+        spdlog::info("serving the portal from {}", s.config.api.portal_dir.string());
+    }
     s.notifier.start();
     s.server = std::make_unique<server::Server>(server_options(s.config), router, s.blocking);
     auto port = s.server->start();
