@@ -120,6 +120,53 @@ Reply list_pending_children(RequestContext& ctx) {
     }));
 }
 
+// Activity over time for charts: change sets and rows applied, runs finished
+// and failed, per bucket; every bucket of the window is present, empty or not.
+Reply throughput(RequestContext& ctx) {
+    auto tenant = site_tenant(ctx);
+    if (!tenant) {
+        return Reply::from(tenant.error());
+    }
+    auto hours = ctx.query.integer("hours", 24, 1, 720);
+    auto bucket_minutes = ctx.query.integer("bucket_minutes", 60, 5, 1440);
+    if (!hours || !bucket_minutes) {
+        return Reply::from(!hours ? hours.error() : bucket_minutes.error());
+    }
+    if (*hours * 60 / *bucket_minutes > 1000) {
+        return bad_request("at most 1000 buckets: raise bucket_minutes or lower hours");
+    }
+    auto rows = json_rows(
+        ctx.db, "summarising throughput",
+        "WITH w AS (SELECT make_interval(mins => $4::int) AS stride, now() - make_interval(hours "
+        "=> $3::int) AS since), applied AS (SELECT date_bin(w.stride, a.applied_at, "
+        "'epoch'::timestamptz) AS start, count(*) AS change_sets, sum(a.row_count) AS rows, "
+        "sum(a.rows_changed) AS rows_changed FROM applied_change_sets a, w WHERE a.tenant_id = "
+        "$1::uuid AND a.site_id = $2::uuid AND a.applied_at >= w.since AND ($5 = '' OR a.entity "
+        "= $5) GROUP BY 1), runs AS (SELECT date_bin(w.stride, r.finished_at, "
+        "'epoch'::timestamptz) AS start, count(*) AS runs, count(*) FILTER (WHERE r.status = "
+        "'failed') AS failed_runs FROM sync_runs r, w WHERE r.tenant_id = $1::uuid AND r.site_id "
+        "= $2::uuid AND r.finished_at >= w.since AND ($5 = '' OR r.entity = $5) GROUP BY 1) "
+        "SELECT json_build_object('start', b.start, 'change_sets', coalesce(applied.change_sets, "
+        "0), 'rows', coalesce(applied.rows, 0), 'rows_changed', coalesce(applied.rows_changed, "
+        "0), 'runs', coalesce(runs.runs, 0), 'failed_runs', coalesce(runs.failed_runs, 0)) FROM "
+        "w, generate_series(date_bin(w.stride, w.since, 'epoch'::timestamptz), now(), w.stride) "
+        "AS b(start) LEFT JOIN applied USING (start) LEFT JOIN runs USING (start) ORDER BY "
+        "b.start",
+        db::Params()
+            .text(*tenant)
+            .text(ctx.param("site_id"))
+            .integer(*hours)
+            .integer(*bucket_minutes)
+            .text(filter(ctx, "entity")));
+    if (!rows) {
+        return Reply::from(rows.error());
+    }
+    return Reply::json({{"site_id", ctx.param("site_id")},
+                        {"hours", *hours},
+                        {"bucket_minutes", *bucket_minutes},
+                        {"buckets", std::move(*rows)}});
+}
+
 }  // namespace
 
 void add_sync_routes(RouteTable& t) {
@@ -130,6 +177,9 @@ void add_sync_routes(RouteTable& t) {
            "Rows the agent could not process (filter: entity)"});
     t.add({"GET", "/api/v1/sites/{site_id}/pending-children", kAnyone, Access::scoped,
            list_pending_children, "Child rows parked until their parent arrives"});
+    t.add({"GET", "/api/v1/sites/{site_id}/throughput", kAnyone, Access::scoped, throughput,
+           "Change sets, rows and runs per time bucket, for charts (filters: hours, "
+           "bucket_minutes, entity)"});
 }
 
 }  // namespace cs::relay::api::routes
