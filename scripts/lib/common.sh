@@ -16,6 +16,8 @@ cs_install_deps() {
     done < "$CS_ROOT/scripts/lib/packages.txt"
     wanted+=("$@")
     for pkg in "${wanted[@]}"; do
+        # NodeSource's nodejs package bundles npm and conflicts with Debian's.
+        [[ "$pkg" == npm ]] && command -v npm >/dev/null && continue
         if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
             missing+=("$pkg")
         fi

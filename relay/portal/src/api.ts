@@ -1,0 +1,368 @@
+// The relay's REST API (docs/api.md): JSON in and out, problem+json errors,
+// the session cookie plus X-CSRF-Token on mutations, X-Tenant-Id for staff
+// working inside one tenant, cursor pages.
+
+export type Role = 'operator' | 'admin' | 'analyst' | 'viewer';
+export type SiteState = 'ok' | 'lagging' | 'failing' | 'offline' | 'never_connected' | 'revoked';
+
+export interface User {
+  user_id: string;
+  tenant_id: string | null;
+  email: string;
+  display_name: string;
+  role: Role;
+  kind: 'staff' | 'tenant';
+  disabled: boolean;
+  created_at: string;
+  last_login_at: string | null;
+}
+
+export interface Me {
+  user: User;
+  role: Role;
+  via: 'session' | 'token';
+  csrf_token: string;
+  scope_tenant_id: string | null;
+  scope_tenant_name: string | null;
+}
+
+export interface Tenant {
+  tenant_id: string;
+  name: string;
+  created_at: string;
+  sites: number;
+  users: number;
+}
+
+export interface LastRun {
+  entity: string;
+  status: string;
+  finished_at: string | null;
+  run_id?: string;
+  error?: string | null;
+}
+
+export interface Site {
+  site_id: string;
+  tenant_id: string;
+  tenant_name: string;
+  name: string;
+  state: SiteState;
+  trouble_rank: number;
+  online: boolean;
+  revoked: boolean;
+  created_at: string;
+  connected_at: string | null;
+  last_heartbeat_at: string | null;
+  agent_version: string | null;
+  host: string | null;
+  os: string | null;
+  outbox_depth: number | null;
+  outbox_oldest_age_seconds: number | null;
+  failing_entities: string[] | null;
+  failed_rows: number;
+  open_alerts: number;
+  last_runs: LastRun[] | null;
+}
+
+export interface Connection {
+  session_id: string;
+  connected_at: string;
+  disconnected_at: string | null;
+  address: string | null;
+  agent_version: string | null;
+  host: string | null;
+  relay_instance: string | null;
+}
+
+export interface SiteKey {
+  key_id: string;
+  prefix: string;
+  created_at: string;
+}
+
+export interface SiteDetail extends Site {
+  runs: Run[];
+  connections: Connection[];
+  alerts: Alert[];
+  keys: SiteKey[];
+}
+
+export interface IssuedSite extends Site {
+  site_key: string;
+  key_id: string;
+  key_prefix: string;
+}
+
+export type CommandName = 'sync_now' | 'full_resync' | 'retry_failed';
+
+export interface Command {
+  command_id: string;
+  site_id: string;
+  command: CommandName;
+  entity: string | null;
+  status: 'pending' | 'sent' | 'succeeded' | 'failed';
+  created_at: string;
+  sent_at: string | null;
+  finished_at: string | null;
+  message: string | null;
+  run_id: string | null;
+  issued_by: string | null;
+  delivery?: string;
+}
+
+export interface Entity {
+  entity: string;
+  rows: number;
+  deleted: number;
+  last_changed_at: string;
+  pending_children: number;
+}
+
+export interface RecordRow {
+  bk_hash: string;
+  parent_bk_hash: string | null;
+  data: Record<string, unknown>;
+  data_hash: string;
+  rowversion: string | null;
+  deleted: boolean;
+  first_changed_at: string;
+  last_changed_at: string;
+  last_sequence: number;
+}
+
+export interface RecordDetail extends RecordRow {
+  entity: string;
+  history: { op: 'insert' | 'update' | 'delete'; sequence: number; stream_id: string; data_hash: string | null; changed_at: string }[];
+}
+
+export interface Run {
+  run_id: string;
+  entity: string;
+  status: string;
+  mode: string | null;
+  source: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  counts: Record<string, number> | null;
+  durations: Record<string, number> | null;
+  success_rate: number | null;
+  error: string | null;
+  note: string | null;
+  received_at: string;
+}
+
+export interface FailedRow {
+  entity: string;
+  stream_id: string;
+  row_id: string;
+  run_id: string | null;
+  stage: string | null;
+  field: string | null;
+  error: string | null;
+  value: string | null;
+  location: Record<string, unknown> | null;
+  raw: string | null;
+  raw_truncated: boolean;
+  created_at: string | null;
+  received_at: string;
+}
+
+export interface FleetSummary {
+  sites: number;
+  online: number;
+  offline: number;
+  never_connected: number;
+  lagging: number;
+  failing: number;
+  ok: number;
+  revoked: number;
+  tenants: number;
+  open_alerts: number;
+  outbox_depth: number;
+}
+
+export interface AuditEntry {
+  audit_id: number;
+  tenant_id: string | null;
+  actor_id: string | null;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  before: unknown;
+  after: unknown;
+  address: string | null;
+  user_agent: string | null;
+  at: string;
+}
+
+export interface Alert {
+  alert_id: string;
+  tenant_id: string;
+  site_id: string;
+  site_name: string;
+  kind: 'site_offline' | 'run_failing' | 'lag';
+  subject: string;
+  severity: string;
+  message: string;
+  details: unknown;
+  opened_at: string;
+  resolved_at: string | null;
+  status: 'open' | 'resolved';
+}
+
+export interface Settings {
+  tenant_id: string;
+  offline_after_seconds: number;
+  lag_alert_seconds: number;
+  failing_runs_alert: number;
+  alert_webhook_url: string | null;
+}
+
+export interface ApiToken {
+  token_id: string;
+  name: string;
+  prefix: string;
+  user_id: string;
+  email: string;
+  tenant_id: string | null;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked: boolean;
+}
+
+export interface Throughput {
+  site_id: string;
+  hours: number;
+  bucket_minutes: number;
+  buckets: { start: string; change_sets: number; rows: number; rows_changed: number; runs: number; failed_runs: number }[];
+}
+
+export interface Page<T> {
+  items: T[];
+  next_page_token: string | null;
+}
+
+// A refusal or failure, with the relay's explanation (`detail`) when it gave one.
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+  ) {
+    super(detail || title);
+  }
+}
+
+let csrfToken = '';
+let tenantScope: string | null = null;
+let unauthorized: () => void = () => {};
+
+export function setCsrfToken(token: string) {
+  csrfToken = token;
+}
+// Staff: the tenant every later request acts inside (null: all tenants).
+export function setTenantScope(tenant: string | null) {
+  tenantScope = tenant;
+}
+export function onUnauthorized(handler: () => void) {
+  unauthorized = handler;
+}
+
+function headers(method: string, json: boolean): Record<string, string> {
+  const h: Record<string, string> = { Accept: 'application/json' };
+  if (json) h['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) h['X-CSRF-Token'] = csrfToken;
+  if (tenantScope) h['X-Tenant-Id'] = tenantScope;
+  return h;
+}
+
+async function failure(res: Response): Promise<ApiError> {
+  let title = res.statusText;
+  let detail = '';
+  try {
+    const body = await res.json();
+    title = body.title ?? title;
+    detail = body.detail ?? body.error ?? '';
+  } catch {
+    // not JSON: keep the status text
+  }
+  return new ApiError(res.status, title, detail);
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch('/api/v1' + path, {
+      method,
+      headers: headers(method, body !== undefined),
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      signal,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'Network error', 'The relay could not be reached. Check your connection and try again.');
+  }
+  if (res.status === 401 && path !== '/auth/login') {
+    unauthorized();
+  }
+  if (!res.ok) throw await failure(res);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+export const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, signal);
+export const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, body);
+export const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, body);
+export const del = <T>(path: string) => request<T>('DELETE', path);
+
+// POSTs a file as the raw request body, reporting upload progress (fetch has
+// no upload progress events, XMLHttpRequest does).
+export function upload<T>(path: string, file: File, onProgress: (sent: number, total: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/v1' + path);
+    for (const [k, v] of Object.entries(headers('POST', false))) xhr.setRequestHeader(k, v);
+    xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onerror = () => reject(new ApiError(0, 'Network error', 'The upload was interrupted. Try again.'));
+    xhr.onload = () => {
+      let body: any = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
+      else {
+        if (xhr.status === 401) unauthorized();
+        reject(new ApiError(xhr.status, body?.title ?? xhr.statusText, body?.detail ?? ''));
+      }
+    };
+    xhr.send(file);
+  });
+}
+
+// "?a=1&b=x" from the defined, non-empty values.
+export function qs(params: Record<string, string | number | boolean | null | undefined>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  }
+  const s = p.toString();
+  return s ? '?' + s : '';
+}
+
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) {
+    if (e.status === 403) return 'Your role does not allow this. ' + (e.detail || '');
+    if (e.status === 404) return e.detail ? `Not found: ${e.detail}` : 'Not found.';
+    if (e.status === 429) return 'Too many attempts. ' + (e.detail || 'Wait a few minutes and try again.');
+    if (e.status >= 500) return 'The relay failed to answer (' + e.status + '). Try again in a moment.';
+    return e.detail || e.title;
+  }
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,324 @@
+// Small building blocks shared by every page.
+import { ComponentChildren, JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { errorText } from '../api';
+import { stateLabels } from '../format';
+
+export function StatusBadge({ state }: { state: string }) {
+  return (
+    <span class={`badge badge-${state}`} data-state={state}>
+      {stateLabels[state] ?? state.replace(/_/g, ' ')}
+    </span>
+  );
+}
+
+// A run's, command's or exception's status as a coloured word.
+export function Pill({ value, tone }: { value: string; tone?: string }) {
+  const t =
+    tone ??
+    ({
+      succeeded: 'good',
+      ok: 'good',
+      resolved: 'good',
+      approved: 'good',
+      accepted: 'good',
+      completed: 'good',
+      failed: 'bad',
+      rejected: 'bad',
+      high: 'bad',
+      open: 'warn',
+      pending: 'info',
+      sent: 'info',
+      running: 'info',
+      suggested: 'info',
+      partial: 'warn',
+      medium: 'warn',
+      overridden: 'muted',
+      superseded: 'muted',
+      low: 'muted',
+    } as Record<string, string>)[value] ??
+    'muted';
+  return <span class={`pill pill-${t}`}>{value.replace(/_/g, ' ')}</span>;
+}
+
+export function PageHeader({ title, children, subtitle }: { title: string; subtitle?: ComponentChildren; children?: ComponentChildren }) {
+  return (
+    <header class="page-header">
+      <div>
+        <h1>{title}</h1>
+        {subtitle && <p class="subtitle">{subtitle}</p>}
+      </div>
+      {children && <div class="actions">{children}</div>}
+    </header>
+  );
+}
+
+export function Loading({ what = 'Loading' }: { what?: string }) {
+  return (
+    <p class="loading" role="status">
+      <span class="spinner" aria-hidden="true" /> {what}…
+    </p>
+  );
+}
+
+export function ErrorBox({ error, retry }: { error: unknown; retry?: () => void }) {
+  if (!error) return null;
+  return (
+    <div class="error-box" role="alert">
+      <strong>Something went wrong.</strong> {errorText(error)}
+      {retry && (
+        <button type="button" class="link" onClick={retry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Empty({ title, children }: { title: string; children?: ComponentChildren }) {
+  return (
+    <div class="empty">
+      <p class="empty-title">{title}</p>
+      {children && <p>{children}</p>}
+    </div>
+  );
+}
+
+export function Notice({ tone = 'info', children }: { tone?: 'info' | 'good' | 'warn' | 'bad'; children: ComponentChildren }) {
+  return (
+    <div class={`notice notice-${tone}`} role="status">
+      {children}
+    </div>
+  );
+}
+
+export function LoadMore({ hasMore, loading, more }: { hasMore: boolean; loading: boolean; more: () => void }) {
+  if (!hasMore) return null;
+  return (
+    <div class="load-more">
+      <button type="button" onClick={more} disabled={loading}>
+        {loading ? 'Loading…' : 'Show more'}
+      </button>
+    </div>
+  );
+}
+
+export function Stat({ label, value, tone, href }: { label: string; value: ComponentChildren; tone?: string; href?: string }) {
+  const body = (
+    <>
+      <span class="stat-value">{value}</span>
+      <span class="stat-label">{label}</span>
+    </>
+  );
+  return href ? (
+    <a class={`stat stat-${tone ?? 'plain'}`} href={href}>
+      {body}
+    </a>
+  ) : (
+    <div class={`stat stat-${tone ?? 'plain'}`}>{body}</div>
+  );
+}
+
+export function Section({ title, children, actions, id }: { title: string; children: ComponentChildren; actions?: ComponentChildren; id?: string }) {
+  return (
+    <section class="card" aria-labelledby={id}>
+      <div class="card-head">
+        <h2 id={id}>{title}</h2>
+        {actions && <div class="actions">{actions}</div>}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+// A native <dialog>: modal, focus kept inside, Escape closes.
+export function Dialog({
+  title,
+  open,
+  onClose,
+  children,
+  drawer = false,
+  wide = false,
+}: {
+  title: string;
+  open: boolean;
+  onClose: () => void;
+  children: ComponentChildren;
+  drawer?: boolean;
+  wide?: boolean;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      class={drawer ? 'drawer' : wide ? 'modal modal-wide' : 'modal'}
+      aria-label={title}
+      onClose={onClose}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+    >
+      {open && (
+        <div class="dialog-body">
+          <div class="dialog-head">
+            <h2>{title}</h2>
+            <button type="button" class="icon" aria-label="Close" onClick={onClose}>
+              ×
+            </button>
+          </div>
+          {children}
+        </div>
+      )}
+    </dialog>
+  );
+}
+
+// A secret the relay returns once (site key, API token): shown with a copy
+// button and a plain warning; never stored by the page.
+export function SecretReveal({ label, secret, note }: { label: string; secret: string; note: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div class="secret">
+      <p class="notice notice-warn">{note}</p>
+      <label class="field">
+        <span>{label}</span>
+        <input type="text" readOnly value={secret} class="mono" onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} data-secret />
+      </label>
+      <button
+        type="button"
+        onClick={() => {
+          navigator.clipboard?.writeText(secret).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          );
+        }}
+      >
+        {copied ? 'Copied' : 'Copy to clipboard'}
+      </button>
+    </div>
+  );
+}
+
+export function Field({ label, hint, children }: { label: string; hint?: string; children: ComponentChildren }) {
+  return (
+    <label class="field">
+      <span>{label}</span>
+      {children}
+      {hint && <small>{hint}</small>}
+    </label>
+  );
+}
+
+// A button that runs an async action, shows that it is busy, and reports a
+// failure beside itself. With `confirm`, it asks first in a dialog.
+export function ActionButton({
+  onClick,
+  children,
+  confirm,
+  confirmLabel = 'Confirm',
+  kind = 'secondary',
+  disabled,
+  label,
+}: {
+  onClick: () => Promise<unknown>;
+  children: ComponentChildren;
+  confirm?: string;
+  confirmLabel?: string;
+  kind?: 'primary' | 'secondary' | 'danger';
+  disabled?: boolean;
+  label?: string;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = async () => {
+    setAsking(false);
+    setBusy(true);
+    setError(null);
+    try {
+      await onClick();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span class="action">
+      <button
+        type="button"
+        class={kind}
+        onClick={() => (confirm ? setAsking(true) : run())}
+        disabled={busy || disabled}
+        aria-busy={busy}
+        aria-label={label}
+      >
+        {busy ? 'Working…' : children}
+      </button>
+      {error ? (
+        <span class="inline-error" role="alert">
+          {errorText(error)}
+        </span>
+      ) : null}
+      {confirm && (
+        <Dialog title="Please confirm" open={asking} onClose={() => setAsking(false)}>
+          <p>{confirm}</p>
+          <div class="form-actions">
+            <button type="button" onClick={() => setAsking(false)}>
+              Cancel
+            </button>
+            <button type="button" class={kind === 'danger' ? 'danger' : 'primary'} onClick={run}>
+              {confirmLabel}
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </span>
+  );
+}
+
+export function Tabs({ tabs, current }: { tabs: { href: string; label: string; id: string }[]; current: string }) {
+  return (
+    <nav class="tabs" aria-label="Sections">
+      {tabs.map((t) => (
+        <a href={t.href} aria-current={t.id === current ? 'page' : undefined} class={t.id === current ? 'active' : ''}>
+          {t.label}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+export function Progress({ value, max, label }: { value: number; max: number; label: string }) {
+  const pct = max > 0 ? Math.min(100, Math.round((value / max) * 100)) : 0;
+  return (
+    <div class="progress-wrap">
+      <progress value={value} max={max || 1} aria-label={label} />
+      <span>{pct} %</span>
+    </div>
+  );
+}
+
+export function KeyValues({ rows }: { rows: [string, ComponentChildren][] }) {
+  return (
+    <dl class="kv">
+      {rows.map(([k, v]) => (
+        <>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </>
+      ))}
+    </dl>
+  );
+}
+
+export type Sel = JSX.TargetedEvent<HTMLSelectElement, Event>;
+export type Inp = JSX.TargetedEvent<HTMLInputElement, Event>;
+export const val = (e: Sel | Inp) => e.currentTarget.value;

@@ -1,0 +1,85 @@
+// Numbers, times and durations as people read them.
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const number = new Intl.NumberFormat();
+
+export function fmtNumber(n: number | null | undefined): string {
+  return n === null || n === undefined ? '—' : number.format(n);
+}
+
+export function fmtDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return isNaN(d.getTime()) ? iso : dateTime.format(d);
+}
+
+// "45 s", "12 min", "3 h 5 min", "2 d 4 h".
+export function fmtSeconds(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+}
+
+export function ageSeconds(iso: string | null | undefined, now = Date.now()): number | null {
+  if (!iso) return null;
+  const t = new Date(iso).getTime();
+  return isNaN(t) ? null : (now - t) / 1000;
+}
+
+// "3 min ago" (or "—").
+export function fmtAgo(iso: string | null | undefined, now = Date.now()): string {
+  const s = ageSeconds(iso, now);
+  if (s === null) return '—';
+  if (s < 5) return 'just now';
+  return fmtSeconds(s) + ' ago';
+}
+
+export function fmtDuration(startIso: string | null, endIso: string | null): string {
+  if (!startIso || !endIso) return '—';
+  const ms = new Date(endIso).getTime() - new Date(startIso).getTime();
+  if (!isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  return fmtSeconds(ms / 1000);
+}
+
+export function fmtPercent(ratio: number | null | undefined, digits = 1): string {
+  if (ratio === null || ratio === undefined || !isFinite(ratio)) return '—';
+  return `${(ratio * 100).toFixed(digits)} %`;
+}
+
+export function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function fmtValue(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+export function shortId(id: string | null | undefined): string {
+  return id ? id.slice(0, 8) : '—';
+}
+
+export const stateLabels: Record<string, string> = {
+  ok: 'Online',
+  lagging: 'Lagging',
+  failing: 'Failing',
+  offline: 'Offline',
+  never_connected: 'Never connected',
+  revoked: 'Revoked',
+};
+
+export const commandLabels: Record<string, string> = {
+  sync_now: 'Sync now',
+  full_resync: 'Full resync',
+  retry_failed: 'Retry failed rows',
+};

@@ -1,0 +1,93 @@
+// Alerts raised by the relay: sites offline, runs failing, outboxes lagging.
+import { useLocation } from 'preact-iso';
+import { Alert, qs } from '../api';
+import { Empty, ErrorBox, LoadMore, Loading, PageHeader, Pill, Sel, val } from '../components/ui';
+import { fmtAgo, fmtDateTime } from '../format';
+import { usePaged } from '../hooks';
+import { useSession } from '../session';
+
+const kinds: Record<string, string> = { site_offline: 'Site offline', run_failing: 'Runs failing', lag: 'Outbox lagging' };
+
+export function AlertsPage() {
+  const { can, tenantId } = useSession();
+  const { query, path, route } = useLocation();
+  const status = query.status ?? 'open';
+  const kind = query.kind ?? '';
+  const list = usePaged<Alert>('/alerts' + qs({ status: status === 'all' ? '' : status, kind }), 50, 10_000);
+  const set = (k: string, v: string) => {
+    const p = new URLSearchParams(query);
+    p.set(k, v);
+    route(path + '?' + p.toString(), true);
+  };
+  return (
+    <>
+      <PageHeader
+        title="Alerts"
+        subtitle={can!.staff && !tenantId ? 'Alerts of every tenant. Each is raised once per change and sent to the tenant’s webhook.' : 'Raised once per change and sent to your alert webhook (Settings).'}
+      />
+      <div class="filters">
+        <label class="field inline">
+          <span>Status</span>
+          <select value={status} onChange={(e: Sel) => set('status', val(e))}>
+            <option value="open">Open</option>
+            <option value="resolved">Resolved</option>
+            <option value="all">All</option>
+          </select>
+        </label>
+        <label class="field inline">
+          <span>Kind</span>
+          <select value={kind} onChange={(e: Sel) => set('kind', val(e))}>
+            <option value="">Any</option>
+            {Object.entries(kinds).map(([k, v]) => (
+              <option value={k}>{v}</option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <ErrorBox error={list.error} retry={list.reload} />
+      {list.loading && !list.items.length ? (
+        <Loading />
+      ) : !list.items.length ? (
+        <Empty title={status === 'open' ? 'No open alerts' : 'No alerts'}>
+          {status === 'open' ? 'Every site is connected, syncing and keeping up.' : 'Nothing matches these filters.'}
+        </Empty>
+      ) : (
+        <div class="table-wrap">
+          <table class="data">
+            <thead>
+              <tr>
+                <th scope="col">Status</th>
+                <th scope="col">Severity</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Site</th>
+                <th scope="col">What happened</th>
+                <th scope="col">Opened</th>
+                <th scope="col">Resolved</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((a) => (
+                <tr>
+                  <td>
+                    <Pill value={a.status} />
+                  </td>
+                  <td>
+                    <Pill value={a.severity} />
+                  </td>
+                  <td>{kinds[a.kind] ?? a.kind}</td>
+                  <td>
+                    <a href={`/sites/${a.site_id}`}>{a.site_name}</a>
+                  </td>
+                  <td>{a.message}</td>
+                  <td title={fmtDateTime(a.opened_at)}>{fmtAgo(a.opened_at)}</td>
+                  <td>{a.resolved_at ? fmtDateTime(a.resolved_at) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <LoadMore hasMore={list.hasMore} loading={list.loading} more={list.more} />
+    </>
+  );
+}

@@ -1,0 +1,122 @@
+// The audit log: every change, who made it, from where, before and after.
+import { useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { AuditEntry, qs } from '../api';
+import { Empty, ErrorBox, Inp, LoadMore, Loading, PageHeader, val } from '../components/ui';
+import { fmtDateTime } from '../format';
+import { usePaged } from '../hooks';
+
+function toIso(local: string): string {
+  if (!local) return '';
+  const d = new Date(local);
+  return isNaN(d.getTime()) ? '' : d.toISOString();
+}
+
+function Change({ before, after }: { before: unknown; after: unknown }) {
+  const show = (v: unknown) => (v === null || v === undefined ? '—' : JSON.stringify(v, null, 1));
+  return (
+    <div class="change">
+      <div>
+        <p class="small muted">Before</p>
+        <pre>{show(before)}</pre>
+      </div>
+      <div>
+        <p class="small muted">After</p>
+        <pre>{show(after)}</pre>
+      </div>
+    </div>
+  );
+}
+
+export function AuditPage() {
+  const { query, path, route } = useLocation();
+  const action = query.action ?? '';
+  const entityType = query.entity_type ?? '';
+  const since = query.since ?? '';
+  const until = query.until ?? '';
+  const list = usePaged<AuditEntry>('/audit' + qs({ action, entity_type: entityType, since: toIso(since), until: toIso(until) }), 50);
+  const [open, setOpen] = useState<number | null>(null);
+  const set = (k: string, v: string) => {
+    const p = new URLSearchParams(query);
+    if (v) p.set(k, v);
+    else p.delete(k);
+    route(path + '?' + p.toString(), true);
+  };
+  return (
+    <>
+      <PageHeader title="Audit log" subtitle="Every change made through ContractSync, newest first. Keys, tokens and passwords never appear here." />
+      <div class="filters" role="search">
+        <label class="field inline">
+          <span>Action</span>
+          <input type="text" placeholder="e.g. site or user.update" value={action} onChange={(e: Inp) => set('action', val(e).trim())} size={18} />
+        </label>
+        <label class="field inline">
+          <span>Object type</span>
+          <input type="text" placeholder="e.g. site" value={entityType} onChange={(e: Inp) => set('entity_type', val(e).trim())} size={12} />
+        </label>
+        <label class="field inline">
+          <span>From</span>
+          <input type="datetime-local" value={since} onChange={(e: Inp) => set('since', val(e))} />
+        </label>
+        <label class="field inline">
+          <span>To</span>
+          <input type="datetime-local" value={until} onChange={(e: Inp) => set('until', val(e))} />
+        </label>
+      </div>
+      <ErrorBox error={list.error} retry={list.reload} />
+      {list.loading && !list.items.length ? (
+        <Loading />
+      ) : !list.items.length ? (
+        <Empty title="No entries">{action || entityType || since || until ? 'Nothing matches these filters.' : 'Changes appear here as people make them.'}</Empty>
+      ) : (
+        <div class="table-wrap">
+          <table class="data">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">Action</th>
+                <th scope="col">Object</th>
+                <th scope="col">From</th>
+                <th scope="col">
+                  <span class="sr-only">Change</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((a) => (
+                <>
+                  <tr data-action={a.action}>
+                    <td>{fmtDateTime(a.at)}</td>
+                    <td>{a.actor}</td>
+                    <td>
+                      <code>{a.action}</code>
+                    </td>
+                    <td>
+                      {a.entity_type} {a.entity_id && <code class="small">{a.entity_id.slice(0, 8)}</code>}
+                    </td>
+                    <td class="small">{a.address ?? '—'}</td>
+                    <td>
+                      <button type="button" class="link" aria-expanded={open === a.audit_id} onClick={() => setOpen(open === a.audit_id ? null : a.audit_id)}>
+                        {open === a.audit_id ? 'Hide' : 'Change'}
+                      </button>
+                    </td>
+                  </tr>
+                  {open === a.audit_id && (
+                    <tr class="expanded">
+                      <td colSpan={6}>
+                        <Change before={a.before} after={a.after} />
+                        {a.user_agent && <p class="small muted">Browser or tool: {a.user_agent}</p>}
+                      </td>
+                    </tr>
+                  )}
+                </>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <LoadMore hasMore={list.hasMore} loading={list.loading} more={list.more} />
+    </>
+  );
+}

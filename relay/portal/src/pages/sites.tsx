@@ -1,0 +1,109 @@
+// A tenant's sites (one per installed agent); admins add sites here and get
+// the new site's key once.
+import { useState } from 'preact/hooks';
+import { IssuedSite, post, Site } from '../api';
+import { ActionButton, Dialog, Empty, ErrorBox, Field, LoadMore, Loading, PageHeader, SecretReveal, StatusBadge } from '../components/ui';
+import { fmtAgo, fmtDateTime, fmtNumber, fmtSeconds } from '../format';
+import { usePaged } from '../hooks';
+import { useSession } from '../session';
+
+export function SitesPage() {
+  const { can } = useSession();
+  const list = usePaged<Site>('/sites', 100, 5000);
+  const [adding, setAdding] = useState(false);
+  const [name, setName] = useState('');
+  const [issued, setIssued] = useState<IssuedSite | null>(null);
+
+  return (
+    <>
+      <PageHeader title="Sites" subtitle="Each site is one ContractSync agent installed beside P21.">
+        {can!.manageSites && (
+          <button type="button" class="primary" onClick={() => setAdding(true)}>
+            Add site
+          </button>
+        )}
+      </PageHeader>
+      <ErrorBox error={list.error} retry={list.reload} />
+      {list.loading && !list.items.length ? (
+        <Loading />
+      ) : !list.items.length ? (
+        <Empty title="No sites yet">
+          {can!.manageSites ? 'Add a site, then install the agent with the key it gives you.' : 'An administrator of your organisation adds sites.'}
+        </Empty>
+      ) : (
+        <div class="table-wrap">
+          <table class="data">
+            <thead>
+              <tr>
+                <th scope="col">Status</th>
+                <th scope="col">Site</th>
+                <th scope="col">Last heartbeat</th>
+                <th scope="col">Agent version</th>
+                <th scope="col" class="num">
+                  Outbox
+                </th>
+                <th scope="col" class="num">
+                  Lag
+                </th>
+                <th scope="col" class="num">
+                  Failed rows
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((s) => (
+                <tr data-site={s.name} data-state={s.state}>
+                  <td>
+                    <StatusBadge state={s.state} />
+                  </td>
+                  <td>
+                    <a href={`/sites/${s.site_id}`}>{s.name}</a>
+                  </td>
+                  <td title={fmtDateTime(s.last_heartbeat_at)}>{fmtAgo(s.last_heartbeat_at)}</td>
+                  <td>{s.agent_version ?? '—'}</td>
+                  <td class="num">{fmtNumber(s.outbox_depth)}</td>
+                  <td class="num">{fmtSeconds(s.outbox_oldest_age_seconds)}</td>
+                  <td class="num">{fmtNumber(s.failed_rows)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <LoadMore hasMore={list.hasMore} loading={list.loading} more={list.more} />
+      <Dialog title="Add site" open={adding} onClose={() => setAdding(false)}>
+        <Field label="Site name" hint="For example the branch or server the agent runs on.">
+          <input type="text" value={name} maxLength={200} onInput={(e) => setName(e.currentTarget.value)} />
+        </Field>
+        <div class="form-actions">
+          <button type="button" onClick={() => setAdding(false)}>
+            Cancel
+          </button>
+          <ActionButton
+            kind="primary"
+            disabled={!name.trim()}
+            onClick={async () => {
+              const r = await post<IssuedSite>('/sites', { name: name.trim() });
+              setAdding(false);
+              setName('');
+              setIssued(r);
+              list.reload();
+            }}
+          >
+            Create site
+          </ActionButton>
+        </div>
+      </Dialog>
+      <Dialog title="Site created" open={issued !== null} onClose={() => setIssued(null)}>
+        {issued && (
+          <>
+            <p>
+              <strong>{issued.name}</strong> is ready. Put this key in the agent's configuration (<code>relay.site_key</code>), then start the agent.
+            </p>
+            <SecretReveal label="Site key" secret={issued.site_key} note="This key is shown only once. If it is lost, rotate the key on the site's page." />
+          </>
+        )}
+      </Dialog>
+    </>
+  );
+}
