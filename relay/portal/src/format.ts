@@ -65,8 +65,10 @@ export function fmtValue(v: unknown): string {
   return String(v);
 }
 
+// Ids are UUIDv7: the first digits are a timestamp shared by ids made close
+// together, the last ones random, so those tell ids apart.
 export function shortId(id: string | null | undefined): string {
-  return id ? id.slice(0, 8) : '—';
+  return id ? '…' + id.slice(-8) : '—';
 }
 
 export const stateLabels: Record<string, string> = {

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { AuditEntry, qs } from '../api';
 import { Empty, ErrorBox, Inp, LoadMore, Loading, PageHeader, val } from '../components/ui';
-import { fmtDateTime } from '../format';
+import { fmtDateTime, shortId } from '../format';
 import { usePaged } from '../hooks';
 
 function toIso(local: string): string {
@@ -93,7 +93,11 @@ export function AuditPage() {
                       <code>{a.action}</code>
                     </td>
                     <td>
-                      {a.entity_type} {a.entity_id && <code class="small">{a.entity_id.slice(0, 8)}</code>}
+                      {a.entity_type} {a.entity_id && (
+                        <code class="small" title={a.entity_id}>
+                          {shortId(a.entity_id)}
+                        </code>
+                      )}
                     </td>
                     <td class="small">{a.address ?? '—'}</td>
                     <td>

@@ -8,12 +8,19 @@ import { Empty, ErrorBox, Inp, LoadMore, Loading, PageHeader, Sel, val } from '.
 import { fmtAgo, fmtDateTime, fmtNumber, fmtValue } from '../format';
 import { useApi, usePaged } from '../hooks';
 
+// Identifiers first, then names and descriptions, then the rest, and
+// bookkeeping times last; seven columns (every field is on the detail page).
+function columnRank(k: string): number {
+  if (/(^|_)(id|uid|no|code|key)$/.test(k)) return 0;
+  if (/(desc|description|name)$/.test(k)) return 1;
+  if (/^(date_last_modified|updated_at|created_at)$/.test(k)) return 3;
+  return 2;
+}
+
 function columnsOf(rows: RecordRow[]): string[] {
-  const seen = new Map<string, number>();
-  for (const r of rows.slice(0, 50)) {
-    Object.keys(r.data).forEach((k, i) => seen.set(k, Math.min(seen.get(k) ?? i, i)));
-  }
-  return [...seen.entries()].sort((a, b) => a[1] - b[1]).map(([k]) => k).slice(0, 7);
+  const seen = new Set<string>();
+  for (const r of rows.slice(0, 50)) Object.keys(r.data).forEach((k) => seen.add(k));
+  return [...seen].sort((a, b) => columnRank(a) - columnRank(b) || a.localeCompare(b)).slice(0, 7);
 }
 
 function RecordsTable({ siteId, entity }: { siteId: string; entity: string }) {

@@ -9,6 +9,13 @@ import { useApi, usePaged } from '../hooks';
 
 const stages = ['fetched', 'normalized', 'validated', 'mapped', 'inserted', 'updated', 'deleted', 'skipped', 'failed'];
 
+// Stage times arrive as `<stage>_us` (microseconds) or `<stage>_ms`.
+function stageMs(key: string, v: unknown): string {
+  if (typeof v !== 'number') return String(v);
+  const ms = key.endsWith('_us') ? v / 1000 : v;
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+}
+
 function RunRow({ r }: { r: Run }) {
   const [open, setOpen] = useState(false);
   return (
@@ -58,7 +65,8 @@ function RunRow({ r }: { r: Run }) {
               <p class="small muted">
                 Time per stage:{' '}
                 {Object.entries(r.durations)
-                  .map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(0) : v} ms`)
+                  .filter(([k]) => k !== 'total_us' && k !== 'total_ms')
+                  .map(([k, v]) => `${k.replace(/_(us|ms)$/, '')} ${stageMs(k, v)}`)
                   .join(' · ')}
               </p>
             )}
@@ -109,9 +117,9 @@ export function RunsPage() {
               <select value={status} onChange={(e: Sel) => set('status', val(e))}>
                 <option value="">Any</option>
                 <option value="succeeded">Succeeded</option>
-                <option value="partial">Partial</option>
                 <option value="failed">Failed</option>
-                <option value="paused">Paused</option>
+                <option value="refused">Refused (delete guard)</option>
+                <option value="paused">Paused (outside its window)</option>
               </select>
             </label>
           </div>
