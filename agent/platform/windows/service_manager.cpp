@@ -24,13 +24,6 @@ constexpr wchar_t kEventLogKey[] =
 constexpr DWORD kStartWaitHintMs = 60'000;
 constexpr DWORD kStopWaitHintMs = 120'000;
 
-std::wstring widen(const std::string& text) {
-    int n = MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0);
-    std::wstring out(static_cast<std::size_t>(n), L'\0');
-    MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), out.data(), n);
-    return out;
-}
-
 Error windows_error(std::string_view what) {
     DWORD code = GetLastError();
     return make_error(code == ERROR_ACCESS_DENIED ? ErrorCode::unauthorized : ErrorCode::io_error,
