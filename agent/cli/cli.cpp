@@ -32,6 +32,8 @@ int run_cli(int argc, char** argv) {
     add_run_command(app, ctx, runner);
     add_push_command(app, ctx, runner);
     add_test_connection_command(app, ctx, runner);
+    add_secret_command(app, ctx, runner);
+    add_support_bundle_command(app, ctx, runner);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "agent/config/agent_config.hpp"
 #include "agent/store/state_db.hpp"
@@ -42,6 +43,13 @@ void add_outbox_command(CLI::App& app, CommandContext& ctx, CommandRunner& runne
 void add_run_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
 void add_push_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
 void add_test_connection_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
+void add_secret_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
+
+void add_support_bundle_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
+
+// What `status --json` prints: version, config, the service's last report
+// (relay connection), outbox, last run per entity, failed-row counts.
+Expected<nlohmann::json> collect_status(const AgentConfig& config, StateDb& store);
 
 // Adds --config (and its environment fallback) to a subcommand.
 void add_config_option(CLI::App& sub, CommandContext& ctx);

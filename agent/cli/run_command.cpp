@@ -5,6 +5,12 @@
 // yields between pages when a command arrives or its window closes, and
 // continues later from its cursor. A stop request ends the running read
 // between pages, closes the relay session with 1000 and exits 0.
+//
+// Under systemd (Type=notify) it reports READY=1 once the config is loaded,
+// the state store is open and the uplink has started, STOPPING=1 when a stop
+// is requested, and WATCHDOG=1 when asked to. SIGHUP re-reads the config
+// between jobs: sources, entities and schedules change at once; relay,
+// state and secret-store settings need a restart (the log says so).
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -12,15 +18,21 @@
 
 #include <date/date.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "agent/cli/command.hpp"
+#include "agent/cli/service_status.hpp"
 #include "agent/platform/shutdown.hpp"
 #include "agent/schedule/scheduler.hpp"
+#include "agent/ship/agent_status.hpp"
 #include "agent/ship/setup/uplink_setup.hpp"
 #include "agent/ship/uplink.hpp"
 #include "agent/sync/sync_runner.hpp"
+#include "common/service/service_notifier.hpp"
 #include "common/version/version.hpp"
+
+extern char** environ;
 
 namespace cs::agent {
 namespace {
@@ -61,13 +73,33 @@ std::vector<schedule::EntitySchedule> entity_schedules(const AgentConfig& config
     return out;
 }
 
+bool same_relay(const std::optional<RelayConfig>& a, const std::optional<RelayConfig>& b) {
+    if (!a || !b) {
+        return !a && !b;
+    }
+    return a->url == b->url && a->site_key.kind == b->site_key.kind &&
+           a->site_key.name == b->site_key.name && a->ca_file == b->ca_file &&
+           a->proxy == b->proxy && a->window == b->window;
+}
+
+std::string describe_service(const AgentConfig& config) {
+    return fmt::format("{} source{}, {} entit{}", config.sources.size(),
+                       config.sources.size() == 1 ? "" : "s", config.entities.size(),
+                       config.entities.size() == 1 ? "y" : "ies");
+}
+
 class ServiceLoop final : public ship::CommandHandler {
 public:
-    ServiceLoop(const AgentConfig& config, StateDb& store, platform::Shutdown& shutdown)
-        : config_(config),
+    ServiceLoop(AgentConfig config, StateDb& store, platform::Shutdown& shutdown,
+                const service::ServiceNotifier& notifier, bool log_level_given,
+                std::string log_level)
+        : config_(std::move(config)),
           store_(store),
           shutdown_(shutdown),
-          scheduler_(entity_schedules(config)) {
+          notifier_(notifier),
+          log_level_given_(log_level_given),
+          log_level_(std::move(log_level)),
+          scheduler_(entity_schedules(config_)) {
         shutdown_.on_request([this] {
             std::lock_guard lock(mutex_);
             wake_.notify_all();
@@ -105,8 +137,19 @@ public:
         wake_.notify_all();
     }
 
+    // Any thread (the SIGHUP watcher): the loop re-reads the config between jobs.
+    void request_reload() {
+        std::lock_guard lock(mutex_);
+        reload_ = true;
+        wake_.notify_all();
+    }
+
     void run(ship::Uplink& uplink) {
         while (!shutdown_.requested()) {
+            if (take_reload()) {
+                reload();
+                continue;
+            }
             if (auto pending = next_command()) {
                 execute(*pending, uplink);
                 continue;
@@ -122,8 +165,9 @@ public:
             auto sleep = std::clamp<std::chrono::microseconds>(
                 wake - now, std::chrono::milliseconds(1), std::chrono::minutes(1));
             std::unique_lock lock(mutex_);
-            wake_.wait_for(lock, sleep,
-                           [this] { return !commands_.empty() || shutdown_.requested(); });
+            wake_.wait_for(lock, sleep, [this] {
+                return !commands_.empty() || reload_ || shutdown_.requested();
+            });
         }
     }
 
@@ -132,6 +176,58 @@ private:
         ship::RelayCommand command;
         std::function<void(ship::CommandResult)> reply;
     };
+
+    bool take_reload() {
+        std::lock_guard lock(mutex_);
+        return std::exchange(reload_, false);
+    }
+
+    // SIGHUP: a config that does not load is logged and the running one kept.
+    // What the uplink and the store were started with stays until a restart.
+    void reload() {
+        (void)notifier_.reloading();
+        auto fresh = load_agent_config(config_.path, environ);
+        if (!fresh) {
+            spdlog::error("reload: {}; still running the configuration loaded before",
+                          fresh.error().message);
+            (void)notifier_.ready("reload failed; running the previous configuration");
+            return;
+        }
+        std::vector<std::string> restart_needed;
+        if (!same_relay(fresh->relay, config_.relay)) {
+            restart_needed.push_back("relay");
+        }
+        if (fresh->state_dir != config_.state_dir) {
+            restart_needed.push_back("agent.state_dir");
+        }
+        if (fresh->secrets.dir != config_.secrets.dir ||
+            fresh->secrets.key_file != config_.secrets.key_file) {
+            restart_needed.push_back("agent.secrets");
+        }
+        fresh->relay = config_.relay;
+        fresh->state_dir = config_.state_dir;
+        fresh->secrets = config_.secrets;
+        log::Options log_options = fresh->log;
+        if (log_level_given_) {
+            log_options.level = log_level_;
+        }
+        if (auto st = log::init(log_options); !st) {
+            spdlog::error("reload: {}; logging unchanged", st.error().message);
+        }
+        config_ = std::move(*fresh);
+        scheduler_ = schedule::Scheduler(entity_schedules(config_));
+        if (auto st = restore(); !st) {
+            spdlog::error("reload: {}", st.error().message);
+        }
+        spdlog::info("reloaded {}: {}", config_.path.string(), describe_service(config_));
+        if (!restart_needed.empty()) {
+            spdlog::warn(
+                "reload: changes to {} take effect only after a restart (systemctl restart "
+                "contractsync-agent); the running values are kept until then",
+                fmt::join(restart_needed, ", "));
+        }
+        (void)notifier_.ready(describe_service(config_));
+    }
 
     std::optional<Pending> next_command() {
         std::lock_guard lock(mutex_);
@@ -264,16 +360,24 @@ private:
         pending.reply(std::move(result));
     }
 
-    const AgentConfig& config_;
+    AgentConfig config_;
     StateDb& store_;
     platform::Shutdown& shutdown_;
+    const service::ServiceNotifier& notifier_;
+    bool log_level_given_;
+    std::string log_level_;
     schedule::Scheduler scheduler_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Pending> commands_;
+    bool reload_ = false;
 };
 
 int run(const CommandContext& ctx, bool log_level_given) {
+    // systemd learns of each step when it runs the agent as a Type=notify
+    // service; from a terminal this does nothing.
+    auto notifier = service::ServiceNotifier::from_environment();
+    service::WatchdogPinger watchdog(notifier);
     auto config = ctx.load_config();
     if (!config) {
         return fail(config.error());
@@ -287,9 +391,18 @@ int run(const CommandContext& ctx, bool log_level_given) {
     if (auto st = log::init(log_options); !st) {
         return fail(st.error());
     }
-    // Ctrl+C and SIGTERM become a clean stop from here on.
+    // Ctrl+C and SIGTERM become a clean stop from here on; the running batch
+    // commits first (the stop flag is checked between batches and pages).
     platform::Shutdown shutdown;
-    auto signals = platform::StopRequests::watch(shutdown);
+    shutdown.on_request([&notifier] { (void)notifier.stopping("finishing the running commit"); });
+    ServiceLoop* loop_for_reload = nullptr;
+    std::mutex reload_mutex;
+    auto signals = platform::StopRequests::watch(shutdown, [&] {
+        std::lock_guard lock(reload_mutex);
+        if (loop_for_reload != nullptr) {
+            loop_for_reload->request_reload();
+        }
+    });
     if (!signals) {
         return fail(signals.error());
     }
@@ -304,7 +417,7 @@ int run(const CommandContext& ctx, bool log_level_given) {
     if (!options) {
         return fail(options.error());
     }
-    ServiceLoop loop(*config, *store, shutdown);
+    ServiceLoop loop(*config, *store, shutdown, notifier, log_level_given, ctx.log_level);
     if (auto st = loop.restore(); !st) {
         return fail(st.error());
     }
@@ -312,12 +425,28 @@ int run(const CommandContext& ctx, bool log_level_given) {
     if (!uplink) {
         return fail(uplink.error());
     }
-    spdlog::info("contractsync-agent {} running: {} source{}, {} entit{}", cs::version(),
-                 config->sources.size(), config->sources.size() == 1 ? "" : "s",
-                 config->entities.size(), config->entities.size() == 1 ? "y" : "ies");
+    {
+        std::lock_guard lock(reload_mutex);
+        loop_for_reload = &loop;
+    }
+    // `status` and `support-bundle` read this from other processes.
+    ServiceStatusWriter status_file(service_status_path(config->state_dir), config->path,
+                                    [&uplink, url = config->relay->url] {
+                                        auto j = ship::connection_json((*uplink)->status());
+                                        j["url"] = url;
+                                        return j;
+                                    });
+    spdlog::info("contractsync-agent {} running: {}", cs::version(), describe_service(*config));
+    if (auto st = notifier.ready(describe_service(*config)); !st) {
+        spdlog::warn("cannot tell the service manager the agent is ready: {}", st.error().message);
+    }
     loop.run(**uplink);
     spdlog::info("stopping ({})", shutdown.reason());
     (*uplink)->stop();
+    {
+        std::lock_guard lock(reload_mutex);
+        loop_for_reload = nullptr;
+    }
     return kExitOk;
 }
 
@@ -326,8 +455,9 @@ int run(const CommandContext& ctx, bool log_level_given) {
 void add_run_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner) {
     auto* sub = app.add_subcommand(
         "run",
-        "Run the agent in the foreground: sync every entity on its schedule, ship "
-        "the outbox to the relay and answer its commands until SIGINT/SIGTERM");
+        "Run the agent in the foreground (or as a systemd Type=notify service): sync every "
+        "entity on its schedule, ship the outbox to the relay and answer its commands until "
+        "SIGINT/SIGTERM; SIGHUP re-reads the config");
     add_config_option(*sub, ctx);
     sub->callback([&ctx, &runner, sub] {
         bool level_given = sub->get_option("--log-level")->count() > 0;

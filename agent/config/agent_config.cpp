@@ -59,6 +59,57 @@ Expected<log::Options> parse_log(const config::Reader& agent, const fs::path& ba
     return options;
 }
 
+// `agent.secrets`: {"dir": ..., "key_file": ...}; both default under the state folder.
+Expected<SecretStoreLocation> parse_secret_store(const config::Reader& agent, const fs::path& base,
+                                                 const fs::path& state_dir) {
+    SecretStoreLocation where;
+    where.dir = state_dir / "secrets";
+    auto section = agent.optional_object("secrets");
+    if (section) {
+        if (auto st = section->allow_only({"dir", "key_file"}); !st) {
+            return std::move(st).error();
+        }
+        auto dir = section->string_or("dir", "");
+        if (!dir) {
+            return std::move(dir).error();
+        }
+        if (!dir->empty()) {
+            where.dir = resolve(base, *dir);
+        }
+    }
+    where.key_file = where.dir / "store.key";
+    if (section) {
+        auto key = section->string_or("key_file", "");
+        if (!key) {
+            return std::move(key).error();
+        }
+        if (!key->empty()) {
+            where.key_file = resolve(base, *key);
+        }
+    }
+    return where;
+}
+
+// Every `{"secret": NAME}` reference learns where the store is, so code that
+// resolves it needs nothing but the reference.
+void point_at_secret_store(AgentConfig& config) {
+    auto point = [&](std::optional<SecretRef>& ref) {
+        if (ref) {
+            ref->store = config.secrets;
+        }
+    };
+    if (config.relay) {
+        config.relay->site_key.store = config.secrets;
+    }
+    for (auto& source : config.sources) {
+        if (auto* odata = std::get_if<OdataSourceConfig>(&source.settings)) {
+            point(odata->password);
+            point(odata->consumer_key);
+            point(odata->token);
+        }
+    }
+}
+
 Expected<RelayConfig> parse_relay(const config::Reader& r, const fs::path& base) {
     if (auto st = r.allow_only({"url", "site_key", "ca_file", "proxy", "window"}); !st) {
         return std::move(st).error();
@@ -474,7 +525,7 @@ Expected<AgentConfig> parse_agent_config(const config::Document& doc, const fs::
     config.path = doc.origin();
     config.state_dir = resolve(base_dir, "state");
     if (auto agent = root.optional_object("agent")) {
-        if (auto st = agent->allow_only({"state_dir", "log"}); !st) {
+        if (auto st = agent->allow_only({"state_dir", "log", "secrets"}); !st) {
             return std::move(st).error();
         }
         auto state = agent->string_or("state_dir", "state");
@@ -482,11 +533,20 @@ Expected<AgentConfig> parse_agent_config(const config::Document& doc, const fs::
             return std::move(state).error();
         }
         config.state_dir = resolve(base_dir, *state);
+        auto secrets = parse_secret_store(*agent, base_dir, config.state_dir);
+        if (!secrets) {
+            return std::move(secrets).error();
+        }
+        config.secrets = *secrets;
         auto log_options = parse_log(*agent, base_dir);
         if (!log_options) {
             return std::move(log_options).error();
         }
         config.log = *log_options;
+    }
+    if (config.secrets.dir.empty()) {
+        config.secrets.dir = config.state_dir / "secrets";
+        config.secrets.key_file = config.secrets.dir / "store.key";
     }
     config.log.name = "contractsync-agent";
     if (auto relay = root.optional_object("relay")) {
@@ -524,6 +584,7 @@ Expected<AgentConfig> parse_agent_config(const config::Document& doc, const fs::
         }
         config.entities.push_back(std::move(*entity));
     }
+    point_at_secret_store(config);
     return config;
 }
 

@@ -21,10 +21,19 @@
 
 namespace cs::agent {
 
+// Where the agent's encrypted secret store lives (`agent.secrets`). The key
+// file is used on POSIX only; Windows protects the store with DPAPI.
+struct SecretStoreLocation {
+    std::filesystem::path dir;       // holds secrets.json
+    std::filesystem::path key_file;  // AES-256 key, readable by the service account only
+    std::filesystem::path file() const { return dir / "secrets.json"; }
+};
+
 // Where a secret comes from. Secrets are never written in the config file itself.
 struct SecretRef {
     enum class Kind { env, file, store } kind = Kind::env;
-    std::string name;  // variable name, file path or secret-store name
+    std::string name;           // variable name, file path or secret-store name
+    SecretStoreLocation store;  // for Kind::store: filled in from the config's agent.secrets
     std::string describe() const;
 };
 
@@ -135,6 +144,7 @@ struct RelayConfig {
 struct AgentConfig {
     std::filesystem::path path;       // the config file
     std::filesystem::path state_dir;  // holds state.db
+    SecretStoreLocation secrets;      // default: <state_dir>/secrets
     log::Options log;
     std::optional<RelayConfig> relay;
     std::vector<SourceConfig> sources;

@@ -37,12 +37,17 @@ private:
 };
 
 // Routes the platform's stop requests to `shutdown` while it lives (POSIX:
-// SIGINT and SIGTERM; Windows, later: console control events and the service
-// stop request). A second request while the first is being honoured ends the
+// SIGINT and SIGTERM; Windows: console control events and the service stop
+// request). A second request while the first is being honoured ends the
 // process at once. One at a time per process.
+//
+// `on_reload`, when given, is called (on a watcher thread; it must not block)
+// for a request to re-read the configuration: SIGHUP on POSIX. Without it a
+// SIGHUP is ignored rather than ending the process, its default.
 class StopRequests {
 public:
-    static Expected<std::unique_ptr<StopRequests>> watch(Shutdown& shutdown);
+    static Expected<std::unique_ptr<StopRequests>> watch(Shutdown& shutdown,
+                                                         std::function<void()> on_reload = {});
     virtual ~StopRequests() = default;
 };
 

@@ -9,5 +9,7 @@ namespace cs::agent::platform {
 std::string host_name();
 // e.g. "Linux 6.1.0-18-amd64 x86_64"
 std::string os_description();
+// This process's id, for status files and logs.
+long process_id();
 
 }  // namespace cs::agent::platform

@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "agent/secrets/secret_store.hpp"
 #include "common/log/log.hpp"
 
 namespace cs::agent {
@@ -75,6 +76,22 @@ Expected<std::string> from_file(const SecretRef& ref, std::string_view what) {
     return text;
 }
 
+Expected<std::string> from_store(const SecretRef& ref, std::string_view what) {
+    if (ref.store.dir.empty()) {
+        return make_error(ErrorCode::internal, "{}: secret '{}': no secret store is configured",
+                          what, ref.name);
+    }
+    auto store = secrets::SecretStore::open(ref.store, false);
+    if (!store) {
+        return std::move(store).error().wrap(what);
+    }
+    auto value = store->get(ref.name);
+    if (!value) {
+        return std::move(value).error().wrap(what);
+    }
+    return value;
+}
+
 }  // namespace
 
 Expected<std::string> resolve_secret(const SecretRef& ref, std::string_view what) {
@@ -87,11 +104,8 @@ Expected<std::string> resolve_secret(const SecretRef& ref, std::string_view what
             value = from_file(ref, what);
             break;
         case SecretRef::Kind::store:
-            return make_error(ErrorCode::not_found,
-                              "{}: secret '{}' refers to the agent's encrypted secret store, which "
-                              "this version cannot read yet; give the value through "
-                              "{{\"env\": \"VARIABLE\"}} or {{\"file\": \"PATH\"}} instead",
-                              what, ref.name);
+            value = from_store(ref, what);
+            break;
     }
     if (value) {
         log::register_secret(*value);

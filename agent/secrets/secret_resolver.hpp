@@ -8,10 +8,9 @@
 
 namespace cs::agent {
 
-// Reads the value a secret reference points at: an environment variable or a
-// file (trailing whitespace and line ends removed). The encrypted secret store
-// (`store` kind) arrives in a later version; such references get an error that
-// names the secret and the ways to set it today. Every value returned is
+// Reads the value a secret reference points at: an environment variable, a
+// file (trailing whitespace and line ends removed), or a name in the agent's
+// encrypted secret store (agent/secrets/secret_store.hpp). Every value returned is
 // registered with cs::log::register_secret first, so no log line can show it.
 // `what` names the setting for messages, e.g. "relay.site_key".
 Expected<std::string> resolve_secret(const SecretRef& ref, std::string_view what);

@@ -12,6 +12,8 @@ namespace {
 
 using nlohmann::json;
 
+}  // namespace
+
 json connection_json(const UplinkStatus& link) {
     json c = {{"state", std::string(to_string(link.state))},
               {"sessions", link.sessions},
@@ -27,8 +29,6 @@ json connection_json(const UplinkStatus& link) {
     c["blocked"] = link.blocked.empty() ? json() : json(link.blocked);
     return c;
 }
-
-}  // namespace
 
 Expected<nlohmann::json> agent_status_json(StateDb& store, const AgentIdentity& agent,
                                            std::int64_t uptime_seconds, const UplinkStatus& link) {

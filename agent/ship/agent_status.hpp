@@ -17,6 +17,9 @@ struct AgentIdentity {
     std::string os;
 };
 
+// The connection part of it: state, counters, last failure.
+nlohmann::json connection_json(const UplinkStatus& link);
+
 // The `status` object a heartbeat carries (docs/protocol.md, "Heartbeat status"):
 // version, host, os, uptime, outbox depth/bytes/oldest age, the last run per
 // entity, failed-row counts and the connection state.

@@ -12,6 +12,10 @@ struct RetentionPolicy {
     std::chrono::milliseconds change_log;
     std::chrono::milliseconds applied_change_sets;
     std::chrono::milliseconds events;
+    // Login attempts only matter inside the throttling window; ended sessions
+    // and delivered webhooks are kept a week for investigations.
+    std::chrono::milliseconds login_attempts{86'400'000};
+    std::chrono::milliseconds ended_sessions{7LL * 86'400'000};
     std::size_t batch_rows = 50'000;  // per DELETE, so no statement runs for long
 };
 
@@ -19,7 +23,8 @@ struct RetentionReport {
     std::uint64_t change_log = 0;
     std::uint64_t applied_change_sets = 0;
     std::uint64_t events = 0;
-    std::uint64_t total() const { return change_log + applied_change_sets + events; }
+    std::uint64_t accounts = 0;  // login attempts, ended sessions, delivered webhooks
+    std::uint64_t total() const { return change_log + applied_change_sets + events + accounts; }
 };
 
 // Deletes what is older than the policy allows. Pruned ledger entries advance

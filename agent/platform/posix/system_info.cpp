@@ -22,4 +22,8 @@ std::string os_description() {
     return fmt::format("{} {} {}", info.sysname, info.release, info.machine);
 }
 
+long process_id() {
+    return static_cast<long>(::getpid());
+}
+
 }  // namespace cs::agent::platform

@@ -2,9 +2,11 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <random>
 
 #include <gtest/gtest.h>
 
+#include "agent/secrets/secret_store.hpp"
 #include "common/log/log.hpp"
 #include "tests/agent/agent_test_support.hpp"
 
@@ -73,13 +75,40 @@ TEST(SecretResolverTest, FileProblemsNameTheFile) {
     EXPECT_NE(big.error().message.find("big.key"), std::string::npos);
 }
 
-TEST(SecretResolverTest, SecretStoreReferencesExplainTheAlternatives) {
-    auto r = resolve_secret(ref(SecretRef::Kind::store, "site_key"), "relay.site_key");
-    ASSERT_FALSE(r);
-    EXPECT_NE(r.error().message.find("relay.site_key"), std::string::npos);
-    EXPECT_NE(r.error().message.find("'site_key'"), std::string::npos);
-    EXPECT_NE(r.error().message.find("{\"env\": \"VARIABLE\"}"), std::string::npos);
-    EXPECT_NE(r.error().message.find("{\"file\": \"PATH\"}"), std::string::npos);
+TEST(SecretResolverTest, ReadsTheSecretStoreAndRegistersTheValueForRedaction) {
+    testing::TempDir dir;
+    SecretRef r = ref(SecretRef::Kind::store, "site_key");
+    r.store = {dir / "secrets", dir / "secrets" / "store.key"};
+    std::string value = "cs_site_store_" + std::to_string(std::random_device{}());
+    {
+        auto store = secrets::SecretStore::open(r.store, true);
+        ASSERT_TRUE(store) << store.error().message;
+        ASSERT_TRUE(store->set("site_key", value));
+    }
+    auto resolved = resolve_secret(r, "relay.site_key");
+    ASSERT_TRUE(resolved) << resolved.error().message;
+    EXPECT_EQ(*resolved, value);
+    EXPECT_EQ(log::redact("key " + value), "key ***");
+}
+
+TEST(SecretResolverTest, AMissingStoreOrNameSaysHowToSetIt) {
+    testing::TempDir dir;
+    SecretRef r = ref(SecretRef::Kind::store, "site_key");
+    r.store = {dir / "secrets", dir / "secrets" / "store.key"};
+    auto no_store = resolve_secret(r, "relay.site_key");
+    ASSERT_FALSE(no_store);
+    EXPECT_NE(no_store.error().message.find("relay.site_key"), std::string::npos);
+    EXPECT_NE(no_store.error().message.find("contractsync-agent secret set"), std::string::npos);
+    {
+        auto store = secrets::SecretStore::open(r.store, true);
+        ASSERT_TRUE(store);
+        ASSERT_TRUE(store->set("other", "x" + std::to_string(std::random_device{}())));
+    }
+    auto no_name = resolve_secret(r, "relay.site_key");
+    ASSERT_FALSE(no_name);
+    EXPECT_EQ(no_name.error().code, ErrorCode::not_found);
+    EXPECT_NE(no_name.error().message.find("'site_key'"), std::string::npos);
+    EXPECT_NE(no_name.error().message.find("secret set site_key"), std::string::npos);
 }
 
 }  // namespace

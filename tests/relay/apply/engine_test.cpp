@@ -190,8 +190,13 @@ TEST_F(EngineTest, RetentionPrunesButAVeryLateResendStaysADuplicate) {
     }
     auto frames = source.take_frames(stream_, next, 10);
     apply_all(frames);
-    auto report = prune(*conn_, {std::chrono::milliseconds(0), std::chrono::milliseconds(0),
-                                 std::chrono::milliseconds(0), 7});
+    scalar(
+        "INSERT INTO login_attempts (email, address, succeeded, at) VALUES ('a@x', '1', "
+        "false, now() - interval '2 days'), ('b@x', '1', false, now()) RETURNING 1");
+    auto report = prune(*conn_, {.change_log = std::chrono::milliseconds(0),
+                                 .applied_change_sets = std::chrono::milliseconds(0),
+                                 .events = std::chrono::milliseconds(0),
+                                 .batch_rows = 7});
     ASSERT_TRUE(report) << report.error().message;
     EXPECT_EQ(report->change_log, 30u);
     EXPECT_EQ(report->applied_change_sets, 3u);
@@ -199,6 +204,9 @@ TEST_F(EngineTest, RetentionPrunesButAVeryLateResendStaysADuplicate) {
     EXPECT_EQ(scalar("SELECT pruned_through FROM streams"), "3");
     EXPECT_EQ(apply(frames[1]).verdict, Verdict::duplicate);
     EXPECT_EQ(scalar("SELECT count(*) FROM records"), "30");
+    // Login attempts outlive the throttling window by a day, no more.
+    EXPECT_EQ(report->accounts, 1u);
+    EXPECT_EQ(scalar("SELECT string_agg(email, ',') FROM login_attempts"), "b@x");
 }
 
 }  // namespace

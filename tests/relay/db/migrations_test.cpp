@@ -41,7 +41,8 @@ TEST(MigrationsTest, EveryTableCarriesTenantId) {
     auto conn = db.connect();
     auto missing = scalar(*conn, R"(
         SELECT string_agg(t.table_name, ', ') FROM information_schema.tables t
-        WHERE t.table_schema = 'public' AND t.table_name <> 'schema_migrations'
+        WHERE t.table_schema = 'public'
+          AND t.table_name NOT IN ('schema_migrations', 'login_attempts')
           AND NOT EXISTS (SELECT 1 FROM information_schema.columns c
                           WHERE c.table_name = t.table_name AND c.column_name = 'tenant_id'))");
     EXPECT_EQ(missing, "");
