@@ -15,12 +15,12 @@ export interface BarDatum {
   values: Record<string, number>;
 }
 
-// The axis top: 1, 2, 2.5 or 5 times a power of ten, at least 4 so that
-// counts of nothing or little still get whole-number ticks.
+// The axis top: a round number whose half is a whole number too (the middle
+// grid line), at least 4 so that counts of nothing or little look right.
 function niceMax(v: number): number {
   if (v <= 4) return 4;
   const p = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const m of [1, 2, 2.5, 5, 10]) {
+  for (const m of [1, 2, 4, 6, 8, 10]) {
     if (v <= m * p) return m * p;
   }
   return 10 * p;
