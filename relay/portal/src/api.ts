@@ -321,7 +321,10 @@ export const del = <T>(path: string) => request<T>('DELETE', path);
 
 // POSTs a file as the raw request body, reporting upload progress (fetch has
 // no upload progress events, XMLHttpRequest does).
-export function upload<T>(path: string, file: File, onProgress: (sent: number, total: number) => void): Promise<T> {
+// The file goes as its bytes (read into memory first, at most the relay's
+// 64 MB limit), which every browser and proxy forwards alike.
+export async function upload<T>(path: string, file: File, onProgress: (sent: number, total: number) => void): Promise<T> {
+  const bytes = await file.arrayBuffer();
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/v1' + path);
@@ -342,7 +345,7 @@ export function upload<T>(path: string, file: File, onProgress: (sent: number, t
         reject(new ApiError(xhr.status, body?.title ?? xhr.statusText, body?.detail ?? ''));
       }
     };
-    xhr.send(file);
+    xhr.send(bytes);
   });
 }
 

@@ -1,0 +1,215 @@
+// The reconciliation endpoints the pages use (docs/portal.md lists them).
+// Their shapes follow relay/recon's views (ExceptionView, MappingView,
+// VendorFile, RunSummary, Policy). The relay may not offer them yet: the pages
+// ask the OpenAPI document first and say so plainly instead of failing.
+import { useEffect, useState } from 'preact/hooks';
+
+export type Rule = 'MISSING_MAPPING' | 'UOM_MISMATCH' | 'PRICE_MISMATCH' | 'EXPIRED_CONTRACT' | 'NOT_YET_EFFECTIVE' | 'INACTIVE_ITEM';
+export const rules: Rule[] = ['PRICE_MISMATCH', 'UOM_MISMATCH', 'MISSING_MAPPING', 'INACTIVE_ITEM', 'EXPIRED_CONTRACT', 'NOT_YET_EFFECTIVE'];
+export const ruleLabels: Record<string, string> = {
+  PRICE_MISMATCH: 'Price mismatch',
+  UOM_MISMATCH: 'Unit mismatch',
+  MISSING_MAPPING: 'Missing mapping',
+  INACTIVE_ITEM: 'Inactive item',
+  EXPIRED_CONTRACT: 'Expired contract',
+  NOT_YET_EFFECTIVE: 'Not yet effective',
+};
+export type ExceptionStatus = 'open' | 'resolved' | 'overridden';
+
+export interface ReconException {
+  exception_id: string;
+  number: number;
+  rule: Rule;
+  severity: 'low' | 'medium' | 'high';
+  status: ExceptionStatus;
+  vendor_id: string;
+  contract_no: string;
+  vendor_item: string;
+  vendor_uom: string;
+  supplier_id: string | null;
+  p21_site_id: string | null;
+  p21_item_id: string | null;
+  message: string;
+  suggested_action: string;
+  details: Record<string, unknown>;
+  assignee: string | null;
+  first_run_id: string;
+  last_run_id: string;
+  first_seen_at: string;
+  last_seen_at: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution_kind: string | null;
+  resolution: string | null;
+  override_until: string | null;
+  override_reason: string | null;
+  overridden_by: string | null;
+  overridden_at: string | null;
+  updated_at: string;
+}
+
+export interface ExceptionEvent {
+  event_id: number;
+  kind: string;
+  actor_id: string | null;
+  run_id: string | null;
+  note: string | null;
+  details: unknown;
+  at: string;
+}
+
+export interface ExceptionDetail extends ReconException {
+  events: ExceptionEvent[];
+}
+
+export type ActionName = 'comment' | 'assign' | 'resolve' | 'override' | 'reopen';
+export interface ExceptionAction {
+  action: ActionName;
+  text?: string;
+  assignee?: string | null;
+  until?: string;
+}
+
+export interface Mapping {
+  mapping_id: string;
+  vendor_id: string;
+  vendor_item: string;
+  vendor_uom: string;
+  p21_site_id: string;
+  p21_item_id: string;
+  p21_item_desc: string | null;
+  p21_uom: string;
+  method: string;
+  confidence: string;
+  status: 'suggested' | 'approved' | 'rejected';
+  note: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface P21Item {
+  site_id: string;
+  item_id: string;
+  item_desc: string;
+  active: boolean;
+}
+
+export interface VendorFile {
+  file_id: string;
+  name: string;
+  format: string;
+  vendor_id: string | null;
+  size_bytes: number;
+  sha256: string;
+  status: 'accepted' | 'partial' | 'rejected' | 'superseded';
+  lines_total: number;
+  lines_accepted: number;
+  lines_rejected: number;
+  error: string | null;
+  uploaded_by: string | null;
+  uploaded_at: string;
+}
+
+export interface LineError {
+  line: number;
+  field: string | null;
+  message: string;
+  raw: string | null;
+}
+
+export interface IngestReport {
+  file: VendorFile;
+  errors: LineError[];
+  superseded_lines: number;
+}
+
+export interface ReconRun {
+  run_id: string;
+  trigger: string;
+  status: 'running' | 'succeeded' | 'failed';
+  as_of: string;
+  requested_by: string | null;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+  lines: number;
+  lines_invalid: number;
+  lines_mapped: number;
+  findings: Record<string, number>;
+  opened: number;
+  reopened: number;
+  still_open: number;
+  overridden: number;
+  override_ended: number;
+  auto_resolved: number;
+  open_after: number;
+}
+
+export interface ExceptionSummary {
+  by_status: Record<string, number>;
+  by_rule: Record<string, number>; // open exceptions
+  by_severity?: Record<string, number>;
+}
+
+export interface Policy {
+  abs_tolerance: string | null;
+  pct_tolerance: string | null;
+  tolerance_mode: 'any' | 'all';
+  high_severity_pct: string;
+  currency: string;
+  auto_approve_exact: boolean;
+  auto_run: boolean;
+  schedule_minutes: number | null;
+  settle_seconds: number;
+  updated_at: string | null;
+  updated_by: string | null;
+}
+
+// Paths under /api/v1.
+export const paths = {
+  exceptions: '/recon/exceptions',
+  exceptionSummary: '/recon/exceptions/summary',
+  exception: (id: string) => `/recon/exceptions/${id}`,
+  exceptionActions: (id: string) => `/recon/exceptions/${id}/actions`,
+  bulkActions: '/recon/exceptions/actions',
+  mappings: '/recon/mappings',
+  mapping: (id: string) => `/recon/mappings/${id}`,
+  mappingDecisions: '/recon/mappings/decisions',
+  p21Items: '/recon/p21-items',
+  vendorFiles: '/vendor-files',
+  vendorFile: (id: string) => `/vendor-files/${id}`,
+  vendorFileErrors: (id: string) => `/vendor-files/${id}/errors`,
+  runs: '/recon/runs',
+  run: (id: string) => `/recon/runs/${id}`,
+  policy: '/recon/policy',
+};
+
+// Which of these the relay documents: GET /api/v1/openapi.json (no login
+// needed, asked once per page load).
+let documented: Promise<Set<string>> | null = null;
+
+function loadDocumented(): Promise<Set<string>> {
+  if (!documented) {
+    documented = fetch('/api/v1/openapi.json', { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+      .then((r) => (r.ok ? r.json() : { paths: {} }))
+      .then((doc) => new Set(Object.keys(doc.paths ?? {}).map((p) => p.replace(/^\/api\/v1/, ''))))
+      .catch(() => new Set<string>());
+  }
+  return documented;
+}
+
+// 'yes' when the relay documents `path` (a template like /recon/exceptions/{id}
+// counts for its literal prefix), 'no', or 'unknown' while asking.
+export function useDocumented(path: string): 'yes' | 'no' | 'unknown' {
+  const [state, setState] = useState<'yes' | 'no' | 'unknown'>('unknown');
+  useEffect(() => {
+    let live = true;
+    loadDocumented().then((set) => live && setState(set.has(path) ? 'yes' : 'no'));
+    return () => {
+      live = false;
+    };
+  }, [path]);
+  return state;
+}
