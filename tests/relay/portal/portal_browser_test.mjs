@@ -134,12 +134,16 @@ async function newContext(who) {
   return context;
 }
 
+// Signs in with the keyboard only: type, Tab, type, Enter.
 async function login(page, user) {
   await page.goto(stack.url + '/');
   await page.waitForURL(/\/login/);
-  await page.getByLabel('E-mail').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('E-mail').focus();
+  await page.keyboard.type(user.email);
+  await page.keyboard.press('Tab');
+  assert(await page.getByLabel('Password').evaluate((e) => e === document.activeElement), 'Tab leads to the password');
+  await page.keyboard.type(user.password);
+  await page.keyboard.press('Enter');
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
 
@@ -365,7 +369,8 @@ async function main() {
     await drawer.getByRole('button', { name: 'Resolve' }).click();
     await drawer.locator('.pill', { hasText: /^resolved$/ }).waitFor();
     await drawer.getByText('Vendor confirmed the P21 cost', { exact: false }).first().waitFor();
-    await drawer.getByRole('button', { name: 'Close' }).click();
+    await analyst.keyboard.press('Escape'); // dialogs close from the keyboard
+    await drawer.waitFor({ state: 'detached' });
     // The queue shows open exceptions: the resolved one has left it.
     await analyst.locator(`tr[data-exception="${number}"]`).waitFor({ state: 'detached' });
     await analyst.getByLabel('Status').selectOption('resolved');
