@@ -37,7 +37,20 @@ std::shared_ptr<RouteTable> build_routes() {
 }
 
 void install(server::Router& router, const ApiEnv& env) {
-    auto dispatcher = std::make_shared<Dispatcher>(build_routes(), env);
+    auto routes = build_routes();
+    auto dispatcher = std::make_shared<Dispatcher>(routes, env);
+    // Upload routes first: the router takes the first match, and only these
+    // may carry bodies beyond the server's limit.
+    for (const auto& route : routes->routes()) {
+        if (route.upload) {
+            router.add(
+                route.method, route.path, server::Execution::blocking,
+                [dispatcher](const server::HttpRequest& request) {
+                    return dispatcher->handle(request);
+                },
+                env.max_upload_bytes);
+        }
+    }
     for (const char* method : {"GET", "POST", "PATCH", "PUT", "DELETE"}) {
         router.add(method, "/api/v1/*", server::Execution::blocking,
                    [dispatcher](const server::HttpRequest& request) {

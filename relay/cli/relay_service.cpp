@@ -113,6 +113,7 @@ api::ApiEnv api_env(const RelayConfig& c, db::Pool& scoped, db::Pool& owner) {
     env.scoped_pool = &scoped;
     env.owner_pool = &owner;
     env.acquire_timeout = c.database.acquire_timeout;
+    env.max_upload_bytes = c.limits.max_upload_bytes;
     return env;
 }
 

@@ -38,8 +38,8 @@ private:
 void read_limits(const config::Reader& r, LimitsConfig& limits, Fields& f) {
     f.take(r.allow_only({"max_frame_bytes", "max_body_bytes", "max_rows", "max_fields",
                          "max_value_bytes", "max_text_message_bytes", "max_header_bytes",
-                         "max_http_body_bytes", "window", "max_streams_per_hello", "max_sessions",
-                         "failed_rows_cap"}));
+                         "max_http_body_bytes", "max_upload_bytes", "window",
+                         "max_streams_per_hello", "max_sessions", "failed_rows_cap"}));
     auto& w = limits.wire;
     constexpr std::int64_t kGiB = 1LL << 30;
     f.take(
@@ -63,6 +63,9 @@ void read_limits(const config::Reader& r, LimitsConfig& limits, Fields& f) {
     f.take(r.integer_or("max_http_body_bytes",
                         static_cast<std::int64_t>(limits.max_http_body_bytes), 0, kGiB),
            limits.max_http_body_bytes);
+    f.take(r.integer_or("max_upload_bytes", static_cast<std::int64_t>(limits.max_upload_bytes), 0,
+                        4 * kGiB),
+           limits.max_upload_bytes);
     f.take(r.integer_or("window", static_cast<std::int64_t>(limits.window), 1, 1024),
            limits.window);
     f.take(r.integer_or("max_streams_per_hello",

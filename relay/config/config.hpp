@@ -38,6 +38,7 @@ struct LimitsConfig {
     std::size_t max_text_message_bytes = 1u << 20;  // JSON control messages
     std::size_t max_header_bytes = 16u << 10;       // HTTP request header block
     std::size_t max_http_body_bytes = 1u << 20;     // HTTP request body
+    std::size_t max_upload_bytes = 64u << 20;       // HTTP body of upload routes (vendor files)
     std::size_t window = 8;                         // change sets queued per session
     std::size_t max_streams_per_hello = 64;         // streams an agent may announce
     std::size_t max_sessions = 1000;                // agent sessions per instance

@@ -85,6 +85,24 @@ private:
         beast::get_lowest_layer(stream_).expires_after(
             first_request_ ? shared_->options.http_request : shared_->options.http_idle);
         first_request_ = false;
+        // The header first: a route may allow a larger body (uploads).
+        http::async_read_header(
+            stream_, buffer_, *parser_,
+            beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+    }
+
+    void on_header(beast::error_code ec, std::size_t bytes) {
+        if (ec) {
+            return on_read(ec, bytes);
+        }
+        const auto& header = parser_->get();
+        auto [path, query] = split_target(std::string_view(header.target()));
+        int status = 404;
+        const auto* route =
+            shared_->router->find(std::string_view(header.method_string()), path, status);
+        if (route != nullptr && route->max_body_bytes > shared_->options.max_body_bytes) {
+            parser_->body_limit(route->max_body_bytes);
+        }
         http::async_read(stream_, buffer_, *parser_,
                          beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
     }

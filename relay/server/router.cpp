@@ -10,8 +10,10 @@ bool Router::matches(std::string_view pattern, std::string_view path) {
     return pattern == path;
 }
 
-void Router::add(std::string method, std::string path, Execution execution, Handler handler) {
-    routes_.push_back(Route{std::move(method), std::move(path), execution, std::move(handler)});
+void Router::add(std::string method, std::string path, Execution execution, Handler handler,
+                 std::size_t max_body_bytes) {
+    routes_.push_back(
+        Route{std::move(method), std::move(path), execution, std::move(handler), max_body_bytes});
 }
 
 void Router::add_websocket(std::string path, std::shared_ptr<WebSocketEndpoint> endpoint) {

@@ -26,9 +26,13 @@ public:
         std::string path;
         Execution execution;
         Handler handler;
+        std::size_t max_body_bytes = 0;  // 0: the server's limit
     };
 
-    void add(std::string method, std::string path, Execution execution, Handler handler);
+    // `max_body_bytes` raises the request body limit for this route only
+    // (uploads); 0 keeps the server's limit.
+    void add(std::string method, std::string path, Execution execution, Handler handler,
+             std::size_t max_body_bytes = 0);
     void add_websocket(std::string path, std::shared_ptr<WebSocketEndpoint> endpoint);
 
     // The route for method + path; null with `status` 404 or 405 when none.

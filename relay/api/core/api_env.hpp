@@ -15,6 +15,7 @@ struct ApiEnv {
     db::Pool* scoped_pool = nullptr;  // requests under row-level security
     db::Pool* owner_pool = nullptr;   // authentication (before the tenant is known)
     std::chrono::milliseconds acquire_timeout{5'000};
+    std::size_t max_upload_bytes = 64u << 20;  // request bodies of upload routes
 };
 
 }  // namespace cs::relay::api

@@ -28,6 +28,7 @@ struct Route {
     Access access = Access::scoped;
     Handler handler;
     std::string summary;  // one line, mirrored in the OpenAPI document
+    bool upload = false;  // takes a body up to limits.max_upload_bytes (literal paths only)
 };
 
 // Every API route, matched segment by segment; "{name}" segments capture.
