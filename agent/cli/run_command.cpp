@@ -23,6 +23,7 @@
 
 #include "agent/cli/command.hpp"
 #include "agent/cli/service_status.hpp"
+#include "agent/platform/service_manager.hpp"
 #include "agent/platform/shutdown.hpp"
 #include "agent/schedule/scheduler.hpp"
 #include "agent/ship/agent_status.hpp"
@@ -373,7 +374,11 @@ private:
     bool reload_ = false;
 };
 
-int run(const CommandContext& ctx, bool log_level_given) {
+// The service body, whoever runs it: `link` is the Windows Service Control
+// Manager when it started the process (a no-op otherwise), `shutdown` the
+// stop request it and the signals share.
+int run_service(const CommandContext& ctx, bool log_level_given, platform::ServiceManagerLink& link,
+                platform::Shutdown& shutdown) {
     // systemd learns of each step when it runs the agent as a Type=notify
     // service; from a terminal this does nothing.
     auto notifier = service::ServiceNotifier::from_environment();
@@ -393,8 +398,10 @@ int run(const CommandContext& ctx, bool log_level_given) {
     }
     // Ctrl+C and SIGTERM become a clean stop from here on; the running batch
     // commits first (the stop flag is checked between batches and pages).
-    platform::Shutdown shutdown;
-    shutdown.on_request([&notifier] { (void)notifier.stopping("finishing the running commit"); });
+    shutdown.on_request([&notifier, &link] {
+        (void)notifier.stopping("finishing the running commit");
+        link.stopping();
+    });
     ServiceLoop* loop_for_reload = nullptr;
     std::mutex reload_mutex;
     auto signals = platform::StopRequests::watch(shutdown, [&] {
@@ -440,6 +447,7 @@ int run(const CommandContext& ctx, bool log_level_given) {
     if (auto st = notifier.ready(describe_service(*config)); !st) {
         spdlog::warn("cannot tell the service manager the agent is ready: {}", st.error().message);
     }
+    link.running();
     loop.run(**uplink);
     spdlog::info("stopping ({})", shutdown.reason());
     (*uplink)->stop();
@@ -450,18 +458,39 @@ int run(const CommandContext& ctx, bool log_level_given) {
     return kExitOk;
 }
 
+// Started by the Windows Service Control Manager, the body runs as its
+// service; anywhere else (a console, systemd, `--console`) in the foreground.
+int run(const CommandContext& ctx, bool log_level_given, bool console) {
+    auto body = [&](platform::ServiceManagerLink& link, platform::Shutdown& shutdown) {
+        return run_service(ctx, log_level_given, link, shutdown);
+    };
+    if (!console) {
+        if (auto exit_code = platform::run_as_service(body)) {
+            return *exit_code;
+        }
+    }
+    platform::ServiceManagerLink foreground;
+    platform::Shutdown shutdown;
+    return body(foreground, shutdown);
+}
+
 }  // namespace
 
 void add_run_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner) {
     auto* sub = app.add_subcommand(
         "run",
-        "Run the agent in the foreground (or as a systemd Type=notify service): sync every "
-        "entity on its schedule, ship the outbox to the relay and answer its commands until "
-        "SIGINT/SIGTERM; SIGHUP re-reads the config");
+        "Run the agent: sync every entity on its schedule, ship the outbox to the relay and "
+        "answer its commands until stopped. As a Windows service when the Service Control "
+        "Manager started it, otherwise in the foreground (SIGINT/SIGTERM or Ctrl+C stop it; "
+        "SIGHUP re-reads the config; systemd Type=notify is spoken when $NOTIFY_SOCKET is set)");
     add_config_option(*sub, ctx);
-    sub->callback([&ctx, &runner, sub] {
+    auto console = std::make_shared<bool>(false);
+    sub->add_flag("--console", *console,
+                  "Run in the foreground even when started by a service manager");
+    sub->callback([&ctx, &runner, sub, console] {
         bool level_given = sub->get_option("--log-level")->count() > 0;
-        runner = [&ctx, level_given] { return run(ctx, level_given); };
+        bool in_console = *console;
+        runner = [&ctx, level_given, in_console] { return run(ctx, level_given, in_console); };
     });
 }
 

@@ -132,6 +132,29 @@ TEST_F(AgentServiceTest, ReadyComesOnlyAfterTheStoreIsOpenAndStoppingBeforeExit)
     EXPECT_EQ(agent.wait(), 0) << agent.err();
 }
 
+TEST_F(AgentServiceTest, RunConsoleIsTheSameServiceInTheForeground) {
+    NotifyListener manager;
+    ChildProcess agent(kAgent, {"run", "--console", "-c", config(), "--log-level", "info"},
+                       dir_.path(), "run-console", {"NOTIFY_SOCKET=" + manager.address()});
+    auto messages = manager.until("READY=1", 30s);
+    ASSERT_TRUE(any_has(messages, "READY=1")) << agent.err();
+    agent.signal(SIGTERM);
+    EXPECT_TRUE(any_has(manager.until("STOPPING=1", 30s), "STOPPING=1"));
+    EXPECT_EQ(agent.wait(), 0) << agent.err();
+}
+
+TEST_F(AgentServiceTest, InstallAndUninstallPointToThePackageOnLinux) {
+    ChildProcess install(kAgent, {"install", "-c", config()}, dir_.path(), "install");
+    EXPECT_EQ(install.wait(), 1);
+    EXPECT_NE(install.err().find("package installs and enables contractsync-agent.service"),
+              std::string::npos)
+        << install.err();
+    ChildProcess uninstall(kAgent, {"uninstall"}, dir_.path(), "uninstall");
+    EXPECT_EQ(uninstall.wait(), 1);
+    EXPECT_NE(uninstall.err().find("apt remove contractsync-agent"), std::string::npos)
+        << uninstall.err();
+}
+
 TEST_F(AgentServiceTest, ABrokenConfigExitsWithoutEverSayingReady) {
     std::ofstream(dir_ / "agent.json", std::ios::app) << "\n{ trailing garbage";
     NotifyListener manager;
