@@ -1,11 +1,15 @@
 // Runs the Windows platform layer: under Wine in CI (installer/windows/cross),
 // on a Windows machine by hand. Without arguments it checks the layer outside
 // any service and exits 0 when every check holds (each failure is printed).
-// `install` / `uninstall` register it as the ContractSyncAgent service, and
-// `run ...` (the command line `install` registers) is the service body: it
-// reports RUNNING and waits for the SCM's stop, as the agent's `run` does.
+// With arguments it stands in for contractsync-agent.exe (the placeholder MSI
+// installs it under that name): `install` / `uninstall` register it as the
+// ContractSyncAgent service, `run ...` (the command line `install` registers)
+// is the service body: it reports RUNNING and waits for the SCM's stop, as
+// the agent's `run` does; `secret set NAME --config PATH` seals standard input.
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <windows.h>
@@ -43,10 +47,43 @@ std::wstring event_text(DWORD id) {
     return out;
 }
 
-int service_mode(int argc, char** argv) {
+// The value of `--config PATH` in argv, or "".
+std::string config_arg(int argc, char** argv) {
+    for (int i = 1; i + 1 < argc; ++i) {
+        if (std::strcmp(argv[i], "--config") == 0) {
+            return argv[i + 1];
+        }
+    }
+    return {};
+}
+
+// `secret set NAME --config PATH` as the MSI's custom action calls it: all of
+// standard input sealed with DPAPI into <config folder>\secret-NAME.sealed,
+// so the installer test can check what landed on disk.
+int seal_standard_input(const std::string& name, const std::string& config) {
+    std::string value;
+    char buffer[256];
+    DWORD n = 0;
+    while (ReadFile(GetStdHandle(STD_INPUT_HANDLE), buffer, sizeof buffer, &n, nullptr) && n > 0) {
+        value.append(buffer, n);
+    }
+    auto sealer = cs::agent::secrets::open_sealer({}, true);
+    auto sealed = sealer ? (*sealer)->seal(name, value) : cs::Expected<std::string>(sealer.error());
+    if (!sealed || value.empty()) {
+        return 1;
+    }
+    auto path = std::filesystem::path(config).parent_path() / ("secret-" + name + ".sealed");
+    std::ofstream(path, std::ios::binary) << *sealed;
+    return 0;
+}
+
+// The agent's command line as the service and the installer use it.
+int agent_stand_in(int argc, char** argv) {
     using namespace cs::agent;
+    std::string config = config_arg(argc, argv);
     if (std::strcmp(argv[1], "install") == 0) {
-        auto st = platform::install_service({platform::executable_path(), "C:\\smoke.json"});
+        auto st = platform::install_service(
+            {platform::executable_path(), config.empty() ? "C:\\smoke.json" : config});
         std::printf("install: %s\n", st ? "ok" : st.error().message.c_str());
         return st ? 0 : 1;
     }
@@ -55,7 +92,9 @@ int service_mode(int argc, char** argv) {
         std::printf("uninstall: %s\n", st ? "ok" : st.error().message.c_str());
         return st ? 0 : 1;
     }
-    (void)argc;
+    if (std::strcmp(argv[1], "secret") == 0 && argc > 3 && std::strcmp(argv[2], "set") == 0) {
+        return seal_standard_input(argv[3], config);
+    }
     auto exit_code =
         platform::run_as_service([](platform::ServiceManagerLink& link, platform::Shutdown& stop) {
             link.running();
@@ -69,7 +108,7 @@ int service_mode(int argc, char** argv) {
 int main(int argc, char** argv) {
     using namespace cs::agent;
     if (argc > 1) {
-        return service_mode(argc, argv);
+        return agent_stand_in(argc, argv);
     }
     check(!platform::host_name().empty(), "host name");
     check(platform::os_description().rfind("Windows", 0) == 0, "OS description starts Windows");
