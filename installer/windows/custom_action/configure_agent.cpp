@@ -6,6 +6,7 @@
 // 2. agent.json is written there from agent.json.template with the
 //    RELAY_URL and PROXY_URL properties, only when it does not exist yet:
 //    upgrades and repairs keep the configuration an administrator edited.
+//    The template's drop folder is created next to it.
 // 3. When SITE_KEY was given, it is piped into `contractsync-agent secret set
 //    site_key` (sealed with DPAPI; never on a command line, in the config or
 //    in the MSI log: SITE_KEY and this action's data are MsiHiddenProperties).
@@ -231,6 +232,8 @@ UINT __stdcall ConfigureAgent(MSIHANDLE install) {
         wipe(data.site_key);
         return ERROR_INSTALL_FAILURE;
     }
+    // The template's drop folder, so a fresh install has somewhere to put files.
+    std::filesystem::create_directories(data_dir / L"drop", ec);
     if (!restrict_data_folder(data.data_dir)) {
         log(install, L"cannot set the ACL of " + data.data_dir);
     }

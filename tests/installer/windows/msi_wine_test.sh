@@ -51,6 +51,7 @@ check 'grep -F "\"url\": \"wss://relay.example.com/v1/agent\"" "$data/agent.json
     "agent.json has RELAY_URL"
 check 'grep -F "\"proxy\": \"http://proxy.example.com:3128\"" "$data/agent.json" >/dev/null' \
     "agent.json has PROXY_URL"
+check '[[ -d "$data/drop" ]]' "the template's drop folder exists"
 check '[[ -s "$data/secret-site_key.sealed" ]]' "SITE_KEY was piped to secret set and sealed"
 check '! grep -r -a -F "$key" "$data" >/dev/null' "the site key is nowhere in plain text under ProgramData"
 check '[[ "$(state)" == RUNNING ]]' "the service runs after install"
