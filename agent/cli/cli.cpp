@@ -34,6 +34,7 @@ int run_cli(int argc, char** argv) {
     add_test_connection_command(app, ctx, runner);
     add_secret_command(app, ctx, runner);
     add_support_bundle_command(app, ctx, runner);
+    add_service_commands(app, ctx, runner);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -44,6 +44,8 @@ void add_run_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
 void add_push_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
 void add_test_connection_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
 void add_secret_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
+// install / uninstall: the Windows service (on Linux, a pointer to the package).
+void add_service_commands(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
 
 void add_support_bundle_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner);
 

@@ -23,12 +23,16 @@
 
 #include "agent/cli/command.hpp"
 #include "agent/cli/service_status.hpp"
+#include "agent/metrics/agent_metrics.hpp"
+#include "agent/metrics/metrics_server.hpp"
+#include "agent/platform/service_manager.hpp"
 #include "agent/platform/shutdown.hpp"
 #include "agent/schedule/scheduler.hpp"
 #include "agent/ship/agent_status.hpp"
 #include "agent/ship/setup/uplink_setup.hpp"
 #include "agent/ship/uplink.hpp"
 #include "agent/sync/sync_runner.hpp"
+#include "agent/validate/failed_row.hpp"
 #include "common/service/service_notifier.hpp"
 #include "common/version/version.hpp"
 
@@ -92,9 +96,10 @@ class ServiceLoop final : public ship::CommandHandler {
 public:
     ServiceLoop(AgentConfig config, StateDb& store, platform::Shutdown& shutdown,
                 const service::ServiceNotifier& notifier, bool log_level_given,
-                std::string log_level)
+                std::string log_level, metrics::RunCounters& counters)
         : config_(std::move(config)),
           store_(store),
+          counters_(counters),
           shutdown_(shutdown),
           notifier_(notifier),
           log_level_given_(log_level_given),
@@ -204,6 +209,13 @@ private:
             fresh->secrets.key_file != config_.secrets.key_file) {
             restart_needed.push_back("agent.secrets");
         }
+        auto metrics_at = [](const std::optional<MetricsConfig>& m) {
+            return m ? fmt::format("{}:{}", m->host, m->port) : std::string();
+        };
+        if (metrics_at(fresh->metrics) != metrics_at(config_.metrics)) {
+            restart_needed.push_back("agent.metrics");
+        }
+        fresh->metrics = config_.metrics;
         fresh->relay = config_.relay;
         fresh->state_dir = config_.state_dir;
         fresh->secrets = config_.secrets;
@@ -280,6 +292,9 @@ private:
             spdlog::error("source {}: {}", job.source, report.error().message);
             return report;
         }
+        for (const auto& run : report->runs) {
+            counters_.record(run);
+        }
         if (!report->runs.empty()) {
             auto level = report->problems() ? spdlog::level::warn : spdlog::level::info;
             spdlog::log(level, "source {}: {}", job.source, summarize(*report));
@@ -345,6 +360,9 @@ private:
             if (!report) {
                 result.message = report.error().message;
             } else {
+                for (const auto& run : report->runs) {
+                    counters_.record(run);
+                }
                 result.ok = !report->problems();
                 result.message = summarize(*report);
                 if (!report->runs.empty()) {
@@ -362,6 +380,7 @@ private:
 
     AgentConfig config_;
     StateDb& store_;
+    metrics::RunCounters& counters_;
     platform::Shutdown& shutdown_;
     const service::ServiceNotifier& notifier_;
     bool log_level_given_;
@@ -373,7 +392,51 @@ private:
     bool reload_ = false;
 };
 
-int run(const CommandContext& ctx, bool log_level_given) {
+// What GET /metrics answers, gathered on the metrics server's thread: the
+// outbox and failed rows from a read connection of its own (the loop's
+// connection belongs to the loop's thread), run totals and the uplink's state.
+std::function<std::string()> scrape(const AgentConfig& config, metrics::RunCounters& counters,
+                                    std::function<ship::UplinkStatus()> link) {
+    auto started = std::chrono::steady_clock::now();
+    auto db = std::make_shared<std::unique_ptr<StateDb>>();
+    return [db, path = config.state_db(), &counters, link = std::move(link), started] {
+        metrics::AgentMetrics m;
+        m.version = std::string(cs::version());
+        m.uptime_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (!*db) {
+            auto opened = StateDb::open(path);
+            if (!opened) {
+                spdlog::warn("metrics: {}", opened.error().message);
+            } else {
+                *db = std::make_unique<StateDb>(std::move(*opened));
+            }
+        }
+        if (*db) {
+            if (auto outbox = Outbox((*db)->db()).stats()) {
+                m.outbox = *outbox;
+                if (outbox->oldest_created_at) {
+                    m.oldest_age_seconds =
+                        static_cast<double>(now_micros() - *outbox->oldest_created_at) / 1e6;
+                }
+            }
+            if (auto failed = FailedRowStore((*db)->db()).counts()) {
+                for (const auto& [entity, rows] : *failed) {
+                    m.failed_rows[entity] = rows;
+                }
+            }
+        }
+        m.totals = counters.totals();
+        m.link = link();
+        return metrics::render(m);
+    };
+}
+
+// The service body, whoever runs it: `link` is the Windows Service Control
+// Manager when it started the process (a no-op otherwise), `shutdown` the
+// stop request it and the signals share.
+int run_service(const CommandContext& ctx, bool log_level_given, platform::ServiceManagerLink& link,
+                platform::Shutdown& shutdown) {
     // systemd learns of each step when it runs the agent as a Type=notify
     // service; from a terminal this does nothing.
     auto notifier = service::ServiceNotifier::from_environment();
@@ -393,8 +456,10 @@ int run(const CommandContext& ctx, bool log_level_given) {
     }
     // Ctrl+C and SIGTERM become a clean stop from here on; the running batch
     // commits first (the stop flag is checked between batches and pages).
-    platform::Shutdown shutdown;
-    shutdown.on_request([&notifier] { (void)notifier.stopping("finishing the running commit"); });
+    shutdown.on_request([&notifier, &link] {
+        (void)notifier.stopping("finishing the running commit");
+        link.stopping();
+    });
     ServiceLoop* loop_for_reload = nullptr;
     std::mutex reload_mutex;
     auto signals = platform::StopRequests::watch(shutdown, [&] {
@@ -417,7 +482,8 @@ int run(const CommandContext& ctx, bool log_level_given) {
     if (!options) {
         return fail(options.error());
     }
-    ServiceLoop loop(*config, *store, shutdown, notifier, log_level_given, ctx.log_level);
+    metrics::RunCounters counters;
+    ServiceLoop loop(*config, *store, shutdown, notifier, log_level_given, ctx.log_level, counters);
     if (auto st = loop.restore(); !st) {
         return fail(st.error());
     }
@@ -436,12 +502,28 @@ int run(const CommandContext& ctx, bool log_level_given) {
                                         j["url"] = url;
                                         return j;
                                     });
+    std::unique_ptr<metrics::MetricsServer> metrics_server;
+    if (config->metrics) {
+        auto server = metrics::MetricsServer::start(
+            config->metrics->host, config->metrics->port,
+            scrape(*config, counters, [&uplink] { return (*uplink)->status(); }));
+        if (!server) {
+            return fail(server.error());
+        }
+        metrics_server = std::move(*server);
+        spdlog::info("metrics on http://{}/metrics",
+                     config->metrics->host.find(':') == std::string::npos
+                         ? fmt::format("{}:{}", config->metrics->host, metrics_server->port())
+                         : fmt::format("[{}]:{}", config->metrics->host, metrics_server->port()));
+    }
     spdlog::info("contractsync-agent {} running: {}", cs::version(), describe_service(*config));
     if (auto st = notifier.ready(describe_service(*config)); !st) {
         spdlog::warn("cannot tell the service manager the agent is ready: {}", st.error().message);
     }
+    link.running();
     loop.run(**uplink);
     spdlog::info("stopping ({})", shutdown.reason());
+    metrics_server.reset();
     (*uplink)->stop();
     {
         std::lock_guard lock(reload_mutex);
@@ -450,18 +532,39 @@ int run(const CommandContext& ctx, bool log_level_given) {
     return kExitOk;
 }
 
+// Started by the Windows Service Control Manager, the body runs as its
+// service; anywhere else (a console, systemd, `--console`) in the foreground.
+int run(const CommandContext& ctx, bool log_level_given, bool console) {
+    auto body = [&](platform::ServiceManagerLink& link, platform::Shutdown& shutdown) {
+        return run_service(ctx, log_level_given, link, shutdown);
+    };
+    if (!console) {
+        if (auto exit_code = platform::run_as_service(body)) {
+            return *exit_code;
+        }
+    }
+    platform::ServiceManagerLink foreground;
+    platform::Shutdown shutdown;
+    return body(foreground, shutdown);
+}
+
 }  // namespace
 
 void add_run_command(CLI::App& app, CommandContext& ctx, CommandRunner& runner) {
     auto* sub = app.add_subcommand(
         "run",
-        "Run the agent in the foreground (or as a systemd Type=notify service): sync every "
-        "entity on its schedule, ship the outbox to the relay and answer its commands until "
-        "SIGINT/SIGTERM; SIGHUP re-reads the config");
+        "Run the agent: sync every entity on its schedule, ship the outbox to the relay and "
+        "answer its commands until stopped. As a Windows service when the Service Control "
+        "Manager started it, otherwise in the foreground (SIGINT/SIGTERM or Ctrl+C stop it; "
+        "SIGHUP re-reads the config; systemd Type=notify is spoken when $NOTIFY_SOCKET is set)");
     add_config_option(*sub, ctx);
-    sub->callback([&ctx, &runner, sub] {
+    auto console = std::make_shared<bool>(false);
+    sub->add_flag("--console", *console,
+                  "Run in the foreground even when started by a service manager");
+    sub->callback([&ctx, &runner, sub, console] {
         bool level_given = sub->get_option("--log-level")->count() > 0;
-        runner = [&ctx, level_given] { return run(ctx, level_given); };
+        bool in_console = *console;
+        runner = [&ctx, level_given, in_console] { return run(ctx, level_given, in_console); };
     });
 }
 

@@ -59,6 +59,46 @@ Expected<log::Options> parse_log(const config::Reader& agent, const fs::path& ba
     return options;
 }
 
+// `agent.metrics`: {"listen": "127.0.0.1:9464"}. Loopback only: scrapers run
+// on the same machine (a node exporter's textfile, a local Prometheus agent).
+Expected<std::optional<MetricsConfig>> parse_metrics(const config::Reader& agent) {
+    auto section = agent.optional_object("metrics");
+    if (!section) {
+        return std::optional<MetricsConfig>();
+    }
+    if (auto st = section->allow_only({"listen"}); !st) {
+        return std::move(st).error();
+    }
+    auto listen = section->string_or("listen", "");
+    if (!listen) {
+        return std::move(listen).error();
+    }
+    if (listen->empty()) {
+        return std::optional<MetricsConfig>();
+    }
+    auto colon = listen->rfind(':');
+    std::string host = colon == std::string::npos ? "" : listen->substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    std::string port_text = colon == std::string::npos ? "" : listen->substr(colon + 1);
+    int port = -1;
+    if (!port_text.empty() && port_text.size() <= 5 &&
+        port_text.find_first_not_of("0123456789") == std::string::npos) {
+        port = std::stoi(port_text);
+    }
+    if (host != "127.0.0.1" && host != "::1" && host != "localhost") {
+        return section->error("listen",
+                              "must be a loopback address such as 127.0.0.1:9464 "
+                              "(the agent never listens on the network)");
+    }
+    if (port < 0 || port > 65535) {
+        return section->error("listen", "must end in a port number, e.g. 127.0.0.1:9464");
+    }
+    return std::optional<MetricsConfig>(
+        MetricsConfig{host == "localhost" ? "127.0.0.1" : host, static_cast<std::uint16_t>(port)});
+}
+
 // `agent.secrets`: {"dir": ..., "key_file": ...}; both default under the state folder.
 Expected<SecretStoreLocation> parse_secret_store(const config::Reader& agent, const fs::path& base,
                                                  const fs::path& state_dir) {
@@ -525,7 +565,7 @@ Expected<AgentConfig> parse_agent_config(const config::Document& doc, const fs::
     config.path = doc.origin();
     config.state_dir = resolve(base_dir, "state");
     if (auto agent = root.optional_object("agent")) {
-        if (auto st = agent->allow_only({"state_dir", "log", "secrets"}); !st) {
+        if (auto st = agent->allow_only({"state_dir", "log", "secrets", "metrics"}); !st) {
             return std::move(st).error();
         }
         auto state = agent->string_or("state_dir", "state");
@@ -543,6 +583,11 @@ Expected<AgentConfig> parse_agent_config(const config::Document& doc, const fs::
             return std::move(log_options).error();
         }
         config.log = *log_options;
+        auto metrics = parse_metrics(*agent);
+        if (!metrics) {
+            return std::move(metrics).error();
+        }
+        config.metrics = *metrics;
     }
     if (config.secrets.dir.empty()) {
         config.secrets.dir = config.state_dir / "secrets";

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -141,11 +142,19 @@ struct RelayConfig {
     std::size_t window = 8;
 };
 
+// `agent.metrics`: a Prometheus endpoint on the loopback interface only (the
+// agent never listens on the network). Off unless `listen` is given.
+struct MetricsConfig {
+    std::string host;        // 127.0.0.1, ::1 or localhost
+    std::uint16_t port = 0;  // 0: any free port (the log says which)
+};
+
 struct AgentConfig {
     std::filesystem::path path;       // the config file
     std::filesystem::path state_dir;  // holds state.db
     SecretStoreLocation secrets;      // default: <state_dir>/secrets
     log::Options log;
+    std::optional<MetricsConfig> metrics;  // GET /metrics, off by default
     std::optional<RelayConfig> relay;
     std::vector<SourceConfig> sources;
     std::vector<EntityConfig> entities;  // in dependency order: parents before children

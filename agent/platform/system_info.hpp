@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <string>
 
 // What the agent says about the machine it runs on (hello and heartbeats).
@@ -11,5 +12,7 @@ std::string host_name();
 std::string os_description();
 // This process's id, for status files and logs.
 long process_id();
+// This program's own file, for registering it as a service.
+std::filesystem::path executable_path();
 
 }  // namespace cs::agent::platform

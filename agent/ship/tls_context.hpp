@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/ssl/context.hpp>
 
@@ -16,10 +17,12 @@ typedef struct ssl_st SSL;
 
 namespace cs::agent::ship {
 
-// A client context: TLS 1.2 or later, peer verification on, trusting the
-// system's CA store plus `ca_file` when given.
+// A client context: TLS 1.2 or later, peer verification on, trusting
+// OpenSSL's default CA paths, the DER certificates in `system_roots` (the
+// Windows ROOT store: platform::system_root_certificates()) and `ca_file`
+// when given. A system root OpenSSL cannot parse is skipped, not fatal.
 Expected<std::shared_ptr<boost::asio::ssl::context>> make_tls_context(
-    const std::filesystem::path& ca_file);
+    const std::filesystem::path& ca_file, const std::vector<std::string>& system_roots);
 
 // Per connection: SNI (names only, never IP addresses) and OpenSSL's own host
 // name or IP address check against the certificate.

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/platform/system_info.hpp"
+#include "agent/platform/trust_store.hpp"
 #include "agent/ship/connection.hpp"
 #include "agent/ship/tls_context.hpp"
 #include "common/log/log.hpp"
@@ -242,7 +243,7 @@ Expected<std::unique_ptr<Uplink>> Uplink::start(UplinkOptions options, CommandHa
     }
     std::shared_ptr<net::ssl::context> tls;
     if (relay->tls) {
-        auto ctx = make_tls_context(options.ca_file);
+        auto ctx = make_tls_context(options.ca_file, platform::system_root_certificates());
         if (!ctx) {
             return std::move(ctx).error();
         }

@@ -26,4 +26,10 @@ long process_id() {
     return static_cast<long>(::getpid());
 }
 
+std::filesystem::path executable_path() {
+    std::error_code ec;
+    auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::filesystem::path() : path;
+}
+
 }  // namespace cs::agent::platform

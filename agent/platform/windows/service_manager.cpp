@@ -11,6 +11,8 @@
 
 #include <windows.h>
 
+#include "event_messages.h"  // generated from event_messages.mc
+
 namespace cs::agent::platform {
 namespace {
 
@@ -31,6 +33,25 @@ Error windows_error(std::string_view what) {
                       code == ERROR_ACCESS_DENIED ? " (run it from an elevated prompt)" : "");
 }
 
+std::wstring widen(std::string_view text) {
+    int n = MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0);
+    std::wstring out(static_cast<std::size_t>(n), L'\0');
+    MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), out.data(), n);
+    return out;
+}
+
+// One entry in the Application log under the agent's source; the text comes
+// from the message table in the executable (event_messages.mc).
+void report_event(WORD type, DWORD message, const std::wstring& detail) {
+    HANDLE source = RegisterEventSourceW(nullptr, kServiceName);
+    if (source == nullptr) {
+        return;  // not registered (console run before `install`): the log file has it all
+    }
+    const wchar_t* strings[] = {detail.c_str()};
+    ReportEventW(source, type, 0, message, nullptr, 1, 0, strings, nullptr);
+    DeregisterEventSource(source);
+}
+
 // The SCM side of one service run; ServiceMain and the control handler
 // reach it through this pointer (the dispatcher takes plain functions).
 class ScmLink final : public ServiceManagerLink {
@@ -39,9 +60,19 @@ public:
         status_.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
         report(SERVICE_START_PENDING, NO_ERROR, kStartWaitHintMs);
     }
-    void running() override { report(SERVICE_RUNNING, NO_ERROR, 0); }
+    void running() override {
+        report(SERVICE_RUNNING, NO_ERROR, 0);
+        report_event(EVENTLOG_INFORMATION_TYPE, CS_MSG_STARTED,
+                     L"configuration and state store loaded, relay uplink started");
+    }
     void stopping() override { report(SERVICE_STOP_PENDING, NO_ERROR, kStopWaitHintMs); }
-    void stopped(int exit_code) {
+    void stopped(int exit_code, const std::string& reason) {
+        if (exit_code == 0) {
+            report_event(EVENTLOG_INFORMATION_TYPE, CS_MSG_STOPPED,
+                         reason.empty() ? L"stop requested" : widen(reason));
+        } else {
+            report_event(EVENTLOG_ERROR_TYPE, CS_MSG_FAILED, std::to_wstring(exit_code));
+        }
         report(SERVICE_STOPPED, exit_code == 0 ? NO_ERROR : ERROR_SERVICE_SPECIFIC_ERROR, 0,
                static_cast<DWORD>(exit_code));
     }
@@ -103,7 +134,7 @@ void WINAPI service_main(DWORD, LPWSTR*) {
     ScmLink link(handle);
     g_dispatch->link = &link;
     g_dispatch->exit_code = (*g_dispatch->body)(link, g_dispatch->shutdown);
-    link.stopped(g_dispatch->exit_code);
+    link.stopped(g_dispatch->exit_code, g_dispatch->shutdown.reason());
 }
 
 }  // namespace
@@ -135,6 +166,21 @@ Status install_service(const ServiceInstall& install) {
         CreateServiceW(scm, kServiceName, kDisplayName, SERVICE_ALL_ACCESS,
                        SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START, SERVICE_ERROR_NORMAL,
                        command.c_str(), nullptr, nullptr, nullptr, kAccount, nullptr);
+    if (service == nullptr && GetLastError() == ERROR_SERVICE_EXISTS) {
+        // Registered before (by the MSI's ServiceInstall table, or an earlier
+        // `install`): point it at this program and config, and (re)apply the
+        // settings below, which the MSI tables cannot express.
+        service = OpenServiceW(scm, kServiceName, SERVICE_CHANGE_CONFIG | SERVICE_START);
+        if (service != nullptr &&
+            !ChangeServiceConfigW(service, SERVICE_NO_CHANGE, SERVICE_AUTO_START, SERVICE_NO_CHANGE,
+                                  command.c_str(), nullptr, nullptr, nullptr, kAccount, nullptr,
+                                  kDisplayName)) {
+            auto error = windows_error("cannot update the ContractSyncAgent service");
+            CloseServiceHandle(service);
+            CloseServiceHandle(scm);
+            return error;
+        }
+    }
     if (service == nullptr) {
         auto error = windows_error("cannot register the ContractSyncAgent service");
         CloseServiceHandle(scm);
@@ -166,14 +212,14 @@ Status install_service(const ServiceInstall& install) {
         return windows_error("ContractSyncAgent: cannot set the recovery actions");
     }
 
-    // The Event Log source: messages are written with the generic
-    // "%1" message of the Event Log's own message file.
+    // The Event Log source: the texts are the message table compiled into
+    // this executable (event_messages.mc).
     HKEY key = nullptr;
     if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, kEventLogKey, 0, nullptr, 0, KEY_SET_VALUE, nullptr,
                         &key, nullptr) != ERROR_SUCCESS) {
         return windows_error("cannot register the ContractSyncAgent Event Log source");
     }
-    std::wstring message_file = L"%SystemRoot%\\System32\\netmsg.dll";
+    std::wstring message_file = install.program.wstring();
     DWORD types = EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE | EVENTLOG_INFORMATION_TYPE;
     RegSetValueExW(key, L"EventMessageFile", 0, REG_EXPAND_SZ,
                    reinterpret_cast<const BYTE*>(message_file.c_str()),

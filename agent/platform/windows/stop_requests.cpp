@@ -20,6 +20,10 @@ BOOL WINAPI on_console_event(DWORD event) {
     if (shutdown == nullptr) {
         return FALSE;
     }
+    // A service has no console, yet hears every user's logoff: not a stop.
+    if (event == CTRL_LOGOFF_EVENT && GetConsoleWindow() == nullptr) {
+        return FALSE;
+    }
     if (shutdown->requested()) {
         // The store is transactional: ending now loses nothing committed.
         std::_Exit(130);

@@ -52,4 +52,19 @@ long process_id() {
     return static_cast<long>(GetCurrentProcessId());
 }
 
+std::filesystem::path executable_path() {
+    std::wstring path(MAX_PATH, L'\0');
+    for (;;) {
+        DWORD n = GetModuleFileNameW(nullptr, path.data(), static_cast<DWORD>(path.size()));
+        if (n == 0) {
+            return {};
+        }
+        if (n < path.size()) {
+            path.resize(n);
+            return path;
+        }
+        path.resize(path.size() * 2);
+    }
+}
+
 }  // namespace cs::agent::platform

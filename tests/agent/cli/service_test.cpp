@@ -3,6 +3,7 @@
 // site key read from the encrypted secret store that `secret set` filled.
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 
 #include "agent/store/state_db.hpp"
 #include "tests/agent/agent_test_support.hpp"
+#include "tests/agent/metrics/http_get.hpp"
 #include "tests/agent/ship/child_process.hpp"
 #include "tests/common/service/notify_listener.hpp"
 
@@ -130,6 +132,74 @@ TEST_F(AgentServiceTest, ReadyComesOnlyAfterTheStoreIsOpenAndStoppingBeforeExit)
     auto stopping = manager.until("STOPPING=1", 30s);
     EXPECT_TRUE(any_has(stopping, "STOPPING=1"));
     EXPECT_EQ(agent.wait(), 0) << agent.err();
+}
+
+TEST_F(AgentServiceTest, RunConsoleIsTheSameServiceInTheForeground) {
+    NotifyListener manager;
+    ChildProcess agent(kAgent, {"run", "--console", "-c", config(), "--log-level", "info"},
+                       dir_.path(), "run-console", {"NOTIFY_SOCKET=" + manager.address()});
+    auto messages = manager.until("READY=1", 30s);
+    ASSERT_TRUE(any_has(messages, "READY=1")) << agent.err();
+    agent.signal(SIGTERM);
+    EXPECT_TRUE(any_has(manager.until("STOPPING=1", 30s), "STOPPING=1"));
+    EXPECT_EQ(agent.wait(), 0) << agent.err();
+}
+
+TEST_F(AgentServiceTest, MetricsOnLoopbackShowTheOutboxRunsAndRelay) {
+    {
+        std::ifstream in(dir_ / "agent.json");
+        std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        text.replace(text.find(R"("state_dir": "state")"), 20,
+                     R"("state_dir": "state", "metrics": {"listen": "127.0.0.1:0"})");
+        std::ofstream(dir_ / "agent.json", std::ios::trunc) << text;
+    }
+    std::ofstream(dir_ / "drop" / "items.csv") << "item_id\n1\n2\n";
+    NotifyListener manager;
+    auto agent = start_run(manager);
+    ASSERT_TRUE(any_has(manager.until("READY=1", 30s), "READY=1")) << agent.err();
+    std::string log = agent.out() + agent.err();
+    auto at = log.find("metrics on http://127.0.0.1:");
+    ASSERT_NE(at, std::string::npos) << log;
+    auto port = static_cast<std::uint16_t>(std::stoi(log.substr(at + 28)));
+
+    // The drop folder's file becomes one run and one change set that stays in
+    // the outbox (the relay is unreachable).
+    std::string body;
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline) {
+        body = metrics::testing::http_get(port);
+        if (body.find(R"(contractsync_agent_runs_total{entity="items",status="succeeded"} 1)") !=
+            std::string::npos) {
+            break;
+        }
+        std::this_thread::sleep_for(100ms);
+    }
+    EXPECT_NE(body.find("HTTP/1.1 200 OK"), std::string::npos) << body;
+    EXPECT_NE(body.find(R"(contractsync_agent_runs_total{entity="items",status="succeeded"} 1)"),
+              std::string::npos)
+        << body;
+    EXPECT_NE(body.find(R"(contractsync_agent_rows_total{entity="items",stage="fetched"} 2)"),
+              std::string::npos)
+        << body;
+    EXPECT_NE(body.find("\ncontractsync_agent_outbox_depth 1\n"), std::string::npos) << body;
+    EXPECT_NE(body.find("\ncontractsync_agent_relay_connected 0\n"), std::string::npos) << body;
+    EXPECT_NE(body.find("contractsync_agent_build_info{version=\""), std::string::npos) << body;
+
+    agent.signal(SIGTERM);
+    EXPECT_EQ(agent.wait(), 0) << agent.err();
+    EXPECT_TRUE(metrics::testing::http_get(port).empty()) << "the endpoint outlived the agent";
+}
+
+TEST_F(AgentServiceTest, InstallAndUninstallPointToThePackageOnLinux) {
+    ChildProcess install(kAgent, {"install", "-c", config()}, dir_.path(), "install");
+    EXPECT_EQ(install.wait(), 1);
+    EXPECT_NE(install.err().find("package installs and enables contractsync-agent.service"),
+              std::string::npos)
+        << install.err();
+    ChildProcess uninstall(kAgent, {"uninstall"}, dir_.path(), "uninstall");
+    EXPECT_EQ(uninstall.wait(), 1);
+    EXPECT_NE(uninstall.err().find("apt remove contractsync-agent"), std::string::npos)
+        << uninstall.err();
 }
 
 TEST_F(AgentServiceTest, ABrokenConfigExitsWithoutEverSayingReady) {

@@ -59,6 +59,40 @@ TEST(AgentConfigTest, RelativePathsResolveAgainstTheConfigFolder) {
     EXPECT_EQ(folder.processed_dir, dir / "drop" / "processed");
 }
 
+// kMinimal with an "agent" section.
+std::string with_agent(const std::string& agent) {
+    std::string text = kMinimal;
+    return text.insert(text.find('{') + 1, "\n  \"agent\": " + agent + ",");
+}
+
+TEST(AgentConfigTest, MetricsAreOffUnlessALoopbackAddressIsGiven) {
+    testing::TempDir dir;
+    auto off = load_text(dir / "agent.json", kMinimal);
+    ASSERT_TRUE(off) << off.error().message;
+    EXPECT_FALSE(off->metrics.has_value());
+
+    auto on =
+        load_text(dir / "agent.json", with_agent(R"({"metrics": {"listen": "127.0.0.1:9464"}})"));
+    ASSERT_TRUE(on) << on.error().message;
+    ASSERT_TRUE(on->metrics.has_value());
+    EXPECT_EQ(on->metrics->host, "127.0.0.1");
+    EXPECT_EQ(on->metrics->port, 9464);
+
+    auto v6 = load_text(dir / "agent.json", with_agent(R"({"metrics": {"listen": "[::1]:0"}})"));
+    ASSERT_TRUE(v6) << v6.error().message;
+    EXPECT_EQ(v6->metrics->host, "::1");
+    EXPECT_EQ(v6->metrics->port, 0);
+
+    for (const char* bad :
+         {"0.0.0.0:9464", "192.168.1.5:9464", "127.0.0.1", "127.0.0.1:99999", "localhost:http"}) {
+        std::string agent = std::string(R"({"metrics": {"listen": ")") + bad + R"("}})";
+        auto config = load_text(dir / "agent.json", with_agent(agent));
+        ASSERT_FALSE(config) << bad;
+        EXPECT_NE(config.error().message.find("agent.metrics.listen"), std::string::npos)
+            << config.error().message;
+    }
+}
+
 TEST(AgentConfigTest, SecretsInPlainTextAreRefused) {
     testing::TempDir dir;
     std::string text = kMinimal;
