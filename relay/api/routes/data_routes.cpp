@@ -30,18 +30,6 @@ bool is_hex32(std::string_view s) {
     return true;
 }
 
-Expected<std::string> site_in_scope(RequestContext& ctx) {
-    auto id = uuid_param(ctx, "site_id");
-    if (!id) {
-        return id;
-    }
-    auto site = load_site(ctx, *id);
-    if (!site) {
-        return std::move(site).error();
-    }
-    return (*site)["tenant_id"].get<std::string>();
-}
-
 Status check_entity(std::string_view entity) {
     if (entity.empty() || entity.size() > 128) {
         return make_error(ErrorCode::invalid_argument, "entity names are 1 to 128 characters");
@@ -50,7 +38,7 @@ Status check_entity(std::string_view entity) {
 }
 
 Reply list_entities(RequestContext& ctx) {
-    auto tenant = site_in_scope(ctx);
+    auto tenant = site_tenant(ctx);
     auto page = ctx.page();
     if (!tenant || !page) {
         return Reply::from(!tenant ? tenant.error() : page.error());
@@ -77,7 +65,7 @@ Reply list_entities(RequestContext& ctx) {
 }
 
 Reply list_records(RequestContext& ctx) {
-    auto tenant = site_in_scope(ctx);
+    auto tenant = site_tenant(ctx);
     auto page = ctx.page();
     if (!tenant || !page) {
         return Reply::from(!tenant ? tenant.error() : page.error());
@@ -135,7 +123,7 @@ Reply list_records(RequestContext& ctx) {
 }
 
 Reply get_record(RequestContext& ctx) {
-    auto tenant = site_in_scope(ctx);
+    auto tenant = site_tenant(ctx);
     if (!tenant) {
         return Reply::from(tenant.error());
     }

@@ -62,4 +62,16 @@ Expected<nlohmann::json> load_site(RequestContext& ctx, const std::string& site_
                     fmt::format("no site with id {}", site_id));
 }
 
+Expected<std::string> site_tenant(RequestContext& ctx) {
+    auto id = uuid_param(ctx, "site_id");
+    if (!id) {
+        return id;
+    }
+    auto site = load_site(ctx, *id);
+    if (!site) {
+        return std::move(site).error();
+    }
+    return (*site)["tenant_id"].get<std::string>();
+}
+
 }  // namespace cs::relay::api::routes

@@ -22,4 +22,8 @@ std::function<nlohmann::json(const nlohmann::json&)> site_sort_key(SiteOrder ord
 // One site in scope; not_found otherwise (another tenant's site included).
 Expected<nlohmann::json> load_site(RequestContext& ctx, const std::string& site_id);
 
+// The tenant of the site named by the {site_id} path parameter, when it is in
+// scope; the routes below a site filter by it as well as by row-level security.
+Expected<std::string> site_tenant(RequestContext& ctx);
+
 }  // namespace cs::relay::api::routes

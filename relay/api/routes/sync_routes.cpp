@@ -9,18 +9,6 @@
 namespace cs::relay::api::routes {
 namespace {
 
-Expected<std::string> site_tenant(RequestContext& ctx) {
-    auto id = uuid_param(ctx, "site_id");
-    if (!id) {
-        return id;
-    }
-    auto site = load_site(ctx, *id);
-    if (!site) {
-        return std::move(site).error();
-    }
-    return (*site)["tenant_id"].get<std::string>();
-}
-
 Reply list_runs(RequestContext& ctx) {
     auto tenant = site_tenant(ctx);
     auto page = ctx.page();
