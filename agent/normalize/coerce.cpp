@@ -6,10 +6,10 @@
 #include <fmt/format.h>
 
 #include "agent/normalize/date_parse.hpp"
-#include "agent/normalize/number_parse.hpp"
 #include "agent/normalize/options_config.hpp"
 #include "agent/normalize/text_clean.hpp"
 #include "agent/normalize/unicode.hpp"
+#include "common/parse/number_parse.hpp"
 
 namespace cs::agent::normalize {
 namespace {
@@ -24,17 +24,18 @@ bool refuse_kind(CellKind kind, std::string_view text, std::string_view type, st
     return false;
 }
 
-bool read_number(const FieldSpec& spec, CellKind kind, std::string_view text, ParsedNumber& number,
-                 std::string& why) {
+bool read_number(const FieldSpec& spec, CellKind kind, std::string_view text,
+                 parse::ParsedNumber& number, std::string& why) {
     if (kind == CellKind::boolean || kind == CellKind::date || kind == CellKind::datetime) {
         return refuse_kind(kind, text, "a number", why);
     }
     // Number cells hold exact digits already; the text options (decimal comma,
     // separators) must not reinterpret them.
-    const NumberOptions& syntax = kind == CellKind::number ? plain_number_syntax() : spec.numbers;
-    NumberError error;
-    if (!parse_number(text, syntax, number, error)) {
-        why = describe(text, error);
+    const NumberOptions& syntax =
+        kind == CellKind::number ? parse::plain_number_syntax() : spec.numbers;
+    parse::NumberError error;
+    if (!parse::parse_number(text, syntax, number, error)) {
+        why = parse::describe(text, error);
         return false;
     }
     return true;
@@ -42,13 +43,13 @@ bool read_number(const FieldSpec& spec, CellKind kind, std::string_view text, Pa
 
 bool coerce_decimal(const FieldSpec& spec, CellKind kind, std::string_view text, Value& out,
                     std::string& why) {
-    ParsedNumber number;
+    parse::ParsedNumber number;
     if (!read_number(spec, kind, text, number, why)) {
         return false;
     }
     if (number.percent_sign || spec.percent) {
         number.scale += 2;  // divide by 100, exactly
-        if (!fit_scale(number)) {
+        if (!parse::fit_scale(number)) {
             why = fmt::format("'{}' has more than 38 decimal places as a fraction", text);
             return false;
         }
@@ -67,7 +68,7 @@ bool coerce_decimal(const FieldSpec& spec, CellKind kind, std::string_view text,
 
 bool coerce_integer(const FieldSpec& spec, CellKind kind, std::string_view text, Value& out,
                     std::string& why) {
-    ParsedNumber number;
+    parse::ParsedNumber number;
     if (!read_number(spec, kind, text, number, why)) {
         return false;
     }
@@ -133,7 +134,7 @@ bool coerce_boolean(const FieldSpec& spec, CellKind kind, std::string_view text,
 
 bool coerce_date_time(const FieldSpec& spec, CellKind kind, std::string_view text,
                       ZoneConverter& zone, Value& out, std::string& why) {
-    DateTimeParts parts;
+    parse::DateTimeParts parts;
     if (!read_date_time(spec.dates, kind, text, parts, why)) {
         return false;
     }

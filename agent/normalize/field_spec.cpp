@@ -1,9 +1,9 @@
 #include "agent/normalize/field_spec.hpp"
 
-#include "agent/normalize/date_parse.hpp"
 #include "agent/normalize/field_values.hpp"
 #include "agent/normalize/options_config.hpp"
 #include "common/config/reader.hpp"
+#include "common/parse/date_formats.hpp"
 
 namespace cs::agent {
 namespace {
@@ -88,7 +88,7 @@ Status parse_overrides(const Reader& r, const NormalizeDefaults& defaults, Field
     if (!is_temporal(spec.type)) {
         spec.dates.formats.clear();  // never consulted; saves the copies
     } else if (!formats_given && defaults.dates.formats.empty()) {
-        spec.dates.formats = normalize::builtin_date_formats(spec.dates.day_first);
+        spec.dates.formats = parse::builtin_date_formats(spec.dates.day_first);
     }
     auto percent = r.boolean_or("percent", false);
     if (!percent) {

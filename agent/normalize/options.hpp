@@ -3,7 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "agent/normalize/date_format.hpp"
+#include "common/parse/date_format.hpp"
+#include "common/parse/number_parse.hpp"
 
 namespace date {
 class time_zone;
@@ -21,18 +22,12 @@ struct StringOptions {
     bool collapse_spaces = false;
 };
 
-struct NumberOptions {
-    bool decimal_comma = false;  // "1.234,56": ',' is the decimal point, '.' groups thousands
-    bool currency_symbols = true;
-    bool parentheses_negative = true;  // "(12.00)" accounting negatives
-    bool trailing_minus = true;        // "12.00-" (SAP and mainframe exports)
-    bool thousands_separators = true;
-};
+using NumberOptions = parse::NumberOptions;
 
 struct DateOptions {
     // Tried in order, first match wins. parse_fields fills in the built-in list
     // (chosen by day_first) when the configuration names none.
-    std::vector<normalize::DateFormat> formats;
+    std::vector<parse::DateFormat> formats;
     bool day_first = false;
     bool excel_serial = true;
     std::string timezone = "UTC";

@@ -79,7 +79,7 @@ Status read_date_options(const config::Reader& r, DateOptions& o, bool& formats_
         bool single = r.json().at("formats").is_string();
         o.formats.clear();
         for (std::size_t i = 0; i < patterns->size(); ++i) {
-            auto format = DateFormat::compile((*patterns)[i]);
+            auto format = parse::DateFormat::compile((*patterns)[i]);
             if (!format) {
                 std::string pointer = r.pointer() + "/formats";
                 if (!single) {

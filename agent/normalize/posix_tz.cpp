@@ -4,7 +4,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "agent/normalize/date_format.hpp"
+#include "common/parse/date_text.hpp"
 
 namespace cs::agent::normalize {
 namespace {
@@ -162,14 +162,14 @@ std::int64_t PosixRule::transition_utc(const Transition& t, int year,
     if (t.kind == 'M') {
         static constexpr int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
         int length = kMonthDays[t.month - 1] + (t.month == 2 && is_leap(year) ? 1 : 0);
-        std::int64_t first = days_from_civil(year, static_cast<unsigned>(t.month), 1);
+        std::int64_t first = parse::days_from_civil(year, static_cast<unsigned>(t.month), 1);
         int d = 1 + (t.weekday - weekday_of(first) + 7) % 7 + (t.week - 1) * 7;
         while (d > length) {
             d -= 7;  // week 5 means the last such weekday
         }
         day = first + d - 1;
     } else {
-        std::int64_t jan1 = days_from_civil(year, 1, 1);
+        std::int64_t jan1 = parse::days_from_civil(year, 1, 1);
         int offset = t.day;
         if (t.kind == 'J') {
             offset = t.day - 1 + (is_leap(year) && t.day >= 60 ? 1 : 0);

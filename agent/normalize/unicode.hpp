@@ -4,31 +4,17 @@
 #include <string>
 #include <string_view>
 
+#include "common/text/spaces.hpp"
+
 // Small UTF-8 helpers for the normalize stage. Readers hand us valid UTF-8;
 // these never split a multi-byte sequence and step over stray bytes one at a time.
 namespace cs::agent::normalize {
 
-// Bytes in the sequence that starts with `lead` (1 for ASCII and for stray bytes).
-inline std::size_t sequence_length(unsigned char lead) {
-    if (lead < 0xC0) {
-        return 1;
-    }
-    if (lead < 0xE0) {
-        return 2;
-    }
-    return lead < 0xF0 ? 3 : 4;
-}
-
-inline bool is_ascii_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-// Byte length of a Unicode space other than ASCII (NBSP, narrow NBSP, en/em and
-// thin spaces, ideographic space, ...) at the start of `text`, or 0.
-std::size_t odd_space_length(std::string_view text);
-
-// Removes ASCII whitespace and odd spaces from both ends.
-std::string_view trim_spaces(std::string_view text);
+// The space helpers are shared with the relay's vendor-file reader.
+using text::is_ascii_space;
+using text::odd_space_length;
+using text::sequence_length;
+using text::trim_spaces;
 
 std::size_t count_code_points(std::string_view text);
 // Bytes taken by the first `code_points` characters (all of `text` if it has fewer).

@@ -14,8 +14,10 @@
 #include "relay/cli/cli_support.hpp"
 #include "relay/db/migrations.hpp"
 #include "relay/portal_server/portal_server.hpp"
+#include "relay/recon/scheduler.hpp"
 #include "relay/server/health.hpp"
 #include "relay/server/server.hpp"
+#include "relay/storage/local_blob_store.hpp"
 
 namespace cs::relay::cli {
 namespace {
@@ -100,6 +102,30 @@ void check_alerts_once(db::Pool& pool, const RelayConfig& config) {
     }
 }
 
+// Reconciles the tenants that are due (docs/reconciliation.md), on an owner
+// connection: changed inputs settled, or their schedule come round.
+void reconcile_once(db::Pool& pool, const RelayConfig& config, recon::Scheduler& scheduler) {
+    auto lease = pool.acquire(config.database.acquire_timeout);
+    if (!lease) {
+        spdlog::warn("reconciliation: {}", lease.error().message);
+        return;
+    }
+    auto report = scheduler.tick(**lease);
+    if (!report) {
+        spdlog::warn("reconciliation: {}", report.error().message);
+        return;
+    }
+    for (const auto& run : report->runs) {
+        spdlog::info(
+            "reconciliation: {} run {}: {} lines, {} exceptions open ({} new, {} "
+            "resolved)",
+            run.trigger, run.run_id, run.lines, run.open_after, run.opened, run.auto_resolved);
+    }
+    for (const auto& e : report->errors) {
+        spdlog::warn("reconciliation: {}", e);
+    }
+}
+
 api::ApiEnv api_env(const RelayConfig& c, db::Pool& scoped, db::Pool& owner) {
     api::ApiEnv env;
     env.auth.cost = {c.api.argon2_memory_kib, c.api.argon2_iterations, c.api.argon2_parallelism};
@@ -144,6 +170,9 @@ struct RelayService::Impl {
     std::unique_ptr<server::Server> server;
     std::unique_ptr<apply::PeriodicWorker> retention;
     std::unique_ptr<apply::PeriodicWorker> alert_checks;
+    std::unique_ptr<storage::LocalBlobStore> blobs;  // uploaded vendor files
+    recon::Scheduler recon_scheduler;
+    std::unique_ptr<apply::PeriodicWorker> recon_checks;
     int port = 0;
     bool stopped = false;
 };
@@ -197,6 +226,14 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
     server::add_health_routes(*router, s.shared, s.registry);
     router->add_websocket("/v1/agent", std::make_shared<agent_link::AgentEndpoint>(context));
     s.api = api_env(s.config, s.api_pool, s.shared);
+    if (!s.config.data_dir.empty()) {
+        auto blobs = storage::LocalBlobStore::open(s.config.data_dir / "blobs");
+        if (!blobs) {
+            return std::move(blobs).error().wrap("data_dir");
+        }
+        s.blobs = std::move(*blobs);
+        s.api.blobs = s.blobs.get();
+    }
     api::install(*router, s.api);
     if (portal) {
         // Last: every route above wins over the portal's catch-all.
@@ -221,6 +258,11 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
         s.config.retention.interval, [raw] { prune_once(raw->shared, raw->config, raw->metrics); });
     s.alert_checks = std::make_unique<apply::PeriodicWorker>(
         s.config.api.alert_interval, [raw] { check_alerts_once(raw->shared, raw->config); });
+    if (s.config.reconciliation.enabled) {
+        s.recon_checks = std::make_unique<apply::PeriodicWorker>(
+            s.config.reconciliation.interval,
+            [raw] { reconcile_once(raw->shared, raw->config, raw->recon_scheduler); });
+    }
     spdlog::info("contractsync-relay {} listening on {}:{}", cs::version(), s.config.listen_address,
                  s.port);
     return std::unique_ptr<RelayService>(new RelayService(std::move(impl)));
@@ -234,6 +276,9 @@ void RelayService::stop() {
     s.stopped = true;
     s.retention->stop();
     s.alert_checks->stop();
+    if (s.recon_checks) {
+        s.recon_checks->stop();
+    }
     s.server->stop();
     s.server->wait();
     s.blocking.join();  // lets sessions mark their sites offline and release locks

@@ -155,9 +155,9 @@ Expected<RelayConfig> parse_config(config::Document doc, const char* const* env,
     RelayConfig cfg;
     cfg.origin = doc.origin();
     Fields f;
-    f.take(
-        root.allow_only({"listen", "tls", "database", "limits", "timeouts", "agents", "retention",
-                         "api", "io_threads", "apply_threads", "data_dir", "logging"}));
+    f.take(root.allow_only({"listen", "tls", "database", "limits", "timeouts", "agents",
+                            "retention", "api", "reconciliation", "io_threads", "apply_threads",
+                            "data_dir", "logging"}));
     if (auto listen = root.optional_object("listen")) {
         f.take(listen->allow_only({"address", "port"}));
         f.take(listen->string_or("address", cfg.listen_address), cfg.listen_address);
@@ -204,6 +204,12 @@ Expected<RelayConfig> parse_config(config::Document doc, const char* const* env,
     }
     if (auto r = root.optional_object("api")) {
         read_api(*r, cfg.api, f);
+    }
+    if (auto r = root.optional_object("reconciliation")) {
+        f.take(r->allow_only({"enabled", "interval"}));
+        f.take(r->boolean_or("enabled", cfg.reconciliation.enabled), cfg.reconciliation.enabled);
+        f.take(r->duration_or("interval", cfg.reconciliation.interval),
+               cfg.reconciliation.interval);
     }
     if (auto r = root.optional_object("logging")) {
         read_logging(*r, cfg.logging, f);

@@ -85,6 +85,12 @@ struct ApiConfig {
     std::filesystem::path portal_dir;                  // built portal files; empty: none
 };
 
+// Contract reconciliation's background work (docs/reconciliation.md).
+struct ReconConfig {
+    bool enabled = true;                         // automatic and scheduled runs
+    std::chrono::milliseconds interval{60'000};  // how often due tenants are looked for
+};
+
 // The `serve` configuration (also read by `migrate` and `admin` for the database).
 struct RelayConfig {
     std::string origin;  // the file it came from, for messages
@@ -97,6 +103,7 @@ struct RelayConfig {
     AgentsConfig agents;
     RetentionConfig retention;
     ApiConfig api;
+    ReconConfig reconciliation;
     std::size_t io_threads = 2;
     std::size_t apply_threads = 4;   // blocking database work (libpq is synchronous)
     std::filesystem::path data_dir;  // empty: none

@@ -298,7 +298,22 @@ def bench_odata(args):
         sim.wait(timeout=30)
 
 
-CASES = {"agent": bench_agent, "relay": bench_relay, "odata": bench_odata}
+def bench_recon(args):
+    """A full reconciliation run: --lines contract lines against --rows P21 items."""
+    os.makedirs(os.path.join(args.build, "data"), exist_ok=True)
+    pg = PgCluster(args.build)
+    try:
+        out = subprocess.run([os.path.join(args.build, "tests/bench/recon_bench"),
+                              "--dsn", pg.dsn, "--items", str(args.rows),
+                              "--lines", str(args.lines), "--runs", str(args.runs)],
+                             check=True, stdout=subprocess.PIPE, text=True).stdout
+        for line in out.splitlines():
+            emit(json.loads(line))
+    finally:
+        pg.close()
+
+
+CASES = {"agent": bench_agent, "relay": bench_relay, "odata": bench_odata, "recon": bench_recon}
 
 
 def main():
@@ -306,6 +321,7 @@ def main():
     parser.add_argument("--build", required=True)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("case", choices=sorted(CASES) + ["all"])
     args = parser.parse_args()
     args.build = os.path.abspath(args.build)

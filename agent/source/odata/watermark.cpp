@@ -3,7 +3,7 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
-#include "agent/normalize/date_text.hpp"
+#include "common/parse/date_text.hpp"
 
 namespace cs::agent::odata {
 namespace {
@@ -46,8 +46,8 @@ std::string format_wall(std::int64_t micros, int fraction_digits) {
 InstantReader::InstantReader(const date::time_zone* zone) : zone_(zone) {}
 
 std::optional<std::int64_t> InstantReader::micros(std::string_view text) {
-    normalize::DateTimeParts parts;
-    if (!normalize::parse_iso8601(text, parts)) {
+    parse::DateTimeParts parts;
+    if (!parse::parse_iso8601(text, parts)) {
         return std::nullopt;
     }
     std::int64_t local_s = std::int64_t{parts.days} * kSecondsPerDay;

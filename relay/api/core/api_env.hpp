@@ -4,6 +4,7 @@
 
 #include "relay/api/auth/auth.hpp"
 #include "relay/db/pool.hpp"
+#include "relay/storage/blob_store.hpp"
 
 namespace cs::relay::api {
 
@@ -16,6 +17,7 @@ struct ApiEnv {
     db::Pool* owner_pool = nullptr;   // authentication (before the tenant is known)
     std::chrono::milliseconds acquire_timeout{5'000};
     std::size_t max_upload_bytes = 64u << 20;  // request bodies of upload routes
+    storage::BlobStore* blobs = nullptr;       // uploaded vendor files; null: uploads refused
 };
 
 }  // namespace cs::relay::api

@@ -17,5 +17,6 @@ void add_sync_routes(RouteTable& table);
 void add_fleet_routes(RouteTable& table);
 void add_audit_routes(RouteTable& table);
 void add_alert_routes(RouteTable& table);
+void add_recon_routes(RouteTable& table);
 
 }  // namespace cs::relay::api::routes

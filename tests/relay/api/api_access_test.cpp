@@ -107,6 +107,11 @@ protected:
         put("command_id", t.command_id);
         put("entity", "items");
         put("bk_hash", t.record_key);
+        put("run_id", t.recon_run_id);
+        put("exception_id", t.exception_id);
+        put("mapping_id", t.mapping_id);
+        put("file_id", t.file_id);
+        put("vendor_id", "ACME");
         return out;
     }
 
@@ -123,9 +128,26 @@ protected:
     // A fingerprint of everything tenant B owns, to prove nothing changed.
     std::string fingerprint_b() {
         std::string out;
-        for (const char* table :
-             {"tenants", "sites", "site_keys", "users", "api_tokens", "records", "sync_runs",
-              "failed_rows", "commands", "alerts", "tenant_settings", "pending_children"}) {
+        for (const char* table : {"tenants",
+                                  "sites",
+                                  "site_keys",
+                                  "users",
+                                  "api_tokens",
+                                  "records",
+                                  "sync_runs",
+                                  "failed_rows",
+                                  "commands",
+                                  "alerts",
+                                  "tenant_settings",
+                                  "pending_children",
+                                  "recon_runs",
+                                  "recon_exceptions",
+                                  "recon_exception_events",
+                                  "recon_mappings",
+                                  "recon_vendor_files",
+                                  "recon_contract_lines",
+                                  "recon_policies",
+                                  "recon_vendors"}) {
             auto r =
                 sql(fmt::format("SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY "
                                 "t::text), '')) FROM {} t WHERE tenant_id = '{}'",

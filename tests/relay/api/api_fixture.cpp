@@ -37,6 +37,8 @@ void ApiFixture::SetUp() {
     env_.auth.cost = {64, 1, 1};  // fast hashing for tests
     env_.owner_pool = owner_pool_.get();
     env_.scoped_pool = scoped_pool_.get();
+    blobs_ = storage::LocalBlobStore::open(blob_dir_.path() / "blobs", {.sync = false}).value();
+    env_.blobs = blobs_.get();
     dispatcher_ = std::make_unique<Dispatcher>(build_routes(), env_);
 
     auto make_user = [&](std::optional<std::string> tenant, const std::string& mail,
@@ -87,6 +89,29 @@ void ApiFixture::SetUp() {
             "gen_random_uuid(), '{}', 'sync_now') RETURNING command_id",
             t->tenant_id, t->site_id));
         t->command_id = std::string(command.text(0, 0));
+        auto recon = sql(fmt::format(
+            "WITH run AS (INSERT INTO recon_runs (tenant_id, run_id, trigger, status, as_of) "
+            "VALUES ('{0}', gen_random_uuid(), 'manual', 'succeeded', current_date) RETURNING "
+            "run_id), "
+            "exc AS (INSERT INTO recon_exceptions (tenant_id, rule, line_key, vendor_id, "
+            "contract_no, vendor_item, vendor_uom, severity, severity_rank, message, "
+            "suggested_action, details, fingerprint, first_run_id, last_run_id) SELECT '{0}', "
+            "'MISSING_MAPPING', 'k', 'ACME', 'C-1', 'ITEM-{3}', 'EA', 'medium', 2, 'no item', "
+            "'map it', '{{}}', '', run_id, run_id FROM run RETURNING exception_id), "
+            "map AS (INSERT INTO recon_mappings (tenant_id, vendor_id, vendor_item, vendor_uom, "
+            "p21_site_id, p21_item_bk, p21_item_id, p21_uom, method, confidence) VALUES ('{0}', "
+            "'ACME', 'ITEM-{3}', 'EA', '{1}', decode('{2}', 'hex'), 'ITEM-{3}', 'EA', "
+            "'description', 0.5) RETURNING mapping_id), "
+            "file AS (INSERT INTO recon_vendor_files (tenant_id, file_id, name, format, blob_key, "
+            "size_bytes, sha256, status) VALUES ('{0}', gen_random_uuid(), 'acme-{3}.csv', "
+            "'csv', 'k', 1, '', 'accepted') RETURNING file_id) "
+            "SELECT (SELECT run_id FROM run), (SELECT exception_id FROM exc), (SELECT mapping_id "
+            "FROM map), (SELECT file_id FROM file)",
+            t->tenant_id, t->site_id, t->record_key, name));
+        t->recon_run_id = std::string(recon.text(0, 0));
+        t->exception_id = std::string(recon.text(0, 1));
+        t->mapping_id = std::string(recon.text(0, 2));
+        t->file_id = std::string(recon.text(0, 3));
     }
 }
 

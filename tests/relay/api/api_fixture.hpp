@@ -14,6 +14,7 @@
 #include "relay/api/api.hpp"
 #include "relay/api/core/dispatcher.hpp"
 #include "relay/db/pool.hpp"
+#include "relay/storage/local_blob_store.hpp"
 #include "tests/relay/support/pg_test_database.hpp"
 
 namespace cs::relay::api::testing {
@@ -40,6 +41,11 @@ struct TenantData {
     std::map<std::string, std::string> users;  // role -> user_id
     std::string command_id;
     std::string record_key;  // bk_hash hex
+    // Reconciliation: a run, an exception, a mapping and an uploaded file.
+    std::string recon_run_id;
+    std::string exception_id;
+    std::string mapping_id;
+    std::string file_id;
 };
 
 inline constexpr const char* kPassword = "correct horse battery staple";
@@ -61,6 +67,8 @@ protected:
     std::unique_ptr<relay::testing::PgTestDatabase> db_;
     std::unique_ptr<db::Pool> owner_pool_;
     std::unique_ptr<db::Pool> scoped_pool_;
+    relay::testing::TempDir blob_dir_;
+    std::unique_ptr<storage::LocalBlobStore> blobs_;
     ApiEnv env_;
     std::unique_ptr<Dispatcher> dispatcher_;
     std::unique_ptr<db::Connection> conn_;

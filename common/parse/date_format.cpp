@@ -1,8 +1,8 @@
-#include "agent/normalize/date_format.hpp"
+#include "common/parse/date_format.hpp"
 
 #include <array>
 
-namespace cs::agent::normalize {
+namespace cs::parse {
 
 Expected<DateFormat> DateFormat::compile(std::string_view pattern) {
     DateFormat format;
@@ -149,4 +149,4 @@ Expected<DateFormat> DateFormat::compile(std::string_view pattern) {
     return format;
 }
 
-}  // namespace cs::agent::normalize
+}  // namespace cs::parse

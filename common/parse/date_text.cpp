@@ -1,8 +1,8 @@
-#include "agent/normalize/date_text.hpp"
+#include "common/parse/date_text.hpp"
 
 #include <array>
 
-namespace cs::agent::normalize {
+namespace cs::parse {
 namespace {
 
 constexpr std::array<std::string_view, 12> kMonthNames = {
@@ -182,4 +182,4 @@ bool parse_iso8601(std::string_view text, DateTimeParts& out) {
            make_parts(year, month, day, hour, minute, second, micros, has_time, out);
 }
 
-}  // namespace cs::agent::normalize
+}  // namespace cs::parse

@@ -5,10 +5,10 @@
 #include <string_view>
 #include <vector>
 
-#include "agent/normalize/date_text.hpp"
 #include "common/base/expected.hpp"
+#include "common/parse/date_text.hpp"
 
-namespace cs::agent::normalize {
+namespace cs::parse {
 
 // One date pattern of the small format language in docs/normalization.md
 // (YYYY YY M MM MMM MMMM D DD H HH h hh m mm s ss f.. A Z, literals, 'quoted').
@@ -52,4 +52,4 @@ private:
     bool iso_ = false;
 };
 
-}  // namespace cs::agent::normalize
+}  // namespace cs::parse

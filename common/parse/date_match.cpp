@@ -1,7 +1,7 @@
-#include "agent/normalize/date_format.hpp"
+#include "common/parse/date_format.hpp"
 
 // Matching text against a compiled DateFormat (compiled in date_format.cpp).
-namespace cs::agent::normalize {
+namespace cs::parse {
 
 bool DateFormat::match(std::string_view text, DateTimeParts& out) const {
     if (iso_) {
@@ -113,4 +113,4 @@ bool DateFormat::match(std::string_view text, DateTimeParts& out) const {
     return make_parts(year, month, day, hour, minute, second, micros, has_time, out);
 }
 
-}  // namespace cs::agent::normalize
+}  // namespace cs::parse

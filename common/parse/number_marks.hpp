@@ -3,9 +3,9 @@
 #include <cstddef>
 #include <string_view>
 
-#include "agent/normalize/number_parse.hpp"
+#include "common/parse/number_parse.hpp"
 
-namespace cs::agent::normalize {
+namespace cs::parse {
 
 // Where the digits of a number are once its decorations are peeled off.
 struct NumberMarks {
@@ -23,4 +23,4 @@ struct NumberMarks {
 bool peel_marks(std::string_view text, const NumberOptions& options, NumberMarks& marks,
                 NumberError& error);
 
-}  // namespace cs::agent::normalize
+}  // namespace cs::parse

@@ -6,7 +6,7 @@
 
 // Reading the pieces of dates and times out of text: the building blocks of
 // DateFormat and the ISO 8601 reader. No allocation, no locale.
-namespace cs::agent::normalize {
+namespace cs::parse {
 
 // A calendar date and optional wall-clock time read from text, before any time
 // zone is applied.
@@ -52,4 +52,4 @@ std::int64_t fraction_micros(std::string_view digits);
 bool make_parts(int year, int month, int day, int hour, int minute, int second, std::int64_t micros,
                 bool has_time, DateTimeParts& out);
 
-}  // namespace cs::agent::normalize
+}  // namespace cs::parse

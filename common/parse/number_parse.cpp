@@ -1,13 +1,13 @@
-#include "agent/normalize/number_parse.hpp"
+#include "common/parse/number_parse.hpp"
 
 #include <cstdint>
 
 #include <fmt/format.h>
 
-#include "agent/normalize/number_marks.hpp"
-#include "agent/normalize/unicode.hpp"
+#include "common/parse/number_marks.hpp"
+#include "common/text/spaces.hpp"
 
-namespace cs::agent::normalize {
+namespace cs::parse {
 namespace {
 
 constexpr int kMaxDigits = 38;
@@ -102,7 +102,7 @@ bool parse_number(std::string_view text, const NumberOptions& options, ParsedNum
             std::size_t n = 1;
             int kind = c == group_char ? 1 : c == ' ' ? 2 : c == '\'' ? 3 : 0;
             if (kind == 0 && static_cast<unsigned char>(c) >= 0x80 &&
-                (n = odd_space_length(text.substr(i, e - i))) > 0) {
+                (n = text::odd_space_length(text.substr(i, e - i))) > 0) {
                 kind = 4;
             }
             if (kind != 0) {
@@ -191,11 +191,11 @@ bool fit_scale(ParsedNumber& number) {
 
 std::string describe(std::string_view text, const NumberError& error) {
     if (error.reason == kUnexpected && error.position < text.size()) {
-        std::size_t n = sequence_length(static_cast<unsigned char>(text[error.position]));
+        std::size_t n = text::sequence_length(static_cast<unsigned char>(text[error.position]));
         return fmt::format("'{}' is not a number: unexpected '{}'", text,
                            text.substr(error.position, n));
     }
     return fmt::format("'{}' is not a number: {}", text, error.reason);
 }
 
-}  // namespace cs::agent::normalize
+}  // namespace cs::parse

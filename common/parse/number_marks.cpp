@@ -1,8 +1,8 @@
-#include "agent/normalize/number_marks.hpp"
+#include "common/parse/number_marks.hpp"
 
-#include "agent/normalize/unicode.hpp"
+#include "common/text/spaces.hpp"
 
-namespace cs::agent::normalize {
+namespace cs::parse {
 namespace {
 
 bool is_digit(char c) {
@@ -86,7 +86,7 @@ std::size_t trailing_space_length(std::string_view text) {
         return 0;
     }
     for (std::size_t n : {std::size_t{2}, std::size_t{3}}) {
-        if (text.size() >= n && odd_space_length(text.substr(text.size() - n)) == n) {
+        if (text.size() >= n && text::odd_space_length(text.substr(text.size() - n)) == n) {
             return n;
         }
     }
@@ -109,7 +109,7 @@ bool peel_marks(std::string_view text, const NumberOptions& options, NumberMarks
                 ++b;
             } else if (std::size_t n = static_cast<unsigned char>(text[b]) < 0x80
                                            ? 0
-                                           : odd_space_length(text.substr(b, e - b));
+                                           : text::odd_space_length(text.substr(b, e - b));
                        n > 0) {
                 b += n;
             } else {
@@ -184,4 +184,4 @@ bool peel_marks(std::string_view text, const NumberOptions& options, NumberMarks
     return true;
 }
 
-}  // namespace cs::agent::normalize
+}  // namespace cs::parse

@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 
-#include "agent/normalize/number_parse.hpp"
 #include "common/decimal/decimal.hpp"
+#include "common/parse/number_parse.hpp"
 
-namespace cs::agent::normalize {
+namespace cs::parse {
 namespace {
 
 std::string parse_text(std::string_view text, const NumberOptions& options = {}) {
@@ -77,4 +77,4 @@ TEST(FitScale, DropsOnlyTrailingZeros) {
 }
 
 }  // namespace
-}  // namespace cs::agent::normalize
+}  // namespace cs::parse

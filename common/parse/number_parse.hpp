@@ -4,10 +4,18 @@
 #include <string>
 #include <string_view>
 
-#include "agent/normalize/options.hpp"
 #include "common/decimal/int128.hpp"
 
-namespace cs::agent::normalize {
+namespace cs::parse {
+
+// How text may decorate a number (docs/normalization.md, "numbers").
+struct NumberOptions {
+    bool decimal_comma = false;  // "1.234,56": ',' is the decimal point, '.' groups thousands
+    bool currency_symbols = true;
+    bool parentheses_negative = true;  // "(12.00)" accounting negatives
+    bool trailing_minus = true;        // "12.00-" (SAP and mainframe exports)
+    bool thousands_separators = true;
+};
 
 // An exact number read from text: units * 10^-scale.
 struct ParsedNumber {
@@ -40,4 +48,4 @@ const NumberOptions& plain_number_syntax();
 // "'12,5x' is not a number: unexpected 'x'".
 std::string describe(std::string_view text, const NumberError& error);
 
-}  // namespace cs::agent::normalize
+}  // namespace cs::parse

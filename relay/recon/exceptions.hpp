@@ -1,0 +1,142 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/base/expected.hpp"
+#include "common/value/value.hpp"
+#include "relay/db/connection.hpp"
+#include "relay/recon/types.hpp"
+
+namespace cs::relay::recon {
+
+// One exception as the portal shows it. Empty strings stand for null.
+struct ExceptionView {
+    std::string exception_id;
+    std::int64_t number = 0;  // recon_exceptions.seq: short, increasing, for people
+    std::string rule;
+    std::string severity;
+    std::string status;
+    std::string vendor_id;
+    std::string contract_no;
+    std::string vendor_item;
+    std::string vendor_uom;
+    std::string supplier_id;
+    std::string p21_site_id;
+    std::string p21_item_id;
+    std::string message;
+    std::string suggested_action;
+    nlohmann::json details;  // the numbers that triggered it
+    std::string assignee;
+    std::string first_run_id;
+    std::string last_run_id;
+    std::string first_seen_at;
+    std::string last_seen_at;
+    std::string resolved_at;
+    std::string resolved_by;
+    std::string resolution_kind;  // manual | auto
+    std::string resolution;
+    std::string override_until;  // YYYY-MM-DD
+    std::string override_reason;
+    std::string overridden_by;
+    std::string overridden_at;
+    std::string updated_at;
+};
+
+enum class ExceptionOrder { newest, severity };
+
+struct ExceptionFilter {
+    std::optional<ExceptionStatus> status;
+    std::optional<Rule> rule;
+    std::optional<Severity> severity;
+    std::optional<std::string> vendor_id;
+    // A user id, or "none" for unassigned exceptions.
+    std::optional<std::string> assignee;
+    ExceptionOrder order = ExceptionOrder::newest;
+    std::string cursor;  // from the previous page
+    int limit = 50;      // at most kMaxPageSize
+};
+
+// Filtered, keyset-paginated: newest first (by number) or by severity, then newest.
+Expected<Page<ExceptionView>> list_exceptions(db::Connection& conn, std::string_view tenant_id,
+                                              const ExceptionFilter& filter);
+Expected<ExceptionView> get_exception(db::Connection& conn, std::string_view tenant_id,
+                                      std::string_view exception_id);
+
+// Counts for a dashboard: every exception by status; open ones by rule and by
+// severity (each rule and severity present, zero included).
+struct ExceptionSummary {
+    std::map<std::string, std::int64_t> by_status;
+    std::map<std::string, std::int64_t> by_rule;      // open
+    std::map<std::string, std::int64_t> by_severity;  // open
+};
+Expected<ExceptionSummary> exception_summary(db::Connection& conn, std::string_view tenant_id);
+nlohmann::json to_json(const ExceptionSummary& summary);
+
+// An exception's history: opened, reopened, auto_resolved, override_ended (by
+// runs) and comment, assigned, resolved, overridden, manual_reopen (by people).
+struct ExceptionEvent {
+    std::int64_t event_id = 0;
+    std::string kind;
+    std::string actor_id;  // empty: the system
+    std::string run_id;
+    std::string note;
+    nlohmann::json details;
+    std::string at;
+};
+Expected<std::vector<ExceptionEvent>> exception_events(db::Connection& conn,
+                                                       std::string_view tenant_id,
+                                                       std::string_view exception_id);
+
+// Workflow (docs/reconciliation.md): open -> resolved (reason) | overridden
+// (accept the variance until a date) -> open again by reopen; comment and
+// assign at any time.
+enum class ActionKind { comment, assign, resolve, override_variance, reopen };
+std::string_view to_string(ActionKind kind);
+
+struct ExceptionAction {
+    ActionKind kind = ActionKind::comment;
+    std::string text;                     // comment body, reason, or reopen note
+    std::optional<std::string> assignee;  // assign: a user of the tenant; nullopt unassigns
+    std::optional<Date> until;            // override: last day the variance is accepted
+};
+
+// {"action": "comment"|"assign"|"resolve"|"override"|"reopen", "text"|"comment"|
+// "reason"|"note": "...", "assignee": "<user id>"|null, "until": "YYYY-MM-DD"}.
+Expected<ExceptionAction> action_from_json(const nlohmann::json& body);
+
+// Applies one action. Fails with not_found for an unknown exception, conflict
+// when the status does not allow it (resolving a resolved exception, ...), and
+// invalid_argument for missing or oversized text, an assignee who is not an
+// active user of the tenant, or an override date in the past. Records an event;
+// returns the before/after summary for the audit log.
+Expected<AuditRecord> act_on_exception(db::Connection& conn, std::string_view tenant_id,
+                                       std::string_view exception_id, const Actor& actor,
+                                       const ExceptionAction& action);
+// The same action on up to kMaxBulkItems exceptions, all or nothing.
+Expected<std::vector<AuditRecord>> act_on_exceptions(db::Connection& conn,
+                                                     std::string_view tenant_id,
+                                                     const std::vector<std::string>& exception_ids,
+                                                     const Actor& actor,
+                                                     const ExceptionAction& action);
+
+// Streams the filtered exceptions (cursor and limit ignored) as CSV with a
+// header row to `sink`, a few hundred rows per call, in the list's order. Cells
+// that a spreadsheet would run as a formula (=, +, -, @) are prefixed with '.
+// Fails with limit_exceeded past `max_rows` (nothing more is written).
+Status export_exceptions_csv(db::Connection& conn, std::string_view tenant_id,
+                             const ExceptionFilter& filter,
+                             const std::function<Status(std::string_view)>& sink,
+                             std::size_t max_rows = 1'000'000);
+
+nlohmann::json to_json(const ExceptionView& view);
+nlohmann::json to_json(const ExceptionEvent& event);
+
+}  // namespace cs::relay::recon

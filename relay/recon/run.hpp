@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/base/expected.hpp"
+#include "common/value/value.hpp"
+#include "relay/db/connection.hpp"
+#include "relay/recon/types.hpp"
+
+namespace cs::relay::recon {
+
+enum class Trigger { manual, scheduled, automatic };
+std::string_view to_string(Trigger trigger);
+
+struct RunOptions {
+    Trigger trigger = Trigger::manual;
+    Actor requested_by;
+    // The day effective dates are judged on; default today in UTC.
+    std::optional<Date> as_of;
+};
+
+// What a run found and did. Counts of lines are distinct contract lines
+// (vendor, contract, vendor item, UOM) after uploads and synced lines are merged.
+struct RunSummary {
+    std::string run_id;
+    std::string trigger;
+    std::string status;  // running | succeeded | failed
+    std::string as_of;   // YYYY-MM-DD
+    std::string requested_by;
+    std::string started_at;
+    std::string finished_at;
+    std::string error;
+    std::int64_t lines = 0;
+    std::int64_t lines_invalid = 0;  // synced lines without vendor, item or a price
+    std::int64_t lines_mapped = 0;   // with a P21 item (approved mapping or exact part number)
+    std::map<std::string, std::int64_t> findings;  // rule -> lines it holds for
+    std::int64_t opened = 0;                       // new exceptions
+    std::int64_t reopened = 0;                     // resolved before, true again
+    std::int64_t still_open = 0;                   // open before and still true
+    std::int64_t overridden = 0;                   // true, but an override accepts it
+    std::int64_t override_ended = 0;  // override expired or its numbers changed: open again
+    std::int64_t auto_resolved = 0;   // condition cleared: resolved with a note
+    std::int64_t open_after = 0;      // open exceptions of the tenant after the run
+    std::map<std::string, double> step_seconds;  // time spent in each statement of the run
+};
+
+// Reconciles every contract line of the tenant against its synced P21 data,
+// set-based (docs/reconciliation.md): resolves suppliers and items, evaluates
+// the rules, then merges the findings into recon_exceptions so an exception
+// still true keeps its identity, one whose condition cleared is resolved with a
+// note, a resolved one that is true again is reopened, and an override is
+// honoured until its date unless its numbers changed. Works as the owner (the
+// scheduler) and inside an API transaction as contractsync_tenant (a savepoint
+// then; the caller commits). Fails with `conflict` while another run of the
+// tenant holds its lock.
+Expected<RunSummary> run(db::Connection& conn, std::string_view tenant_id,
+                         const RunOptions& options = {});
+
+Expected<RunSummary> get_run(db::Connection& conn, std::string_view tenant_id,
+                             std::string_view run_id);
+// Newest first.
+Expected<Page<RunSummary>> list_runs(db::Connection& conn, std::string_view tenant_id,
+                                     std::string_view cursor, int limit);
+
+nlohmann::json to_json(const RunSummary& run);
+
+}  // namespace cs::relay::recon

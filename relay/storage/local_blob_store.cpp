@@ -1,0 +1,333 @@
+#include "relay/storage/local_blob_store.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace cs::relay::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+Error os_error(std::string_view what, const fs::path& path, int err) {
+    return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io_error, "{} {}: {}", what,
+                      path.string(), std::strerror(err));
+}
+
+// A file descriptor closed on destruction.
+class Fd {
+public:
+    explicit Fd(int fd = -1) : fd_(fd) {}
+    Fd(Fd&& other) noexcept : fd_(other.release()) {}
+    Fd& operator=(Fd&& other) noexcept {
+        reset(other.release());
+        return *this;
+    }
+    ~Fd() { reset(); }
+    int get() const { return fd_; }
+    int release() {
+        int fd = fd_;
+        fd_ = -1;
+        return fd;
+    }
+    void reset(int fd = -1) {
+        if (fd_ >= 0) {
+            ::close(fd_);
+        }
+        fd_ = fd;
+    }
+
+private:
+    int fd_;
+};
+
+Status write_all(int fd, std::string_view bytes, const fs::path& path) {
+    while (!bytes.empty()) {
+        ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return os_error("writing", path, errno);
+        }
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return ok();
+}
+
+// The directory entry of a renamed file is durable only once its directory is synced.
+Status sync_directory(const fs::path& dir) {
+    Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (fd.get() < 0) {
+        return os_error("opening directory", dir, errno);
+    }
+    if (::fsync(fd.get()) != 0) {
+        return os_error("syncing directory", dir, errno);
+    }
+    return ok();
+}
+
+std::string temp_name() {
+    static std::atomic<std::uint64_t> counter{0};
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    return fmt::format("{}-{}-{:016x}.part", ::getpid(), counter++, random());
+}
+
+class LocalWriter final : public BlobWriter {
+public:
+    LocalWriter(Fd fd, fs::path temp, fs::path target, std::uint64_t max_bytes, bool sync)
+        : fd_(std::move(fd)),
+          temp_(std::move(temp)),
+          target_(std::move(target)),
+          max_bytes_(max_bytes),
+          sync_(sync) {}
+
+    ~LocalWriter() override {
+        if (!committed_) {
+            fd_.reset();
+            ::unlink(temp_.c_str());
+        }
+    }
+
+    Status write(std::string_view bytes) override {
+        if (committed_ || failed_) {
+            return make_error(ErrorCode::invalid_argument, "{}: writer already {}",
+                              target_.string(), committed_ ? "committed" : "failed");
+        }
+        if (bytes.size() > max_bytes_ - written_) {
+            failed_ = true;
+            return make_error(ErrorCode::limit_exceeded, "{}: blob larger than {} bytes",
+                              target_.filename().string(), max_bytes_);
+        }
+        if (auto s = write_all(fd_.get(), bytes, temp_); !s) {
+            failed_ = true;
+            return s;
+        }
+        written_ += bytes.size();
+        return ok();
+    }
+
+    Status commit() override {
+        if (committed_ || failed_) {
+            return make_error(ErrorCode::invalid_argument, "{}: writer already {}",
+                              target_.string(), committed_ ? "committed" : "failed");
+        }
+        failed_ = true;  // until everything below succeeded
+        if (sync_ && ::fsync(fd_.get()) != 0) {
+            return os_error("syncing", temp_, errno);
+        }
+        fd_.reset();
+        std::error_code ec;
+        fs::create_directories(target_.parent_path(), ec);
+        if (ec) {
+            return make_error(ErrorCode::io_error, "creating {}: {}",
+                              target_.parent_path().string(), ec.message());
+        }
+        if (::rename(temp_.c_str(), target_.c_str()) != 0) {
+            return os_error("renaming into", target_, errno);
+        }
+        committed_ = true;
+        failed_ = false;
+        if (sync_) {
+            return sync_directory(target_.parent_path());
+        }
+        return ok();
+    }
+
+    std::uint64_t bytes_written() const override { return written_; }
+
+private:
+    Fd fd_;
+    fs::path temp_;
+    fs::path target_;
+    std::uint64_t max_bytes_;
+    bool sync_;
+    std::uint64_t written_ = 0;
+    bool committed_ = false;
+    bool failed_ = false;
+};
+
+class LocalReader final : public BlobReader {
+public:
+    LocalReader(Fd fd, fs::path path, std::uint64_t size)
+        : fd_(std::move(fd)), path_(std::move(path)), size_(size) {}
+
+    Expected<std::string> read(std::size_t max_bytes) override {
+        std::string out(max_bytes, '\0');
+        std::size_t got = 0;
+        while (got < max_bytes) {
+            ssize_t n = ::read(fd_.get(), out.data() + got, max_bytes - got);
+            if (n < 0) {
+                if (errno == EINTR) {
+                    continue;
+                }
+                return os_error("reading", path_, errno);
+            }
+            if (n == 0) {
+                break;
+            }
+            got += static_cast<std::size_t>(n);
+        }
+        out.resize(got);
+        return out;
+    }
+
+    std::uint64_t size() const override { return size_; }
+
+private:
+    Fd fd_;
+    fs::path path_;
+    std::uint64_t size_;
+};
+
+bool key_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+// Opens a blob for reading and learns its size.
+Expected<std::pair<Fd, std::uint64_t>> open_blob(const fs::path& path) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) {
+        return os_error("opening blob", path, errno);
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) {
+        return os_error("reading the size of", path, errno);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        return make_error(ErrorCode::not_found, "{}: not a blob", path.string());
+    }
+    return std::pair<Fd, std::uint64_t>(std::move(fd), static_cast<std::uint64_t>(st.st_size));
+}
+
+}  // namespace
+
+Status validate_key(std::string_view key) {
+    if (key.empty() || key.size() > kMaxKeyBytes) {
+        return make_error(ErrorCode::invalid_argument, "blob key '{}': must be 1-{} bytes", key,
+                          kMaxKeyBytes);
+    }
+    std::size_t start = 0;
+    while (start <= key.size()) {
+        std::size_t end = key.find('/', start);
+        if (end == std::string_view::npos) {
+            end = key.size();
+        }
+        std::string_view segment = key.substr(start, end - start);
+        if (segment.empty() || segment.front() == '.') {
+            return make_error(ErrorCode::invalid_argument,
+                              "blob key '{}': empty segment or one starting with '.'", key);
+        }
+        for (char c : segment) {
+            if (!key_char(c)) {
+                return make_error(ErrorCode::invalid_argument,
+                                  "blob key '{}': only a-z, 0-9, '.', '_', '-' and '/' are allowed",
+                                  key);
+            }
+        }
+        start = end + 1;
+    }
+    return ok();
+}
+
+Expected<std::unique_ptr<LocalBlobStore>> LocalBlobStore::open(fs::path root,
+                                                               LocalBlobStoreOptions options) {
+    std::error_code ec;
+    fs::create_directories(root / ".tmp", ec);
+    if (ec) {
+        return make_error(ErrorCode::io_error, "creating the blob store {}: {}", root.string(),
+                          ec.message());
+    }
+    return std::unique_ptr<LocalBlobStore>(new LocalBlobStore(std::move(root), options));
+}
+
+fs::path LocalBlobStore::path_of(std::string_view key) const {
+    return root_ / fs::path(std::string(key));
+}
+
+Expected<std::unique_ptr<BlobWriter>> LocalBlobStore::open_writer(std::string_view key,
+                                                                  std::uint64_t max_bytes) {
+    if (auto s = validate_key(key); !s) {
+        return std::move(s).error();
+    }
+    fs::path temp = root_ / ".tmp" / temp_name();
+    Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (fd.get() < 0) {
+        return os_error("creating", temp, errno);
+    }
+    return std::unique_ptr<BlobWriter>(
+        std::make_unique<LocalWriter>(std::move(fd), std::move(temp), path_of(key),
+                                      std::min(max_bytes, options_.max_blob_bytes), options_.sync));
+}
+
+Status LocalBlobStore::put(std::string_view key, std::string_view bytes) {
+    auto writer = open_writer(key, options_.max_blob_bytes);
+    if (!writer) {
+        return std::move(writer).error();
+    }
+    if (auto s = (*writer)->write(bytes); !s) {
+        return s;
+    }
+    return (*writer)->commit();
+}
+
+Expected<std::string> LocalBlobStore::get(std::string_view key, std::uint64_t max_bytes) {
+    if (auto s = validate_key(key); !s) {
+        return std::move(s).error();
+    }
+    auto path = path_of(key);
+    auto blob = open_blob(path);
+    if (!blob) {
+        return std::move(blob).error();
+    }
+    auto& [fd, blob_size] = *blob;
+    if (blob_size > max_bytes) {
+        return make_error(ErrorCode::limit_exceeded, "blob {}: {} bytes, more than the {} allowed",
+                          key, blob_size, max_bytes);
+    }
+    LocalReader reader(std::move(fd), path, blob_size);
+    return reader.read(static_cast<std::size_t>(blob_size));
+}
+
+Expected<std::unique_ptr<BlobReader>> LocalBlobStore::open_reader(std::string_view key) {
+    if (auto s = validate_key(key); !s) {
+        return std::move(s).error();
+    }
+    auto path = path_of(key);
+    auto blob = open_blob(path);
+    if (!blob) {
+        return std::move(blob).error();
+    }
+    return std::unique_ptr<BlobReader>(
+        std::make_unique<LocalReader>(std::move(blob->first), path, blob->second));
+}
+
+Expected<std::uint64_t> LocalBlobStore::size(std::string_view key) {
+    if (auto s = validate_key(key); !s) {
+        return std::move(s).error();
+    }
+    auto blob = open_blob(path_of(key));
+    if (!blob) {
+        return std::move(blob).error();
+    }
+    return blob->second;
+}
+
+Status LocalBlobStore::remove(std::string_view key) {
+    if (auto s = validate_key(key); !s) {
+        return s;
+    }
+    auto path = path_of(key);
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+        return os_error("deleting", path, errno);
+    }
+    return ok();
+}
+
+}  // namespace cs::relay::storage

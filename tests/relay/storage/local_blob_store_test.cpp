@@ -1,0 +1,113 @@
+#include "relay/storage/local_blob_store.hpp"
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+namespace cs::relay::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+class LocalBlobStoreTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::string pattern = (fs::temp_directory_path() / "cs-blob-test-XXXXXX").string();
+        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+        dir_ = pattern;
+        auto store = LocalBlobStore::open(dir_ / "blobs", {.sync = false});
+        ASSERT_TRUE(store) << store.error().message;
+        store_ = std::move(*store);
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+
+    std::size_t temp_files() const {
+        std::size_t n = 0;
+        for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir_ / "blobs" / ".tmp")) {
+            ++n;
+        }
+        return n;
+    }
+
+    fs::path dir_;
+    std::unique_ptr<LocalBlobStore> store_;
+};
+
+TEST_F(LocalBlobStoreTest, PutGetReplaceAndRemove) {
+    const std::string key = "tenants/0190f5e2-7a41-7c3e-8b5d-2f1e3c4d5a6b/vendor-files/a.csv";
+    ASSERT_TRUE(store_->put(key, "first"));
+    EXPECT_EQ(store_->get(key, 100).value(), "first");
+    ASSERT_TRUE(store_->put(key, std::string(1000, 'x')));
+    EXPECT_EQ(store_->size(key).value(), 1000u);
+    EXPECT_EQ(store_->path_of(key), dir_ / "blobs" / "tenants" /
+                                        "0190f5e2-7a41-7c3e-8b5d-2f1e3c4d5a6b" / "vendor-files" /
+                                        "a.csv");
+    auto too_big = store_->get(key, 999);
+    ASSERT_FALSE(too_big);
+    EXPECT_EQ(too_big.error().code, ErrorCode::limit_exceeded);
+    ASSERT_TRUE(store_->remove(key));
+    EXPECT_EQ(store_->get(key, 100).error().code, ErrorCode::not_found);
+    EXPECT_TRUE(store_->remove(key)) << "removing an absent blob succeeds, so retries are safe";
+    EXPECT_EQ(temp_files(), 0u);
+}
+
+TEST_F(LocalBlobStoreTest, StreamedWritesAppearOnlyOnCommit) {
+    {
+        auto writer = store_->open_writer("a/b", 1 << 20);
+        ASSERT_TRUE(writer);
+        ASSERT_TRUE((*writer)->write("hello "));
+        ASSERT_TRUE((*writer)->write("world"));
+        EXPECT_EQ(store_->get("a/b", 100).error().code, ErrorCode::not_found);
+        EXPECT_EQ(temp_files(), 1u);
+        ASSERT_TRUE((*writer)->commit());
+        EXPECT_EQ((*writer)->bytes_written(), 11u);
+    }
+    EXPECT_EQ(store_->get("a/b", 100).value(), "hello world");
+    {
+        auto abandoned = store_->open_writer("a/b", 1 << 20);
+        ASSERT_TRUE(abandoned);
+        ASSERT_TRUE((*abandoned)->write("half"));
+    }
+    EXPECT_EQ(store_->get("a/b", 100).value(), "hello world")
+        << "an abandoned write changes nothing";
+    EXPECT_EQ(temp_files(), 0u);
+
+    auto reader = store_->open_reader("a/b");
+    ASSERT_TRUE(reader);
+    EXPECT_EQ((*reader)->size(), 11u);
+    EXPECT_EQ((*reader)->read(4).value(), "hell");
+    EXPECT_EQ((*reader)->read(100).value(), "o world");
+    EXPECT_EQ((*reader)->read(100).value(), "");
+}
+
+TEST_F(LocalBlobStoreTest, WritersStopAtTheirLimit) {
+    auto writer = store_->open_writer("big", 8);
+    ASSERT_TRUE(writer);
+    ASSERT_TRUE((*writer)->write("12345"));
+    auto over = (*writer)->write("6789");
+    ASSERT_FALSE(over);
+    EXPECT_EQ(over.error().code, ErrorCode::limit_exceeded);
+    EXPECT_FALSE((*writer)->commit()) << "a writer that failed cannot be committed";
+    writer->reset();
+    EXPECT_EQ(store_->size("big").error().code, ErrorCode::not_found);
+    EXPECT_EQ(temp_files(), 0u);
+}
+
+TEST_F(LocalBlobStoreTest, KeysCannotLeaveTheStore) {
+    for (std::string_view bad : {"", "/etc/passwd", "../x", "a/../../x", "a//b", "a/", ".tmp/x",
+                                 "a/.hidden", "A/b", "a b", "a\\b", "tenants/x\n"}) {
+        EXPECT_FALSE(validate_key(bad)) << "'" << bad << "'";
+        EXPECT_FALSE(store_->put(bad, "x")) << "'" << bad << "'";
+        EXPECT_FALSE(store_->get(bad, 10)) << "'" << bad << "'";
+        EXPECT_FALSE(store_->remove(bad)) << "'" << bad << "'";
+    }
+    EXPECT_FALSE(validate_key(std::string(kMaxKeyBytes + 1, 'a')));
+    EXPECT_TRUE(validate_key(std::string(kMaxKeyBytes, 'a')));
+    EXPECT_TRUE(validate_key("tenants/t-1/vendor-files/f_2.v1"));
+    EXPECT_FALSE(fs::exists(dir_ / "x"));
+}
+
+}  // namespace
+}  // namespace cs::relay::storage
