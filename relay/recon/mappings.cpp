@@ -128,7 +128,7 @@ Expected<ResolvedItem> resolve_item(db::Connection& conn, std::string_view tenan
 }
 
 Status demote_other_approved(db::Connection& conn, std::string_view tenant_id,
-                             const std::string& keep_id, const MappingView& key) {
+                             const std::string& keep_id, const VendorKey& key) {
     auto r = conn.query("demoting the earlier approval", R"sql(
         UPDATE recon_mappings SET status = 'suggested', updated_at = now()
         WHERE tenant_id = $1::uuid AND vendor_id = $2 AND vendor_item = $3 AND vendor_uom = $4
@@ -143,6 +143,28 @@ Status demote_other_approved(db::Connection& conn, std::string_view tenant_id,
         return std::move(r).error();
     }
     return ok();
+}
+
+// Ends a manual approval of `approved` for `key`: the key's other approvals
+// demoted to suggestions, the inputs marked changed for the scheduler, the unit
+// committed. Returns the approved mapping as it now stands.
+Expected<MappingView> settle_approval(db::Connection& conn, Atomic& unit,
+                                      std::string_view tenant_id, const std::string& approved,
+                                      const VendorKey& key) {
+    if (auto s = demote_other_approved(conn, tenant_id, approved, key); !s) {
+        return std::move(s).error();
+    }
+    auto after = lock_mapping(conn, tenant_id, approved);
+    if (!after) {
+        return std::move(after).error();
+    }
+    if (auto s = sql::mark_inputs_changed(conn, tenant_id); !s) {
+        return std::move(s).error();
+    }
+    if (auto s = unit.commit(); !s) {
+        return std::move(s).error();
+    }
+    return after;
 }
 
 // Approves (key -> item) as a manual mapping: the existing row for that pairing
@@ -198,13 +220,9 @@ std::string target_uom(const MappingTarget& target, std::string_view vendor_uom)
 
 Expected<Page<MappingView>> list_mappings(db::Connection& conn, std::string_view tenant_id,
                                           const MappingFilter& filter) {
-    std::string after;
-    if (!filter.cursor.empty()) {
-        auto id = canonical_uuid(filter.cursor, "cursor");
-        if (!id) {
-            return std::move(id).error();
-        }
-        after = *id;
+    auto after = sql::parse_uuid_cursor(filter.cursor);
+    if (!after) {
+        return std::move(after).error();
     }
     int n = sql::page_size(filter.limit);
     auto r = conn.query("listing mappings", select_mappings() + R"sql(
@@ -217,19 +235,12 @@ Expected<Page<MappingView>> list_mappings(db::Connection& conn, std::string_view
                             .text(filter.status.value_or(""))
                             .text(filter.vendor_id.value_or(""))
                             .text(filter.vendor_item.value_or(""))
-                            .text(after)
+                            .text(*after)
                             .integer(n + 1));
     if (!r) {
         return std::move(r).error();
     }
-    Page<MappingView> page;
-    for (int i = 0; i < r->rows() && i < n; ++i) {
-        page.items.push_back(mapping_from(*r, i));
-    }
-    if (r->rows() > n) {
-        page.next_cursor = page.items.back().mapping_id;
-    }
-    return page;
+    return sql::uuid_page(*r, n, mapping_from, &MappingView::mapping_id);
 }
 
 Expected<MappingView> get_mapping(db::Connection& conn, std::string_view tenant_id,
@@ -292,7 +303,8 @@ Expected<std::vector<AuditRecord>> decide_mappings(db::Connection& conn, std::st
                                   "one",
                                   before->vendor_item, before->vendor_uom, before->vendor_id);
             }
-            if (auto s = demote_other_approved(conn, tenant_id, id, *before); !s) {
+            VendorKey vendor_key{before->vendor_id, before->vendor_item, before->vendor_uom};
+            if (auto s = demote_other_approved(conn, tenant_id, id, vendor_key); !s) {
                 return std::move(s).error();
             }
         }
@@ -364,19 +376,9 @@ Expected<AuditRecord> edit_mapping(db::Connection& conn, std::string_view tenant
             return std::move(r).error();
         }
     }
-    MappingView key_view = *before;
-    if (auto s = demote_other_approved(conn, tenant_id, *approved, key_view); !s) {
-        return std::move(s).error();
-    }
-    auto after = lock_mapping(conn, tenant_id, *approved);
+    auto after = settle_approval(conn, *unit, tenant_id, *approved, key);
     if (!after) {
         return std::move(after).error();
-    }
-    if (auto s = sql::mark_inputs_changed(conn, tenant_id); !s) {
-        return std::move(s).error();
-    }
-    if (auto s = unit->commit(); !s) {
-        return std::move(s).error();
     }
     json after_json = decision_state(*after);
     after_json["mapping_id"] = after->mapping_id;
@@ -407,22 +409,9 @@ Expected<AuditRecord> create_mapping(db::Connection& conn, std::string_view tena
     if (!approved) {
         return std::move(approved).error();
     }
-    MappingView key_view;
-    key_view.vendor_id = key.vendor_id;
-    key_view.vendor_item = key.vendor_item;
-    key_view.vendor_uom = key.vendor_uom;
-    if (auto s = demote_other_approved(conn, tenant_id, *approved, key_view); !s) {
-        return std::move(s).error();
-    }
-    auto after = lock_mapping(conn, tenant_id, *approved);
+    auto after = settle_approval(conn, *unit, tenant_id, *approved, key);
     if (!after) {
         return std::move(after).error();
-    }
-    if (auto s = sql::mark_inputs_changed(conn, tenant_id); !s) {
-        return std::move(s).error();
-    }
-    if (auto s = unit->commit(); !s) {
-        return std::move(s).error();
     }
     json after_json = decision_state(*after);
     after_json["vendor_id"] = key.vendor_id;

@@ -351,31 +351,20 @@ Expected<RunSummary> get_run(db::Connection& conn, std::string_view tenant_id,
 
 Expected<Page<RunSummary>> list_runs(db::Connection& conn, std::string_view tenant_id,
                                      std::string_view cursor, int limit) {
-    std::string after;
-    if (!cursor.empty()) {
-        auto id = canonical_uuid(cursor, "cursor");
-        if (!id) {
-            return std::move(id).error();
-        }
-        after = *id;
+    auto after = sql::parse_uuid_cursor(cursor);
+    if (!after) {
+        return std::move(after).error();
     }
     int n = sql::page_size(limit);
     auto r = conn.query("listing runs",
                         select_runs() +
                             " WHERE tenant_id = $1::uuid AND ($2 = '' OR run_id < nullif($2, "
                             "'')::uuid) ORDER BY run_id DESC LIMIT $3::int",
-                        db::Params().text(tenant_id).text(after).integer(n + 1));
+                        db::Params().text(tenant_id).text(*after).integer(n + 1));
     if (!r) {
         return std::move(r).error();
     }
-    Page<RunSummary> page;
-    for (int i = 0; i < r->rows() && i < n; ++i) {
-        page.items.push_back(run_from(*r, i));
-    }
-    if (r->rows() > n) {
-        page.next_cursor = page.items.back().run_id;
-    }
-    return page;
+    return sql::uuid_page(*r, n, run_from, &RunSummary::run_id);
 }
 
 }  // namespace cs::relay::recon

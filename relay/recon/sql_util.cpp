@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "relay/recon/atomic.hpp"
 #include "relay/recon/types.hpp"
 
 namespace cs::relay::recon::sql {
@@ -84,6 +85,13 @@ int page_size(int requested) {
         return 50;
     }
     return requested > kMaxPageSize ? kMaxPageSize : requested;
+}
+
+Expected<std::string> parse_uuid_cursor(std::string_view cursor) {
+    if (cursor.empty()) {
+        return std::string();
+    }
+    return canonical_uuid(cursor, "cursor");
 }
 
 }  // namespace cs::relay::recon::sql

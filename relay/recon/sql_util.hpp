@@ -6,6 +6,7 @@
 
 #include "common/base/expected.hpp"
 #include "relay/db/connection.hpp"
+#include "relay/recon/types.hpp"
 
 // Small pieces of SQL and text shared by the reconciliation modules.
 namespace cs::relay::recon::sql {
@@ -33,5 +34,24 @@ Expected<std::optional<std::pair<std::int64_t, std::int64_t>>> parse_pair_cursor
 
 // Clamps a requested page size to [1, kMaxPageSize]; 0 or negative means 50.
 int page_size(int requested);
+
+// A uuid cursor (the last item's id) checked and made canonical; "" stays ""
+// and means the first page.
+Expected<std::string> parse_uuid_cursor(std::string_view cursor);
+
+// A page from the rows of a query that asked for `n + 1` (`n` from
+// page_size): the first `n` rows made items by `from(result, row)`; the extra
+// row only says a next page exists, whose cursor is the last item's `id`.
+template <typename T, typename From>
+Page<T> uuid_page(const db::Result& r, int n, From from, std::string T::*id) {
+    Page<T> page;
+    for (int i = 0; i < r.rows() && i < n; ++i) {
+        page.items.push_back(from(r, i));
+    }
+    if (r.rows() > n) {
+        page.next_cursor = page.items.back().*id;
+    }
+    return page;
+}
 
 }  // namespace cs::relay::recon::sql

@@ -365,31 +365,20 @@ json to_json(const LineError& e) {
 
 Expected<Page<VendorFile>> list_vendor_files(db::Connection& conn, std::string_view tenant_id,
                                              std::string_view cursor, int limit) {
-    std::string after;
-    if (!cursor.empty()) {
-        auto id = canonical_uuid(cursor, "cursor");
-        if (!id) {
-            return std::move(id).error();
-        }
-        after = *id;
+    auto after = sql::parse_uuid_cursor(cursor);
+    if (!after) {
+        return std::move(after).error();
     }
     int n = sql::page_size(limit);
     auto r = conn.query("listing vendor files",
                         select_files() +
                             " WHERE tenant_id = $1::uuid AND ($2 = '' OR file_id < nullif($2, "
                             "'')::uuid) ORDER BY file_id DESC LIMIT $3::int",
-                        db::Params().text(tenant_id).text(after).integer(n + 1));
+                        db::Params().text(tenant_id).text(*after).integer(n + 1));
     if (!r) {
         return std::move(r).error();
     }
-    Page<VendorFile> page;
-    for (int i = 0; i < r->rows() && i < n; ++i) {
-        page.items.push_back(file_from(*r, i));
-    }
-    if (r->rows() > n) {
-        page.next_cursor = page.items.back().file_id;
-    }
-    return page;
+    return sql::uuid_page(*r, n, file_from, &VendorFile::file_id);
 }
 
 Expected<VendorFile> get_vendor_file(db::Connection& conn, std::string_view tenant_id,

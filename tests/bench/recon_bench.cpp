@@ -39,51 +39,15 @@
 #include "relay/recon/recon.hpp"
 #include "relay/sites/sites.hpp"
 #include "relay/storage/local_blob_store.hpp"
+#include "tests/bench/bench_db.hpp"
 
 namespace {
 
+using cs::bench::BenchDatabase;
+using cs::bench::connect;
+using cs::bench::must;
 using cs::relay::db::Connection;
 using Clock = std::chrono::steady_clock;
-
-template <typename T>
-T must(cs::Expected<T> value, const char* what) {
-    if (!value) {
-        throw std::runtime_error(fmt::format("{}: {}", what, value.error().message));
-    }
-    return std::move(*value);
-}
-
-std::unique_ptr<Connection> connect(const std::string& dsn) {
-    return must(Connection::open({.dsn = dsn}), "connecting");
-}
-
-struct BenchDatabase {
-    std::string admin_dsn;
-    std::string name;
-    std::string dsn;
-    bool keep = false;
-    // A new database, or with `reuse` one kept by an earlier --keep.
-    BenchDatabase(const std::string& base, const std::string& reuse) : admin_dsn(base) {
-        name = reuse.empty() ? fmt::format("cs_bench_recon_{}", ::getpid()) : reuse;
-        dsn = base + " dbname=" + name;
-        keep = !reuse.empty();
-        if (reuse.empty()) {
-            auto admin = connect(base);
-            must(admin->exec("create database", "CREATE DATABASE " + name), "create database");
-        }
-    }
-    ~BenchDatabase() {
-        if (keep) {
-            std::fprintf(stderr, "recon_bench: kept database %s\n", name.c_str());
-            return;
-        }
-        auto admin = Connection::open({.dsn = admin_dsn});
-        if (admin) {
-            (void)(*admin)->exec("drop database",
-                                 "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        }
-    }
-};
 
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -249,7 +213,9 @@ int main(int argc, char** argv) {
     app.add_option("--reuse", reuse, "time runs on a database kept earlier (skips loading)");
     CLI11_PARSE(app, argc, argv);
     try {
-        BenchDatabase database(dsn, reuse);
+        BenchDatabase database(dsn,
+                               reuse.empty() ? fmt::format("cs_bench_recon_{}", ::getpid()) : reuse,
+                               !reuse.empty());
         database.keep = database.keep || keep;
         auto conn = connect(database.dsn);
         auto start = Clock::now();

@@ -35,10 +35,14 @@
 #include "relay/db/connection.hpp"
 #include "relay/db/migrations.hpp"
 #include "relay/sites/sites.hpp"
+#include "tests/bench/bench_db.hpp"
 #include "tests/relay/support/source_model.hpp"
 
 namespace {
 
+using cs::bench::BenchDatabase;
+using cs::bench::connect;
+using cs::bench::must;
 using cs::relay::db::Connection;
 using Clock = std::chrono::steady_clock;
 
@@ -46,35 +50,6 @@ using Clock = std::chrono::steady_clock;
 [[noreturn]] void die(const std::string& what) {
     throw std::runtime_error(what);
 }
-
-template <typename T>
-T must(cs::Expected<T> value, const char* what) {
-    if (!value) {
-        die(fmt::format("{}: {}", what, value.error().message));
-    }
-    return std::move(*value);
-}
-
-std::unique_ptr<Connection> connect(const std::string& dsn) {
-    return must(Connection::open({.dsn = dsn}), "connecting");
-}
-
-// A throwaway database per run, so every run starts from the same empty state.
-struct BenchDatabase {
-    std::string admin_dsn;
-    std::string name;
-    std::string dsn;
-    BenchDatabase(const std::string& base, int run) : admin_dsn(base) {
-        name = fmt::format("cs_bench_{}_{}", ::getpid(), run);
-        dsn = base + " dbname=" + name;
-        auto admin = connect(base);
-        must(admin->exec("create database", "CREATE DATABASE " + name), "create database");
-    }
-    ~BenchDatabase() {
-        auto admin = connect(admin_dsn);
-        (void)admin->exec("drop database", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-    }
-};
 
 // Applies frames in order; a second thread prepares (decodes) ahead by a bounded amount.
 double timed_apply(Connection& conn, const cs::relay::apply::SiteRef& site,
@@ -246,7 +221,7 @@ int run(int argc, char** argv) {
 
     std::vector<double> insert_s, update_s, baseline_s;
     for (int run = 0; run < runs; ++run) {
-        BenchDatabase db(dsn, run);
+        BenchDatabase db(dsn, fmt::format("cs_bench_{}_{}", ::getpid(), run));
         auto conn = connect(db.dsn);
         must(cs::relay::db::run_migrations(*conn), "migrations");
         auto tenant = must(cs::relay::sites::create_tenant(*conn, "bench"), "tenant");

@@ -11,11 +11,7 @@ namespace {
 
 class MappingsTest : public ReconFixture {
 protected:
-    void SetUp() override {
-        ReconFixture::SetUp();
-        if (IsSkipped()) {
-            return;
-        }
+    void seed() override {
         p21_.supplier(10, "Acme");
         p21_.item(1, "HX-100", "Hex head cap screw stainless 1/4-20 x 1 in");
         p21_.supplier_item(1, 1, 10, "ACM-HX100", "0.30");

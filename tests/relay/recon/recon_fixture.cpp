@@ -148,6 +148,7 @@ void ReconFixture::SetUp() {
     auto store = storage::LocalBlobStore::open(blob_dir_.path() / "blobs", {.sync = false});
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
+    seed();
 }
 
 void ReconFixture::TearDown() {

@@ -83,6 +83,9 @@ class ReconFixture : public ::testing::Test {
 protected:
     void SetUp() override;
     void TearDown() override;
+    // A test's P21 and contract data, added once the database is ready (not
+    // called when the test is skipped for want of PostgreSQL).
+    virtual void seed() {}
 
     // Applies the sources' pending changes as the agents would ship them.
     void sync_p21();

@@ -9,11 +9,7 @@ namespace {
 
 class RulesTest : public ReconFixture {
 protected:
-    void SetUp() override {
-        ReconFixture::SetUp();
-        if (IsSkipped()) {
-            return;
-        }
+    void seed() override {
         p21_.supplier(10, "Acme");
         // Cost 10.00 per EA; a case holds 12, a box 3; a dozen is bought by the DZ.
         p21_.item(1, "ITEM-1", "Widget");

@@ -10,11 +10,7 @@ namespace {
 
 class ScenarioTest : public ReconFixture {
 protected:
-    void SetUp() override {
-        ReconFixture::SetUp();
-        if (IsSkipped()) {
-            return;
-        }
+    void seed() override {
         // P21: supplier 10 "Acme" (matched by name), 20 "Bolt Co" (linked as BOLT).
         p21_.supplier(10, "Acme");
         p21_.supplier(20, "Bolt Co");

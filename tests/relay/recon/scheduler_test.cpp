@@ -9,11 +9,7 @@ namespace {
 
 class SchedulerTest : public ReconFixture {
 protected:
-    void SetUp() override {
-        ReconFixture::SetUp();
-        if (IsSkipped()) {
-            return;
-        }
+    void seed() override {
         p21_.supplier(10, "Acme");
         p21_.item(1, "ITEM-1", "Widget");
         p21_.supplier_item(1, 1, 10, "W-1", "10.00");

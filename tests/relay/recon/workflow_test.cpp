@@ -10,11 +10,7 @@ namespace {
 
 class WorkflowTest : public ReconFixture {
 protected:
-    void SetUp() override {
-        ReconFixture::SetUp();
-        if (IsSkipped()) {
-            return;
-        }
+    void seed() override {
         p21_.supplier(10, "Acme");
         for (int i = 1; i <= 30; ++i) {
             p21_.item(i, fmt::format("ITEM-{}", i), "Widget");
