@@ -175,13 +175,12 @@ Expected<std::optional<Principal>> resolve_session(db::Connection& conn, std::st
     auto r = conn.query(
         "resolving the session",
         fmt::format("WITH live AS (SELECT s.token_hash, s.session_id, s.csrf_token, "
-                    "s.last_seen_at FROM user_sessions s WHERE s.token_hash = $1 AND "
+                    "s.last_seen_at, s.user_id FROM user_sessions s WHERE s.token_hash = $1 AND "
                     "s.ended_at IS NULL AND s.expires_at > now() AND s.last_seen_at > now() - "
                     "$2::interval), touched AS (UPDATE user_sessions t SET last_seen_at = now() "
                     "FROM live WHERE t.token_hash = live.token_hash AND live.last_seen_at < now() "
                     "- interval '15 seconds') SELECT {}, live.session_id, live.csrf_token FROM "
-                    "live JOIN user_sessions s ON s.token_hash = live.token_hash JOIN users u ON "
-                    "u.user_id = s.user_id WHERE u.disabled_at IS NULL",
+                    "live JOIN users u ON u.user_id = live.user_id WHERE u.disabled_at IS NULL",
                     kUserColumns),
         db::Params().bytea(sites::hash_site_key(token)).text(interval(s.session_idle)));
     if (!r) {
