@@ -33,6 +33,8 @@ export function useApi<T>(path: string | null, pollMs = 0): Loaded<T> {
     setLoading(true);
     get<T>(path, ctrl.signal).then(
       (d) => {
+        // A reply that arrives after its request was superseded is stale.
+        if (ctrl.signal.aborted) return;
         setData(d);
         setError(undefined);
         setLoading(false);
@@ -95,6 +97,7 @@ export function usePaged<T>(path: string | null, pageSize = 50, pollMs = 0): Pag
       appended.current = append;
       get<Page<T>>(url, c.signal).then(
         (p) => {
+          if (c.signal.aborted) return; // superseded by a newer load
           setItems((old) => (append ? [...old, ...p.items] : p.items));
           setNext(p.next_page_token);
           setError(undefined);

@@ -1,8 +1,6 @@
 // The reconciliation endpoints the pages use (docs/portal.md lists them).
 // Their shapes follow relay/recon's views (ExceptionView, MappingView,
-// VendorFile, RunSummary, Policy). The relay may not offer them yet: the pages
-// ask the OpenAPI document first and say so plainly instead of failing.
-import { useEffect, useState } from 'preact/hooks';
+// VendorFile, RunSummary, Policy).
 
 export type Rule = 'MISSING_MAPPING' | 'UOM_MISMATCH' | 'PRICE_MISMATCH' | 'EXPIRED_CONTRACT' | 'NOT_YET_EFFECTIVE' | 'INACTIVE_ITEM';
 export const rules: Rule[] = ['PRICE_MISMATCH', 'UOM_MISMATCH', 'MISSING_MAPPING', 'INACTIVE_ITEM', 'EXPIRED_CONTRACT', 'NOT_YET_EFFECTIVE'];
@@ -185,31 +183,3 @@ export const paths = {
   run: (id: string) => `/recon/runs/${id}`,
   policy: '/recon/policy',
 };
-
-// Which of these the relay documents: GET /api/v1/openapi.json (no login
-// needed, asked once per page load).
-let documented: Promise<Set<string>> | null = null;
-
-function loadDocumented(): Promise<Set<string>> {
-  if (!documented) {
-    documented = fetch('/api/v1/openapi.json', { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
-      .then((r) => (r.ok ? r.json() : { paths: {} }))
-      .then((doc) => new Set(Object.keys(doc.paths ?? {}).map((p) => p.replace(/^\/api\/v1/, ''))))
-      .catch(() => new Set<string>());
-  }
-  return documented;
-}
-
-// 'yes' when the relay documents `path` (a template like /recon/exceptions/{id}
-// counts for its literal prefix), 'no', or 'unknown' while asking.
-export function useDocumented(path: string): 'yes' | 'no' | 'unknown' {
-  const [state, setState] = useState<'yes' | 'no' | 'unknown'>('unknown');
-  useEffect(() => {
-    let live = true;
-    loadDocumented().then((set) => live && setState(set.has(path) ? 'yes' : 'no'));
-    return () => {
-      live = false;
-    };
-  }, [path]);
-  return state;
-}

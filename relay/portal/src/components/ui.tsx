@@ -322,3 +322,16 @@ export function KeyValues({ rows }: { rows: [string, ComponentChildren][] }) {
 export type Sel = JSX.TargetedEvent<HTMLSelectElement, Event>;
 export type Inp = JSX.TargetedEvent<HTMLInputElement, Event>;
 export const val = (e: Sel | Inp) => e.currentTarget.value;
+
+// A text filter applied on Enter or when it loses focus. What is being typed
+// stays in the field's own state, so a polling page that re-renders (or a
+// reply that changes the filters) cannot put back the old text mid-typing.
+export function FilterInput({
+  value,
+  onCommit,
+  ...rest
+}: { value: string; onCommit: (text: string) => void } & Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'value' | 'onInput' | 'onChange'>) {
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  return <input {...rest} value={draft} onInput={(e: Inp) => setDraft(val(e))} onChange={(e: Inp) => onCommit(val(e))} />;
+}

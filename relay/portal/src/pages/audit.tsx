@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { AuditEntry, qs } from '../api';
-import { Empty, ErrorBox, Inp, LoadMore, Loading, PageHeader, val } from '../components/ui';
+import { Empty, ErrorBox, FilterInput, LoadMore, Loading, PageHeader } from '../components/ui';
 import { fmtDateTime, shortId } from '../format';
 import { usePaged } from '../hooks';
 
@@ -48,19 +48,19 @@ export function AuditPage() {
       <div class="filters" role="search">
         <label class="field inline">
           <span>Action</span>
-          <input type="text" placeholder="e.g. site or user.update" value={action} onChange={(e: Inp) => set('action', val(e).trim())} size={18} />
+          <FilterInput type="text" placeholder="e.g. site or user.update" value={action} onCommit={(v) => set('action', v.trim())} size={18} />
         </label>
         <label class="field inline">
           <span>Object type</span>
-          <input type="text" placeholder="e.g. site" value={entityType} onChange={(e: Inp) => set('entity_type', val(e).trim())} size={12} />
+          <FilterInput type="text" placeholder="e.g. site" value={entityType} onCommit={(v) => set('entity_type', v.trim())} size={12} />
         </label>
         <label class="field inline">
           <span>From</span>
-          <input type="datetime-local" value={since} onChange={(e: Inp) => set('since', val(e))} />
+          <FilterInput type="datetime-local" value={since} onCommit={(v) => set('since', v)} />
         </label>
         <label class="field inline">
           <span>To</span>
-          <input type="datetime-local" value={until} onChange={(e: Inp) => set('until', val(e))} />
+          <FilterInput type="datetime-local" value={until} onCommit={(v) => set('until', v)} />
         </label>
       </div>
       <ErrorBox error={list.error} retry={list.reload} />

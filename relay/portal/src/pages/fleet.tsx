@@ -1,7 +1,7 @@
 // Staff: every site across tenants, trouble first, refreshed every few seconds.
 import { useLocation } from 'preact-iso';
 import { FleetSummary, qs, Site } from '../api';
-import { Empty, ErrorBox, Inp, LoadMore, Loading, PageHeader, Sel, Stat, StatusBadge, val } from '../components/ui';
+import { Empty, ErrorBox, FilterInput, LoadMore, Loading, PageHeader, Sel, Stat, StatusBadge, val } from '../components/ui';
 import { ageSeconds, fmtAgo, fmtDateTime, fmtNumber, fmtSeconds } from '../format';
 import { useApi, usePaged } from '../hooks';
 
@@ -54,12 +54,7 @@ export function FleetPage() {
         </label>
         <label class="field inline grow">
           <span>Search</span>
-          <input
-            type="search"
-            placeholder="Site, host or tenant"
-            value={q}
-            onChange={(e: Inp) => setQuery('q', val(e).trim())}
-          />
+          <FilterInput type="search" placeholder="Site, host or tenant" value={q} onCommit={(v) => setQuery('q', v.trim())} />
         </label>
       </div>
       <ErrorBox error={sites.error} retry={sites.reload} />

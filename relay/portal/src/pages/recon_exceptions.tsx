@@ -4,8 +4,7 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { errorText, post, qs } from '../api';
-import { ReconGate } from '../components/recon_gate';
-import { ActionButton, Dialog, Empty, ErrorBox, Field, Inp, KeyValues, LoadMore, Loading, Notice, PageHeader, Pill, Sel, val } from '../components/ui';
+import { ActionButton, Dialog, Empty, ErrorBox, FilterInput, Field, Inp, KeyValues, LoadMore, Loading, Notice, PageHeader, Pill, Sel, val } from '../components/ui';
 import { fmtAgo, fmtDateTime, fmtValue, shortId } from '../format';
 import { useApi, usePaged } from '../hooks';
 import { ActionName, ExceptionAction, ExceptionDetail, paths, ReconException, ruleLabels, rules } from '../recon_api';
@@ -291,7 +290,7 @@ function Queue() {
         </label>
         <label class="field inline">
           <span>Vendor</span>
-          <input type="text" size={10} value={filters.vendor_id} onChange={(e: Inp) => set('vendor_id', val(e).trim().toUpperCase())} />
+          <FilterInput type="text" size={10} value={filters.vendor_id} onCommit={(v) => set('vendor_id', v.trim().toUpperCase())} />
         </label>
         <label class="field inline">
           <span>Assigned to</span>
@@ -393,9 +392,7 @@ export function ExceptionsPage() {
   return (
     <>
       <PageHeader title="Exceptions" subtitle="Vendor contract lines that disagree with P21. Resolve what you fixed, override what you accept, with a reason." />
-      <ReconGate path={paths.exceptions}>
-        <Queue />
-      </ReconGate>
+      <Queue />
     </>
   );
 }

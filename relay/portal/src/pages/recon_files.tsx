@@ -2,7 +2,6 @@
 // accepted and why lines were refused, reconcile and go to the exceptions.
 import { useState } from 'preact/hooks';
 import { errorText, get, post, qs, upload } from '../api';
-import { ReconGate } from '../components/recon_gate';
 import { Empty, ErrorBox, Field, LoadMore, Loading, Notice, PageHeader, Pill, Progress, Section } from '../components/ui';
 import { fmtBytes, fmtDateTime, fmtNumber } from '../format';
 import { usePaged } from '../hooks';
@@ -254,9 +253,7 @@ export function VendorFilesPage() {
   return (
     <>
       <PageHeader title="Vendor files" subtitle="Contract price files from your vendors, checked against P21." />
-      <ReconGate path={paths.vendorFiles}>
-        <Files />
-      </ReconGate>
+      <Files />
     </>
   );
 }

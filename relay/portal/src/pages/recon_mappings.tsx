@@ -4,8 +4,7 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { get, patch, post, qs } from '../api';
-import { ReconGate } from '../components/recon_gate';
-import { ActionButton, Dialog, Empty, ErrorBox, Field, Inp, LoadMore, Loading, PageHeader, Pill, Sel, val } from '../components/ui';
+import { ActionButton, Dialog, Empty, ErrorBox, FilterInput, Field, Inp, LoadMore, Loading, PageHeader, Pill, Sel, val } from '../components/ui';
 import { fmtDateTime } from '../format';
 import { usePaged } from '../hooks';
 import { Mapping, P21Item, paths } from '../recon_api';
@@ -141,7 +140,7 @@ function MappingList() {
         </label>
         <label class="field inline">
           <span>Vendor</span>
-          <input type="text" size={10} value={vendor} onChange={(e: Inp) => set('vendor_id', val(e).trim().toUpperCase())} />
+          <FilterInput type="text" size={10} value={vendor} onCommit={(v) => set('vendor_id', v.trim().toUpperCase())} />
         </label>
       </div>
       {done && (
@@ -261,9 +260,7 @@ export function MappingsPage() {
   return (
     <>
       <PageHeader title="Item mappings" subtitle="Which P21 item each vendor item number means. Approved mappings are used by every later run." />
-      <ReconGate path={paths.mappings}>
-        <MappingList />
-      </ReconGate>
+      <MappingList />
     </>
   );
 }

@@ -2,7 +2,6 @@
 // they found; and a way to run one now.
 import { useState } from 'preact/hooks';
 import { post } from '../api';
-import { ReconGate } from '../components/recon_gate';
 import { ActionButton, Empty, ErrorBox, LoadMore, Loading, PageHeader, Pill } from '../components/ui';
 import { fmtDateTime, fmtDuration, fmtNumber } from '../format';
 import { usePaged } from '../hooks';
@@ -101,9 +100,7 @@ export function ReconRunsPage() {
   return (
     <>
       <PageHeader title="Reconciliation runs" subtitle="Every check of your contract lines against P21." />
-      <ReconGate path={paths.runs}>
-        <Runs />
-      </ReconGate>
+      <Runs />
     </>
   );
 }

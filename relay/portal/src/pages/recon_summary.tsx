@@ -1,12 +1,10 @@
 // The dashboard's reconciliation card: exceptions by status and by rule.
-import { Page } from '../api';
 import { HBars } from '../components/charts';
 import { Empty, ErrorBox, Loading } from '../components/ui';
-import { fmtDateTime } from '../format';
 import { useApi } from '../hooks';
-import { ExceptionSummary, paths, ReconRun, ruleLabels, rules, useDocumented } from '../recon_api';
+import { ExceptionSummary, paths, ruleLabels, rules } from '../recon_api';
 
-function FromSummary() {
+export function ReconSummary() {
   const s = useApi<ExceptionSummary>(paths.exceptionSummary, 30_000);
   if (s.error) return <ErrorBox error={s.error} retry={s.reload} />;
   if (!s.data) return <Loading />;
@@ -27,30 +25,4 @@ function FromSummary() {
       />
     </>
   );
-}
-
-function FromLastRun() {
-  const r = useApi<Page<ReconRun>>(paths.runs + '?page_size=1', 30_000);
-  if (r.error) return <ErrorBox error={r.error} retry={r.reload} />;
-  if (!r.data) return <Loading />;
-  const run = r.data.items[0];
-  if (!run) return <Empty title="Not reconciled yet">Upload a vendor file; the run that follows fills this in.</Empty>;
-  return (
-    <>
-      <p>
-        <strong>{run.open_after}</strong> open exceptions after the last run ({fmtDateTime(run.finished_at ?? run.started_at)}).
-      </p>
-      <h3>Found by the last run, by rule</h3>
-      <HBars summary="Findings of the last run by rule" rows={rules.map((x) => ({ label: ruleLabels[x], value: run.findings?.[x] ?? 0, href: `/recon/exceptions?rule=${x}` }))} />
-    </>
-  );
-}
-
-export function ReconSummary() {
-  const summary = useDocumented(paths.exceptionSummary);
-  const runs = useDocumented(paths.runs);
-  if (summary === 'unknown' || runs === 'unknown') return <Loading />;
-  if (summary === 'yes') return <FromSummary />;
-  if (runs === 'yes') return <FromLastRun />;
-  return <Empty title="Not available yet">This relay does not offer reconciliation yet.</Empty>;
 }

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { Entity, Page, qs, RecordRow } from '../api';
 import { useSitePick } from '../components/site_picker';
-import { Empty, ErrorBox, Inp, LoadMore, Loading, PageHeader, Sel, val } from '../components/ui';
+import { Empty, ErrorBox, FilterInput, Inp, LoadMore, Loading, PageHeader, Sel, val } from '../components/ui';
 import { fmtAgo, fmtDateTime, fmtNumber, fmtValue } from '../format';
 import { useApi, usePaged } from '../hooks';
 
@@ -55,7 +55,7 @@ function RecordsTable({ siteId, entity }: { siteId: string; entity: string }) {
       >
         <label class="field inline grow">
           <span>Search</span>
-          <input type="search" placeholder="Any text in the record" value={q} onChange={(e: Inp) => set({ q: val(e).trim() })} />
+          <FilterInput type="search" placeholder="Any text in the record" value={q} onCommit={(v) => set({ q: v.trim() })} />
         </label>
         <label class="field inline">
           <span>Field</span>
