@@ -120,10 +120,20 @@ Status touch_online(db::Connection& conn, const sites::SiteIdentity& site,
 
 Status record_heartbeat(db::Connection& conn, const sites::SiteIdentity& site,
                         const std::string& session_id, const Heartbeat& heartbeat) {
+    // The latest status on the site, and the beat counted in its minute of the
+    // history; both only while this session holds the site.
     return done(conn.query(
         "storing the heartbeat",
-        "UPDATE sites SET status = $4::jsonb, status_at = now(), last_seen_at = now(), online = "
-        "true WHERE tenant_id = $1::uuid AND site_id = $2::uuid AND session_id = $3::uuid",
+        "WITH site AS (UPDATE sites SET status = $4::jsonb, status_at = now(), last_seen_at = "
+        "now(), online = true WHERE tenant_id = $1::uuid AND site_id = $2::uuid AND session_id = "
+        "$3::uuid RETURNING tenant_id, site_id, status) "
+        "INSERT INTO site_heartbeats AS h (tenant_id, site_id, minute, beats, last_at, "
+        "outbox_depth, outbox_oldest_seconds) SELECT tenant_id, site_id, date_trunc('minute', "
+        "now()), 1, now(), cs_jsonb_bigint(status #> '{outbox,depth}'), "
+        "cs_jsonb_bigint(status #> '{outbox,oldest_age_seconds}') FROM site "
+        "ON CONFLICT (tenant_id, site_id, minute) DO UPDATE SET beats = h.beats + 1, last_at = "
+        "excluded.last_at, outbox_depth = excluded.outbox_depth, outbox_oldest_seconds = "
+        "excluded.outbox_oldest_seconds",
         db::Params()
             .text(site.tenant_id)
             .text(site.site_id)

@@ -75,27 +75,32 @@ Expected<RetentionReport> prune(db::Connection& conn, const RetentionPolicy& pol
         std::string_view what;
         std::string_view sql;
         std::chrono::milliseconds age;
+        std::uint64_t* count;
     };
     for (const auto& s : {
              Sweep{"pruning login_attempts",
                    "DELETE FROM login_attempts WHERE ctid = ANY (ARRAY(SELECT ctid FROM "
                    "login_attempts WHERE at < now() - $1::interval LIMIT $2::int))",
-                   policy.login_attempts},
+                   policy.login_attempts, &report.accounts},
              Sweep{"pruning user_sessions",
                    "DELETE FROM user_sessions WHERE ctid = ANY (ARRAY(SELECT ctid FROM "
                    "user_sessions WHERE least(coalesce(ended_at, 'infinity'), expires_at) < now() "
                    "- $1::interval LIMIT $2::int))",
-                   policy.ended_sessions},
+                   policy.ended_sessions, &report.accounts},
              Sweep{"pruning alert_deliveries",
                    "DELETE FROM alert_deliveries WHERE ctid = ANY (ARRAY(SELECT ctid FROM "
                    "alert_deliveries WHERE delivered_at < now() - $1::interval LIMIT $2::int))",
-                   policy.ended_sessions},
+                   policy.ended_sessions, &report.accounts},
+             Sweep{"pruning site_heartbeats",
+                   "DELETE FROM site_heartbeats WHERE ctid = ANY (ARRAY(SELECT ctid FROM "
+                   "site_heartbeats WHERE minute < now() - $1::interval LIMIT $2::int))",
+                   policy.heartbeats, &report.heartbeats},
          }) {
         auto n = delete_in_batches(conn, s.what, std::string(s.sql), s.age, policy.batch_rows);
         if (!n) {
             return std::move(n).error();
         }
-        report.accounts += *n;
+        *s.count += *n;
     }
     return report;
 }

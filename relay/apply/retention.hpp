@@ -16,6 +16,8 @@ struct RetentionPolicy {
     // and delivered webhooks are kept a week for investigations.
     std::chrono::milliseconds login_attempts{86'400'000};
     std::chrono::milliseconds ended_sessions{7LL * 86'400'000};
+    // Heartbeat history, for the portal's heartbeat chart.
+    std::chrono::milliseconds heartbeats{14LL * 86'400'000};
     std::size_t batch_rows = 50'000;  // per DELETE, so no statement runs for long
 };
 
@@ -24,7 +26,10 @@ struct RetentionReport {
     std::uint64_t applied_change_sets = 0;
     std::uint64_t events = 0;
     std::uint64_t accounts = 0;  // login attempts, ended sessions, delivered webhooks
-    std::uint64_t total() const { return change_log + applied_change_sets + events + accounts; }
+    std::uint64_t heartbeats = 0;
+    std::uint64_t total() const {
+        return change_log + applied_change_sets + events + accounts + heartbeats;
+    }
 };
 
 // Deletes what is older than the policy allows. Pruned ledger entries advance

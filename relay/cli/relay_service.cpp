@@ -69,17 +69,21 @@ void prune_once(db::Pool& pool, const RelayConfig& config, metrics::RelayMetrics
         spdlog::warn("retention: {}", lease.error().message);
         return;
     }
-    auto report =
-        apply::prune(**lease, {config.retention.change_log, config.retention.applied_change_sets,
-                               config.retention.events});
+    apply::RetentionPolicy policy{config.retention.change_log, config.retention.applied_change_sets,
+                                  config.retention.events};
+    policy.heartbeats = config.retention.heartbeats;
+    auto report = apply::prune(**lease, policy);
     if (!report) {
         spdlog::warn("retention: {}", report.error().message);
         return;
     }
     m.retention_rows_deleted.inc(static_cast<double>(report->total()));
     if (report->total() > 0) {
-        spdlog::info("retention: removed {} change_log, {} applied_change_sets and {} event rows",
-                     report->change_log, report->applied_change_sets, report->events);
+        spdlog::info(
+            "retention: removed {} change_log, {} applied_change_sets, {} event, {} account and "
+            "{} heartbeat rows",
+            report->change_log, report->applied_change_sets, report->events, report->accounts,
+            report->heartbeats);
     }
 }
 

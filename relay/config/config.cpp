@@ -91,10 +91,11 @@ void read_timeouts(const config::Reader& r, TimeoutsConfig& t, Fields& f) {
 }
 
 void read_retention(const config::Reader& r, RetentionConfig& t, Fields& f) {
-    f.take(r.allow_only({"change_log", "applied_change_sets", "events", "interval"}));
+    f.take(r.allow_only({"change_log", "applied_change_sets", "events", "heartbeats", "interval"}));
     f.take(r.duration_or("change_log", t.change_log), t.change_log);
     f.take(r.duration_or("applied_change_sets", t.applied_change_sets), t.applied_change_sets);
     f.take(r.duration_or("events", t.events), t.events);
+    f.take(r.duration_or("heartbeats", t.heartbeats), t.heartbeats);
     f.take(r.duration_or("interval", t.interval), t.interval);
 }
 

@@ -64,7 +64,8 @@ struct RetentionConfig {
     std::chrono::milliseconds change_log{30LL * 86'400'000};
     std::chrono::milliseconds applied_change_sets{30LL * 86'400'000};
     std::chrono::milliseconds events{90LL * 86'400'000};
-    std::chrono::milliseconds interval{3'600'000};  // how often the pruning job runs
+    std::chrono::milliseconds heartbeats{14LL * 86'400'000};  // the heartbeat chart's history
+    std::chrono::milliseconds interval{3'600'000};            // how often the pruning job runs
 };
 
 // The REST API and portal sessions.

@@ -108,6 +108,38 @@ Reply list_pending_children(RequestContext& ctx) {
     }));
 }
 
+// A chart's time window: the last `hours`, in buckets of `bucket_minutes`.
+struct ChartWindow {
+    std::int64_t hours = 0;
+    std::int64_t bucket_minutes = 0;
+};
+
+Expected<ChartWindow> chart_window(RequestContext& ctx, std::int64_t default_bucket_minutes,
+                                   std::int64_t min_bucket_minutes) {
+    auto hours = ctx.query.integer("hours", 24, 1, 720);
+    auto bucket_minutes =
+        ctx.query.integer("bucket_minutes", default_bucket_minutes, min_bucket_minutes, 1440);
+    if (!hours || !bucket_minutes) {
+        return !hours ? hours.error() : bucket_minutes.error();
+    }
+    if (*hours * 60 / *bucket_minutes > 1000) {
+        return make_error(ErrorCode::invalid_argument,
+                          "at most 1000 buckets: raise bucket_minutes or lower hours");
+    }
+    return ChartWindow{*hours, *bucket_minutes};
+}
+
+Reply chart_reply(RequestContext& ctx, const ChartWindow& window,
+                  Expected<std::vector<nlohmann::json>> buckets) {
+    if (!buckets) {
+        return Reply::from(buckets.error());
+    }
+    return Reply::json({{"site_id", ctx.param("site_id")},
+                        {"hours", window.hours},
+                        {"bucket_minutes", window.bucket_minutes},
+                        {"buckets", std::move(*buckets)}});
+}
+
 // Activity over time for charts: change sets and rows applied, runs finished
 // and failed, per bucket; every bucket of the window is present, empty or not.
 Reply throughput(RequestContext& ctx) {
@@ -115,13 +147,9 @@ Reply throughput(RequestContext& ctx) {
     if (!tenant) {
         return Reply::from(tenant.error());
     }
-    auto hours = ctx.query.integer("hours", 24, 1, 720);
-    auto bucket_minutes = ctx.query.integer("bucket_minutes", 60, 5, 1440);
-    if (!hours || !bucket_minutes) {
-        return Reply::from(!hours ? hours.error() : bucket_minutes.error());
-    }
-    if (*hours * 60 / *bucket_minutes > 1000) {
-        return bad_request("at most 1000 buckets: raise bucket_minutes or lower hours");
+    auto window = chart_window(ctx, 60, 5);
+    if (!window) {
+        return Reply::from(window.error());
     }
     auto rows = json_rows(
         ctx.db, "summarising throughput",
@@ -143,16 +171,42 @@ Reply throughput(RequestContext& ctx) {
         db::Params()
             .text(*tenant)
             .text(ctx.param("site_id"))
-            .integer(*hours)
-            .integer(*bucket_minutes)
+            .integer(window->hours)
+            .integer(window->bucket_minutes)
             .text(filter(ctx, "entity")));
-    if (!rows) {
-        return Reply::from(rows.error());
+    return chart_reply(ctx, *window, std::move(rows));
+}
+
+// The site's heartbeats over time, for the heartbeat chart: per bucket, how
+// many arrived and the largest outbox the agent reported in them. Every bucket
+// of the window is present; one with no beats is a gap in contact.
+Reply heartbeats(RequestContext& ctx) {
+    auto tenant = site_tenant(ctx);
+    if (!tenant) {
+        return Reply::from(tenant.error());
     }
-    return Reply::json({{"site_id", ctx.param("site_id")},
-                        {"hours", *hours},
-                        {"bucket_minutes", *bucket_minutes},
-                        {"buckets", std::move(*rows)}});
+    auto window = chart_window(ctx, 15, 1);
+    if (!window) {
+        return Reply::from(window.error());
+    }
+    auto rows = json_rows(
+        ctx.db, "summarising heartbeats",
+        "WITH w AS (SELECT make_interval(mins => $4::int) AS stride, now() - make_interval(hours "
+        "=> $3::int) AS since), beats AS (SELECT date_bin(w.stride, h.minute, "
+        "'epoch'::timestamptz) AS start, sum(h.beats) AS beats, max(h.outbox_depth) AS "
+        "outbox_depth, max(h.outbox_oldest_seconds) AS outbox_oldest_seconds FROM "
+        "site_heartbeats h, w WHERE h.tenant_id = $1::uuid AND h.site_id = $2::uuid AND h.minute "
+        ">= date_bin(w.stride, w.since, 'epoch'::timestamptz) GROUP BY 1) SELECT "
+        "json_build_object('start', b.start, 'beats', coalesce(beats.beats, 0), 'outbox_depth', "
+        "beats.outbox_depth, 'outbox_oldest_seconds', beats.outbox_oldest_seconds) FROM w, "
+        "generate_series(date_bin(w.stride, w.since, 'epoch'::timestamptz), now(), w.stride) AS "
+        "b(start) LEFT JOIN beats USING (start) ORDER BY b.start",
+        db::Params()
+            .text(*tenant)
+            .text(ctx.param("site_id"))
+            .integer(window->hours)
+            .integer(window->bucket_minutes));
+    return chart_reply(ctx, *window, std::move(rows));
 }
 
 }  // namespace
@@ -168,6 +222,9 @@ void add_sync_routes(RouteTable& t) {
     t.add({"GET", "/api/v1/sites/{site_id}/throughput", kAnyone, Access::scoped, throughput,
            "Change sets, rows and runs per time bucket, for charts (filters: hours, "
            "bucket_minutes, entity)"});
+    t.add({"GET", "/api/v1/sites/{site_id}/heartbeats", kAnyone, Access::scoped, heartbeats,
+           "Heartbeats received and the outbox they reported, per time bucket, for charts "
+           "(filters: hours, bucket_minutes)"});
 }
 
 }  // namespace cs::relay::api::routes

@@ -240,6 +240,13 @@ export interface Throughput {
   buckets: { start: string; change_sets: number; rows: number; rows_changed: number; runs: number; failed_runs: number }[];
 }
 
+export interface Heartbeats {
+  site_id: string;
+  hours: number;
+  bucket_minutes: number;
+  buckets: { start: string; beats: number; outbox_depth: number | null; outbox_oldest_seconds: number | null }[];
+}
+
 export interface Page<T> {
   items: T[];
   next_page_token: string | null;

@@ -136,6 +136,11 @@ TEST_F(LinkTest, StoresHeartbeatsRunReportsFailedRowsAndCommandResults) {
 
     ASSERT_TRUE(agent.send_text(
         R"({"type":"heartbeat","status":{"outbox_depth":12,"agent_version":"0.0.0-test"}})"));
+    // The heartbeat history takes the outbox figures where the agent puts them,
+    // and a figure that is not a number costs only that figure.
+    ASSERT_TRUE(agent.send_text(R"({"type":"heartbeat","status":{"outbox":{"depth":"lots"}}})"));
+    ASSERT_TRUE(agent.send_text(
+        R"({"type":"heartbeat","status":{"outbox":{"depth":3,"oldest_age_seconds":40}}})"));
     ASSERT_TRUE(agent.send_text(
         R"({"type":"run_report","run_id":"run-1","entity":"items","status":"succeeded",)"
         R"("started_at":"2026-01-01T00:00:00Z","finished_at":"2026-01-01T00:01:00Z",)"
@@ -156,7 +161,14 @@ TEST_F(LinkTest, StoresHeartbeatsRunReportsFailedRowsAndCommandResults) {
     ASSERT_TRUE(agent.send_text(R"({"type":"command_result","id":")" + std::string(command_id) +
                                 R"(","ok":true,"message":"started","run_id":"run-2"})"));
     EXPECT_TRUE(eventually("SELECT status FROM commands", "succeeded"));
-    EXPECT_EQ(scalar("SELECT status->>'outbox_depth' FROM sites WHERE name = 'site-a'"), "12");
+    EXPECT_TRUE(eventually("SELECT sum(beats) FROM site_heartbeats", "3"));
+    EXPECT_EQ(scalar("SELECT status->'outbox'->>'depth' FROM sites WHERE name = 'site-a'"), "3");
+    EXPECT_EQ(scalar("SELECT outbox_depth || ':' || outbox_oldest_seconds FROM site_heartbeats "
+                     "ORDER BY minute DESC LIMIT 1"),
+              "3:40");
+    EXPECT_EQ(
+        scalar("SELECT count(*) FROM site_heartbeats WHERE site_id <> '" + a_.site.site_id + "'"),
+        "0");
     EXPECT_EQ(scalar("SELECT status || ':' || (counts->>'failed') || ':' || "
                      "to_char(finished_at AT TIME ZONE 'UTC', 'HH24:MI') FROM sync_runs"),
               "succeeded:2:00:01");

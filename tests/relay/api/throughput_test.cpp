@@ -1,6 +1,6 @@
-// GET /sites/{id}/throughput: change sets, rows and runs per time bucket for
-// the portal's charts; every bucket of the window present, other tenants'
-// activity never counted.
+// GET /sites/{id}/throughput and /heartbeats: per time bucket for the
+// portal's charts; every bucket of the window present, other tenants' activity
+// never counted.
 #include <chrono>
 
 #include <fmt/format.h>
@@ -92,6 +92,74 @@ TEST_F(ThroughputTest, RefusesBadWindowsAndOtherTenantsSites) {
     EXPECT_EQ(many.status, 400);
     EXPECT_NE(many.raw.find("1000 buckets"), std::string::npos) << many.raw;
     auto other = call("GET", fmt::format("/api/v1/sites/{}/throughput", b_.site_id), &analyst);
+    EXPECT_EQ(other.status, 404) << other.raw;
+}
+
+// GET /sites/{id}/heartbeats: beats per bucket and the largest outbox they
+// reported, from the per-minute history the agent link writes.
+class HeartbeatsTest : public ThroughputTest {
+protected:
+    void beats(const TenantData& t, const std::string& ago, int n, const std::string& depth,
+               const std::string& oldest) {
+        sql(fmt::format(
+            "INSERT INTO site_heartbeats (tenant_id, site_id, minute, beats, last_at, "
+            "outbox_depth, outbox_oldest_seconds) SELECT '{0}', '{1}', m, {2}, m, {3}, {4} FROM "
+            "date_trunc('minute', now() - interval '{5}') m",
+            t.tenant_id, t.site_id, n, depth, oldest, ago));
+    }
+};
+
+TEST_F(HeartbeatsTest, BeatsAndTheLargestOutboxPerBucketWithGapsShown) {
+    sql("DELETE FROM site_heartbeats");
+    beats(a_, "3 minutes", 4, "10", "30");
+    beats(a_, "4 minutes", 4, "25", "90");
+    beats(a_, "5 hours", 2, "NULL", "NULL");
+    beats(a_, "30 hours", 4, "7", "7");       // outside a 24-hour window
+    beats(b_, "3 minutes", 4, "999", "999");  // another tenant's site
+
+    auto viewer = login(email("a", "viewer"));
+    auto r = call("GET", fmt::format("/api/v1/sites/{}/heartbeats", a_.site_id), &viewer);
+    ASSERT_EQ(r.status, 200) << r.raw;
+    EXPECT_EQ(r.body["bucket_minutes"], 15);
+    const auto& buckets = r.body["buckets"];
+    ASSERT_GE(buckets.size(), 96u);
+    ASSERT_LE(buckets.size(), 97u);
+    EXPECT_EQ(sum(buckets, "beats"), 10);
+    int heard = 0;
+    long deepest = 0;
+    for (const auto& b : buckets) {
+        if (b["beats"].get<int>() == 0) {
+            EXPECT_TRUE(b["outbox_depth"].is_null()) << b;  // a gap reports nothing
+            continue;
+        }
+        ++heard;
+        if (!b["outbox_depth"].is_null()) {
+            deepest = std::max(deepest, b["outbox_depth"].get<long>());
+        }
+    }
+    EXPECT_GE(heard, 2);  // the recent beats (one or two buckets) and 5 hours ago
+    EXPECT_LE(heard, 3);
+    EXPECT_EQ(deepest, 25);
+    const auto& last = buckets.back();
+    if (last["beats"].get<int>() == 8) {  // both recent minutes in the current bucket
+        EXPECT_EQ(last["outbox_depth"], 25);
+        EXPECT_EQ(last["outbox_oldest_seconds"], 90);
+    }
+
+    auto minutes =
+        call("GET", fmt::format("/api/v1/sites/{}/heartbeats?hours=1&bucket_minutes=1", a_.site_id),
+             &viewer);
+    ASSERT_EQ(minutes.status, 200) << minutes.raw;
+    EXPECT_EQ(sum(minutes.body["buckets"], "beats"), 8);
+    EXPECT_GE(minutes.body["buckets"].size(), 60u);
+}
+
+TEST_F(HeartbeatsTest, RefusesBadWindowsAndOtherTenantsSites) {
+    auto analyst = login(email("a", "analyst"));
+    auto path = fmt::format("/api/v1/sites/{}/heartbeats", a_.site_id);
+    EXPECT_EQ(call("GET", path + "?bucket_minutes=0", &analyst).status, 400);
+    EXPECT_EQ(call("GET", path + "?hours=24&bucket_minutes=1", &analyst).status, 400);
+    auto other = call("GET", fmt::format("/api/v1/sites/{}/heartbeats", b_.site_id), &analyst);
     EXPECT_EQ(other.status, 404) << other.raw;
 }
 

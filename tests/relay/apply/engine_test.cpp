@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "common/wire/codec.hpp"
@@ -193,9 +194,15 @@ TEST_F(EngineTest, RetentionPrunesButAVeryLateResendStaysADuplicate) {
     scalar(
         "INSERT INTO login_attempts (email, address, succeeded, at) VALUES ('a@x', '1', "
         "false, now() - interval '2 days'), ('b@x', '1', false, now()) RETURNING 1");
+    scalar(fmt::format(
+        "INSERT INTO site_heartbeats (tenant_id, site_id, minute, beats, last_at) SELECT "
+        "'{}', '{}', m, 4, m FROM unnest(ARRAY[now() - interval '3 days', now() - interval '1 "
+        "day', now()]) m RETURNING 1",
+        site_.tenant_id, site_.site_id));
     auto report = prune(*conn_, {.change_log = std::chrono::milliseconds(0),
                                  .applied_change_sets = std::chrono::milliseconds(0),
                                  .events = std::chrono::milliseconds(0),
+                                 .heartbeats = std::chrono::hours(48),
                                  .batch_rows = 7});
     ASSERT_TRUE(report) << report.error().message;
     EXPECT_EQ(report->change_log, 30u);
@@ -207,6 +214,12 @@ TEST_F(EngineTest, RetentionPrunesButAVeryLateResendStaysADuplicate) {
     // Login attempts outlive the throttling window by a day, no more.
     EXPECT_EQ(report->accounts, 1u);
     EXPECT_EQ(scalar("SELECT string_agg(email, ',') FROM login_attempts"), "b@x");
+    // Heartbeat history older than its window goes; the rest stays.
+    EXPECT_EQ(report->heartbeats, 1u);
+    EXPECT_EQ(scalar("SELECT count(*) FROM site_heartbeats WHERE minute > now() - interval '2 "
+                     "days'"),
+              "2");
+    EXPECT_EQ(scalar("SELECT count(*) FROM site_heartbeats"), "2");
 }
 
 }  // namespace

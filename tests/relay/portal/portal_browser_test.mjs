@@ -190,6 +190,12 @@ async function main() {
     await staff.locator('tr[data-entity="contract_lines"]').waitFor({ timeout: 60_000 });
     await staff.getByRole('button', { name: 'Sync now', exact: true }).click();
     await staff.locator('tr[data-command="sync_now"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
+    // The heartbeat chart counts what the relay stored (the agent beats every 2 s here).
+    await staff.reload();
+    await heading(staff, 'Acme main branch');
+    const beats = Number(await staff.locator('[data-heartbeats]').getAttribute('data-heartbeats'));
+    assert(beats >= 2, `the heartbeat chart counts the agent's heartbeats: ${beats}`);
+    await staff.getByRole('img', { name: /heartbeats in the last 24 hours; heard from in [1-9]/ }).waitFor();
     await shot(staff, '03-site-detail');
   });
 

@@ -1,7 +1,7 @@
 // One site: live status, charts, entities, commands, runs, connections,
 // alerts and keys. Staff reach it from the fleet, tenants from Sites.
 import { useState } from 'preact/hooks';
-import { Connection, Entity, IssuedSite, Page, post, Run, SiteDetail, Throughput } from '../api';
+import { Connection, Entity, Heartbeats, IssuedSite, Page, post, Run, SiteDetail, Throughput } from '../api';
 import { BarChart, Span, Timeline } from '../components/charts';
 import { CommandList, sendCommand, SiteCommandButtons } from '../components/commands';
 import { ActionButton, Dialog, Empty, ErrorBox, KeyValues, Loading, PageHeader, Pill, Section, SecretReveal, StatusBadge } from '../components/ui';
@@ -43,6 +43,45 @@ export function ThroughputCharts({ siteId, hours = 24 }: { siteId: string; hours
           ]}
           summary={`${fmtNumber(runs)} sync runs in the last ${hours} hours, ${fmtNumber(failed)} failed`}
         />
+      </div>
+    </div>
+  );
+}
+
+// Heartbeats per 15 minutes over a day, and the outbox the agent reported in
+// them: a bar missing where the agent was not heard from.
+export function HeartbeatCharts({ siteId, hours = 24 }: { siteId: string; hours?: number }) {
+  const h = useApi<Heartbeats>(`/sites/${siteId}/heartbeats?hours=${hours}&bucket_minutes=15`, 60_000);
+  if (h.error) return <ErrorBox error={h.error} retry={h.reload} />;
+  if (!h.data) return <Loading what="Loading heartbeats" />;
+  const hourFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+  const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  const buckets = h.data.buckets;
+  const beats = buckets.reduce((s, b) => s + b.beats, 0);
+  const heard = buckets.filter((b) => b.beats > 0).length;
+  const deepest = buckets.reduce((m, b) => Math.max(m, b.outbox_depth ?? 0), 0);
+  const at = (b: Heartbeats['buckets'][number]) => ({ label: hourFmt.format(new Date(b.start)), title: `${full.format(new Date(b.start))}: ${fmtNumber(b.beats)} heartbeats` });
+  return (
+    <div class="chart-pair">
+      <div>
+        <h3>Heartbeats per 15 minutes</h3>
+        <BarChart
+          data={buckets.map((b) => ({ ...at(b), values: { beats: b.beats } }))}
+          series={[{ key: 'beats', label: 'Heartbeats', tone: 'good' }]}
+          summary={`${fmtNumber(beats)} heartbeats in the last ${hours} hours; heard from in ${heard} of ${buckets.length} quarter hours`}
+        />
+        <p class="muted small" data-heartbeats={beats}>
+          {fmtNumber(beats)} heartbeats in the last {hours} h; a gap means the agent was not heard from.
+        </p>
+      </div>
+      <div>
+        <h3>Outbox at the agent</h3>
+        <BarChart
+          data={buckets.map((b) => ({ ...at(b), title: `${full.format(new Date(b.start))}: ${b.outbox_depth === null ? 'no report' : `up to ${fmtNumber(b.outbox_depth)} change sets waiting`}`, values: { depth: b.outbox_depth ?? 0 } }))}
+          series={[{ key: 'depth', label: 'Change sets waiting', tone: 'primary' }]}
+          summary={`At most ${fmtNumber(deepest)} change sets waiting at the agent in the last ${hours} hours`}
+        />
+        <p class="muted small">The largest outbox a heartbeat reported in each quarter hour.</p>
       </div>
     </div>
   );
@@ -328,6 +367,9 @@ export function SiteDetailPage({ siteId }: { siteId: string }) {
           )}
         </Section>
       </div>
+      <Section title="Heartbeats, last 24 hours" id="heartbeats">
+        <HeartbeatCharts siteId={s.site_id} />
+      </Section>
       <Section title="Activity, last 24 hours" id="activity">
         <ThroughputCharts siteId={s.site_id} />
       </Section>
