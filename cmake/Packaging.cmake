@@ -30,8 +30,8 @@ set(CPACK_DEBIAN_AGENT_PACKAGE_CONTROL_EXTRA
 set(CPACK_DEBIAN_RELAY_PACKAGE_NAME contractsync-relay)
 set(CPACK_COMPONENT_RELAY_DESCRIPTION
     "ContractSync relay: agent connections into PostgreSQL\n\
-Accepts ContractSync agents over TLS WebSockets and applies their change sets\n\
-to PostgreSQL exactly once.")
+Accepts ContractSync agents over TLS WebSockets, applies their change sets\n\
+to PostgreSQL exactly once, and serves the REST API and the web portal.")
 set(CPACK_DEBIAN_RELAY_PACKAGE_RECOMMENDS "systemd, postgresql-15")
 set(CPACK_DEBIAN_RELAY_PACKAGE_CONTROL_EXTRA
     "${CS_DEB_CONTROL_DIR}/relay/conffiles;${CS_DEB_CONTROL_DIR}/relay/postinst;${CS_DEB_CONTROL_DIR}/relay/prerm;${CS_DEB_CONTROL_DIR}/relay/postrm")

@@ -36,3 +36,5 @@ add_custom_command(
     COMMENT "Building the portal (tsc --noEmit, vite build)"
     VERBATIM)
 add_custom_target(portal ALL DEPENDS ${CS_PORTAL_DIR}/index.html)
+# The relay package serves it from here (api.portal_dir in installer/linux/relay.json).
+install(DIRECTORY ${CS_PORTAL_DIR}/ DESTINATION share/contractsync-relay/portal COMPONENT relay)

@@ -38,7 +38,7 @@ has "$(dpkg-deb --ctrl-tarfile "$agent_deb" | tar -xO ./conffiles)" "^/etc/contr
     "agent.json is not a conffile"
 relay_contents=$(dpkg-deb -c "$relay_deb")
 for path in ./usr/bin/contractsync-relay ./usr/lib/systemd/system/contractsync-relay.service \
-            ./etc/contractsync/relay.json; do
+            ./etc/contractsync/relay.json ./usr/share/contractsync-relay/portal/index.html; do
     has "$relay_contents" " $path\$" "relay package lacks $path"
 done
 has "$(dpkg-deb --ctrl-tarfile "$relay_deb" | tar -xO ./conffiles)" "^/etc/contractsync/relay.json$" \
@@ -103,6 +103,12 @@ echo "== relay install and purge"
 dpkg_root -i "$relay_deb"
 grep -q '^contractsync-relay:' "$root/etc/passwd" || fail "no contractsync-relay account"
 [[ -d "$root/var/lib/contractsync-relay" ]] || fail "no relay state folder"
+# The shipped config serves the shipped portal: index.html and its hashed assets.
+portal_dir=$(sed -n 's/.*"portal_dir": *"\([^"]*\)".*/\1/p' "$root/etc/contractsync/relay.json")
+[[ "$portal_dir" == /usr/share/contractsync-relay/portal ]] \
+    || fail "relay.json does not point api.portal_dir at the packaged portal: '$portal_dir'"
+[[ -f "$root$portal_dir/index.html" ]] || fail "no portal at $portal_dir"
+compgen -G "$root$portal_dir/assets/index-*.js" >/dev/null || fail "no hashed portal script in $portal_dir/assets"
 dpkg_root -P contractsync-relay
 [[ ! -e "$root/var/lib/contractsync-relay" ]] || fail "purge left the relay state"
 
