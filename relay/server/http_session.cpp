@@ -54,13 +54,41 @@ public:
         remote_ = ec ? "unknown" : endpoint.address().to_string();
     }
 
+    ~HttpSession() {
+        if (registration_ != 0) {
+            shared_->sessions->remove(registration_);
+        }
+    }
+
     void run() {
+        // A stopping server still closes this connection at once; the stop
+        // action holds the session only weakly, so it never keeps it alive.
+        std::weak_ptr<HttpSession> weak = shared_from_this();
+        registration_ = shared_->sessions->add([weak, executor = stream_.get_executor()] {
+            if (auto self = weak.lock()) {
+                net::post(executor, [self] { self->on_server_stop(); });
+            }
+        });
+        if (registration_ == 0) {
+            return;  // the server stopped while this connection was accepted
+        }
         // Start on the connection's strand: every handler after this runs there.
         net::dispatch(stream_.get_executor(),
                       beast::bind_front_handler(&HttpSession::do_handshake, shared_from_this()));
     }
 
 private:
+    // The server is stopping: a connection waiting for its next request is
+    // closed now; one with a request in progress answers it with
+    // "Connection: close" and then closes.
+    void on_server_stop() {
+        server_stopping_ = true;
+        if (!busy_ && !upgraded_) {
+            beast::error_code ignored;
+            beast::get_lowest_layer(stream_).socket().close(ignored);
+        }
+    }
+
     void do_handshake() {
         beast::get_lowest_layer(stream_).expires_after(shared_->options.tls_handshake);
         stream_.async_handshake(
@@ -95,6 +123,7 @@ private:
         if (ec) {
             return on_read(ec, bytes);
         }
+        busy_ = true;
         const auto& header = parser_->get();
         auto [path, query] = split_target(std::string_view(header.target()));
         int status = 404;
@@ -164,6 +193,11 @@ private:
                     if (refusal) {
                         return self->send(std::move(*refusal), false);
                     }
+                    if (self->server_stopping_) {
+                        return self->send(HttpResponse::error(503, "the relay is shutting down"),
+                                          false);
+                    }
+                    self->upgraded_ = true;  // the stream moves to the WebSocket session
                     auto impl = std::make_unique<UpgradeHandoff::Impl>(UpgradeHandoff::Impl{
                         std::move(self->stream_), std::move(self->request_), self->remote_});
                     endpoint->start(UpgradeHandoff(std::move(impl)), std::move(context));
@@ -180,6 +214,7 @@ private:
         for (const auto& [name, value] : response.headers) {
             res->set(name, value);
         }
+        keep_alive = keep_alive && !server_stopping_;
         res->keep_alive(keep_alive);
         if (request_.method() != http::verb::head) {
             res->body() = std::move(response.body);
@@ -193,6 +228,7 @@ private:
     }
 
     void on_write(bool close, beast::error_code ec, std::size_t) {
+        busy_ = false;
         if (ec) {
             if (!harmless(ec)) {
                 spdlog::debug("writing a response to {} failed: {}", remote_, ec.message());
@@ -224,9 +260,40 @@ private:
     std::string remote_;
     bool keep_alive_ = false;
     bool first_request_ = true;
+    bool busy_ = false;  // from a request's header until its response is written
+    bool server_stopping_ = false;
+    bool upgraded_ = false;
+    std::uint64_t registration_ = 0;
 };
 
 }  // namespace
+
+std::uint64_t SessionRegistry::add(std::function<void()> stop) {
+    std::lock_guard lock(mutex_);
+    if (stopping_) {
+        return 0;
+    }
+    auto id = next_++;
+    sessions_.emplace(id, std::move(stop));
+    return id;
+}
+
+void SessionRegistry::remove(std::uint64_t id) {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(id);
+}
+
+void SessionRegistry::stop_all() {
+    std::unordered_map<std::uint64_t, std::function<void()>> live;
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        live.swap(sessions_);
+    }
+    for (auto& [id, stop] : live) {
+        stop();
+    }
+}
 
 UpgradeHandoff::UpgradeHandoff(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 UpgradeHandoff::UpgradeHandoff(UpgradeHandoff&&) noexcept = default;

@@ -68,6 +68,7 @@ struct Server::Impl {
     net::io_context ioc;
     std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
     std::shared_ptr<Listener> listener;
+    std::shared_ptr<SessionRegistry> sessions = std::make_shared<SessionRegistry>();
     std::vector<std::thread> threads;
     std::thread grace;
     std::mutex mutex;
@@ -120,7 +121,7 @@ Expected<int> Server::start() {
     }
     int port = acceptor.local_endpoint().port();
     auto shared = std::make_shared<SessionShared>(
-        SessionShared{s.options, s.router, &s.blocking, std::move(*tls)});
+        SessionShared{s.options, s.router, &s.blocking, std::move(*tls), s.sessions});
     s.listener = std::make_shared<Listener>(s.ioc, std::move(acceptor), shared);
     s.listener->run();
     s.work.emplace(s.ioc.get_executor());
@@ -149,6 +150,8 @@ void Server::stop() {
     for (const auto& endpoint : s.router->websocket_endpoints()) {
         endpoint->shutdown();
     }
+    // Idle keep-alive connections close now; requests in progress finish.
+    s.sessions->stop_all();
     // Without the guard the I/O threads return once every connection is done;
     // the grace thread cuts off whatever is still running after the deadline.
     s.work.reset();

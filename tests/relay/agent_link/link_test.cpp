@@ -1,5 +1,7 @@
 // The agent connection end to end on an in-process relay: authentication,
 // hello/welcome, change sets and acks, control messages, health endpoints.
+#include <chrono>
+
 #include <gtest/gtest.h>
 
 #include "relay/sites/site_key.hpp"
@@ -179,6 +181,33 @@ TEST_F(LinkTest, StoresHeartbeatsRunReportsFailedRowsAndCommandResults) {
                      "WHERE row_id = 'row-0'"),
               R"({"cost":"x"} x {"line":2,"source":"v.csv"} test-agent 2026-09-21)");
     EXPECT_EQ(scalar("SELECT run_id FROM commands"), "run-2");
+}
+
+// A browser keeps its HTTPS connection open between requests; stopping the
+// relay closes such idle connections at once instead of waiting out the grace
+// period, which is for requests in progress.
+class RelayShutdownTest : public LinkFixture {
+protected:
+    void configure(RelayConfig& c) override {
+        c.timeouts.shutdown_grace = std::chrono::seconds(20);
+    }
+};
+
+TEST_F(RelayShutdownTest, IdleKeepAliveConnectionsCloseAtOnce) {
+    testing::KeepAliveClient browser(port());
+    auto first = browser.get("/livez");
+    ASSERT_EQ(first.first, 200);
+    EXPECT_NE(first.second, "close");
+    auto second = browser.get("/livez");  // the same connection, still open
+    ASSERT_EQ(second.first, 200);
+
+    auto started = std::chrono::steady_clock::now();
+    relay_->stop();
+    auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_TRUE(browser.closed_by_server(std::chrono::seconds(2)));
+    EXPECT_LT(took, std::chrono::seconds(10))
+        << "stop() waited for the idle connection: "
+        << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
 }
 
 }  // namespace

@@ -20,6 +20,34 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace net = boost::asio;
 
+// Runs one asynchronous operation with a deadline; on expiry the socket is
+// closed so the operation completes with an error.
+template <typename Start>
+beast::error_code run_with_deadline(net::io_context& ioc, net::ip::tcp::socket& socket, Start start,
+                                    std::chrono::milliseconds timeout) {
+    beast::error_code result = net::error::would_block;
+    bool done = false;
+    start([&](beast::error_code ec, auto&&...) {
+        result = ec;
+        done = true;
+    });
+    ioc.restart();
+    ioc.run_for(timeout);
+    if (!done) {
+        beast::error_code ignored;
+        socket.close(ignored);
+        ioc.restart();
+        ioc.run();
+        return beast::error::timeout;
+    }
+    return result;
+}
+
+void trust_test_relay(net::ssl::context& tls) {
+    tls.set_verify_mode(net::ssl::verify_peer);
+    tls.load_verify_file((test_data_dir() / "tls" / "relay-test.crt").string());
+}
+
 }  // namespace
 
 struct TestAgent::Impl {
@@ -29,31 +57,13 @@ struct TestAgent::Impl {
     beast::flat_buffer buffer;
 
     Impl() {
-        tls.set_verify_mode(net::ssl::verify_peer);
-        tls.load_verify_file((test_data_dir() / "tls" / "relay-test.crt").string());
+        trust_test_relay(tls);
         ws = std::make_unique<websocket::stream<beast::ssl_stream<beast::tcp_stream>>>(ioc, tls);
     }
 
-    // Runs one asynchronous operation with a deadline; on expiry the socket is
-    // closed so the operation completes with an error.
     template <typename Start>
     beast::error_code run(Start start, std::chrono::milliseconds timeout) {
-        beast::error_code result = net::error::would_block;
-        bool done = false;
-        start([&](beast::error_code ec, auto&&...) {
-            result = ec;
-            done = true;
-        });
-        ioc.restart();
-        ioc.run_for(timeout);
-        if (!done) {
-            beast::error_code ignored;
-            beast::get_lowest_layer(*ws).socket().close(ignored);
-            ioc.restart();
-            ioc.run();
-            return beast::error::timeout;
-        }
-        return result;
+        return run_with_deadline(ioc, beast::get_lowest_layer(*ws).socket(), start, timeout);
     }
 };
 
@@ -188,11 +198,61 @@ TestAgent::Message TestAgent::hello(const std::vector<std::string>& streams,
     return read_type("welcome");
 }
 
+struct KeepAliveClient::Impl {
+    net::io_context ioc;
+    net::ssl::context tls{net::ssl::context::tls_client};
+    beast::ssl_stream<beast::tcp_stream> stream{ioc, tls};
+    beast::flat_buffer buffer;
+    bool connected = false;
+
+    Impl() { trust_test_relay(tls); }
+
+    template <typename Start>
+    beast::error_code run(Start start, std::chrono::milliseconds timeout) {
+        return run_with_deadline(ioc, beast::get_lowest_layer(stream).socket(), start, timeout);
+    }
+};
+
+KeepAliveClient::KeepAliveClient(int port) : impl_(std::make_unique<Impl>()), port_(port) {}
+KeepAliveClient::~KeepAliveClient() = default;
+
+std::pair<int, std::string> KeepAliveClient::get(const std::string& path) {
+    auto& s = *impl_;
+    auto timeout = std::chrono::seconds(10);
+    if (!s.connected) {
+        net::ip::tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"),
+                                        static_cast<unsigned short>(port_));
+        if (s.run([&](auto h) { beast::get_lowest_layer(s.stream).async_connect(endpoint, h); },
+                  timeout) ||
+            s.run([&](auto h) { s.stream.async_handshake(net::ssl::stream_base::client, h); },
+                  timeout)) {
+            return {0, ""};
+        }
+        s.connected = true;
+    }
+    beast::http::request<beast::http::empty_body> req{beast::http::verb::get, path, 11};
+    req.set(beast::http::field::host, "localhost");
+    req.keep_alive(true);
+    beast::http::response<beast::http::string_body> res;
+    if (s.run([&](auto h) { beast::http::async_write(s.stream, req, h); }, timeout) ||
+        s.run([&](auto h) { beast::http::async_read(s.stream, s.buffer, res, h); }, timeout)) {
+        return {0, ""};
+    }
+    return {res.result_int(), std::string(res[beast::http::field::connection])};
+}
+
+bool KeepAliveClient::closed_by_server(std::chrono::milliseconds timeout) {
+    auto& s = *impl_;
+    char byte = 0;
+    auto ec = s.run([&](auto h) { s.stream.async_read_some(net::buffer(&byte, 1), h); }, timeout);
+    // A close_notify (eof, stream_truncated) or a dropped socket; not the deadline.
+    return ec && ec != beast::error::timeout;
+}
+
 std::pair<int, std::string> https_get(int port, const std::string& path) {
     net::io_context ioc;
     net::ssl::context tls{net::ssl::context::tls_client};
-    tls.set_verify_mode(net::ssl::verify_peer);
-    tls.load_verify_file((test_data_dir() / "tls" / "relay-test.crt").string());
+    trust_test_relay(tls);
     beast::ssl_stream<beast::tcp_stream> stream(ioc, tls);
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(20));
     beast::http::request<beast::http::empty_body> req{beast::http::verb::get, path, 11};

@@ -59,6 +59,27 @@ private:
     int port_;
 };
 
+// One HTTPS connection kept open between requests, as browsers keep them.
+class KeepAliveClient {
+public:
+    explicit KeepAliveClient(int port);
+    ~KeepAliveClient();
+    KeepAliveClient(const KeepAliveClient&) = delete;
+    KeepAliveClient& operator=(const KeepAliveClient&) = delete;
+
+    // GET `path` on this connection (connecting first): {status, the
+    // response's Connection header}; status 0 when it failed.
+    std::pair<int, std::string> get(const std::string& path);
+    // True when the server closes the connection within `timeout` while it
+    // sends nothing.
+    bool closed_by_server(std::chrono::milliseconds timeout);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    int port_;
+};
+
 // GET https://127.0.0.1:<port><path>: {status, body}; status 0 when unreachable.
 std::pair<int, std::string> https_get(int port, const std::string& path);
 
