@@ -44,12 +44,7 @@ Reply list_audit(RequestContext& ctx) {
             .text(filter(ctx, "until"))
             .text(cursor_part(*page, 0))
             .integer(page->fetch()));
-    if (!rows) {
-        return Reply::from(rows.error());
-    }
-    return Reply::json(page_of(std::move(*rows), *page, [](const nlohmann::json& a) {
-        return nlohmann::json::array({a["audit_id"]});
-    }));
+    return page_reply(std::move(rows), *page, {"audit_id"});
 }
 
 Reply list_alerts(RequestContext& ctx) {
@@ -83,12 +78,7 @@ Reply list_alerts(RequestContext& ctx) {
             .text(filter(ctx, "kind"))
             .text(cursor_part(*page, 0))
             .integer(page->fetch()));
-    if (!rows) {
-        return Reply::from(rows.error());
-    }
-    return Reply::json(page_of(std::move(*rows), *page, [](const nlohmann::json& a) {
-        return nlohmann::json::array({a["alert_id"]});
-    }));
+    return page_reply(std::move(rows), *page, {"alert_id"});
 }
 
 }  // namespace

@@ -100,12 +100,7 @@ Reply list_commands(RequestContext& ctx) {
             .text(filter(ctx, "status"))
             .text(cursor_part(*page, 0))
             .integer(page->fetch()));
-    if (!rows) {
-        return Reply::from(rows.error());
-    }
-    return Reply::json(page_of(std::move(*rows), *page, [](const nlohmann::json& c) {
-        return nlohmann::json::array({c["command_id"]});
-    }));
+    return page_reply(std::move(rows), *page, {"command_id"});
 }
 
 Reply get_command(RequestContext& ctx) {

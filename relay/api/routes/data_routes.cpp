@@ -56,12 +56,7 @@ Reply list_entities(RequestContext& ctx) {
             .text(ctx.param("site_id"))
             .text(cursor_part(*page, 0))
             .integer(page->fetch()));
-    if (!rows) {
-        return Reply::from(rows.error());
-    }
-    return Reply::json(page_of(std::move(*rows), *page, [](const nlohmann::json& e) {
-        return nlohmann::json::array({e["entity"]});
-    }));
+    return page_reply(std::move(rows), *page, {"entity"});
 }
 
 Reply list_records(RequestContext& ctx) {
@@ -114,12 +109,7 @@ Reply list_records(RequestContext& ctx) {
                     "ORDER BY r.bk_hash LIMIT $8",
                     kRecordJson, fields),
         p);
-    if (!rows) {
-        return Reply::from(rows.error());
-    }
-    return Reply::json(page_of(std::move(*rows), *page, [](const nlohmann::json& r) {
-        return nlohmann::json::array({r["bk_hash"]});
-    }));
+    return page_reply(std::move(rows), *page, {"bk_hash"});
 }
 
 Reply get_record(RequestContext& ctx) {

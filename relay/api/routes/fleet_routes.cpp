@@ -15,10 +15,7 @@ Reply fleet_sites(RequestContext& ctx) {
         return Reply::from(page.error());
     }
     auto rows = list_site_overview(ctx, *page, SiteOrder::by_trouble);
-    if (!rows) {
-        return Reply::from(rows.error());
-    }
-    return Reply::json(page_of(std::move(*rows), *page, site_sort_key(SiteOrder::by_trouble)));
+    return page_reply(std::move(rows), *page, site_sort_key(SiteOrder::by_trouble));
 }
 
 Reply fleet_summary(RequestContext& ctx) {

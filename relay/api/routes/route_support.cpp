@@ -51,6 +51,17 @@ std::string filter(const RequestContext& ctx, std::string_view name) {
     return ctx.query.get(name).value_or("");
 }
 
+Reply page_reply(Expected<std::vector<nlohmann::json>> rows, const PageRequest& page,
+                 std::initializer_list<const char*> sort_key) {
+    return page_reply(std::move(rows), page, [sort_key](const nlohmann::json& item) {
+        auto key = nlohmann::json::array();
+        for (const char* member : sort_key) {
+            key.push_back(item[member]);
+        }
+        return key;
+    });
+}
+
 std::string cursor_part(const PageRequest& page, std::size_t index) {
     if (!page.after || index >= page.after->size()) {
         return {};

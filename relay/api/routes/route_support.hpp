@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +27,20 @@ Status only_fields(const nlohmann::json& body, std::initializer_list<std::string
 
 // The SQL text of an optional filter value: the value or "" (SQL: nullif($n, '')).
 std::string filter(const RequestContext& ctx, std::string_view name);
+
+// The reply to a list query that fetched page.fetch() rows: its error, or the
+// page with a next token made of the last item's sort key (`sort_key_of`).
+template <typename KeyOf>
+Reply page_reply(Expected<std::vector<nlohmann::json>> rows, const PageRequest& page,
+                 KeyOf sort_key_of) {
+    if (!rows) {
+        return Reply::from(rows.error());
+    }
+    return Reply::json(page_of(std::move(*rows), page, sort_key_of));
+}
+// The same with the sort key made of the named members of the item, in order.
+Reply page_reply(Expected<std::vector<nlohmann::json>> rows, const PageRequest& page,
+                 std::initializer_list<const char*> sort_key);
 
 // The cursor of a page as SQL parameters: the sort key's elements as text, or
 // "" when this is the first page (SQL: nullif($n, '')).

@@ -17,10 +17,7 @@ Reply list_sites(RequestContext& ctx) {
         return Reply::from(page.error());
     }
     auto rows = list_site_overview(ctx, *page, SiteOrder::by_name);
-    if (!rows) {
-        return Reply::from(rows.error());
-    }
-    return Reply::json(page_of(std::move(*rows), *page, site_sort_key(SiteOrder::by_name)));
+    return page_reply(std::move(rows), *page, site_sort_key(SiteOrder::by_name));
 }
 
 Reply get_site(RequestContext& ctx) {
@@ -79,12 +76,7 @@ Reply list_connections(RequestContext& ctx) {
         "$1::uuid AND ($2 = '' OR session_id < nullif($2, '')::uuid) ORDER BY session_id DESC "
         "LIMIT $3",
         db::Params().text(*id).text(cursor_part(*page, 0)).integer(page->fetch()));
-    if (!rows) {
-        return Reply::from(rows.error());
-    }
-    return Reply::json(page_of(std::move(*rows), *page, [](const nlohmann::json& c) {
-        return nlohmann::json::array({c["session_id"]});
-    }));
+    return page_reply(std::move(rows), *page, {"session_id"});
 }
 
 nlohmann::json issued_json(const sites::IssuedKey& key, const nlohmann::json& site) {

@@ -71,12 +71,7 @@ Reply list_failed_rows(RequestContext& ctx) {
             .text(cursor_part(*page, 1))
             .text(cursor_part(*page, 2))
             .integer(page->fetch()));
-    if (!rows) {
-        return Reply::from(rows.error());
-    }
-    return Reply::json(page_of(std::move(*rows), *page, [](const nlohmann::json& f) {
-        return nlohmann::json::array({f["entity"], f["stream_id"], f["row_id"]});
-    }));
+    return page_reply(std::move(rows), *page, {"entity", "stream_id", "row_id"});
 }
 
 Reply list_pending_children(RequestContext& ctx) {
@@ -100,12 +95,7 @@ Reply list_pending_children(RequestContext& ctx) {
             .text(cursor_part(*page, 0))
             .text(cursor_part(*page, 1))
             .integer(page->fetch()));
-    if (!rows) {
-        return Reply::from(rows.error());
-    }
-    return Reply::json(page_of(std::move(*rows), *page, [](const nlohmann::json& p) {
-        return nlohmann::json::array({p["entity"], p["bk_hash"]});
-    }));
+    return page_reply(std::move(rows), *page, {"entity", "bk_hash"});
 }
 
 // A chart's time window: the last `hours`, in buckets of `bucket_minutes`.

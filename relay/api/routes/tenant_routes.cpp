@@ -30,12 +30,7 @@ Reply list_tenants(RequestContext& ctx) {
                                       "ORDER BY t.name LIMIT $2",
                                       kTenantJson),
                           db::Params().text(cursor_part(*page, 0)).integer(page->fetch()));
-    if (!rows) {
-        return Reply::from(rows.error());
-    }
-    return Reply::json(page_of(std::move(*rows), *page, [](const nlohmann::json& t) {
-        return nlohmann::json::array({t["name"]});
-    }));
+    return page_reply(std::move(rows), *page, {"name"});
 }
 
 Expected<nlohmann::json> load_tenant(RequestContext& ctx, const std::string& id) {

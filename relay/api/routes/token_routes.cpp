@@ -40,12 +40,7 @@ Reply list_tokens(RequestContext& ctx) {
             .text(ctx.tenant.value_or(""))
             .text(cursor_part(*page, 0))
             .integer(page->fetch()));
-    if (!rows) {
-        return Reply::from(rows.error());
-    }
-    return Reply::json(page_of(std::move(*rows), *page, [](const nlohmann::json& t) {
-        return nlohmann::json::array({t["token_id"]});
-    }));
+    return page_reply(std::move(rows), *page, {"token_id"});
 }
 
 Reply create_token(RequestContext& ctx) {

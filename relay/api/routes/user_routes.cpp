@@ -39,16 +39,13 @@ Reply list_users(RequestContext& ctx) {
             .text(cursor_part(*page, 1))
             .text(filter(ctx, "role"))
             .integer(page->fetch()));
-    if (!rows) {
-        return Reply::from(rows.error());
-    }
-    return Reply::json(page_of(std::move(*rows), *page, [](const nlohmann::json& u) {
+    return page_reply(std::move(rows), *page, [](const nlohmann::json& u) {
         std::string email = u["email"];
         for (auto& c : email) {
             c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         }
         return nlohmann::json::array({email, u["user_id"]});
-    }));
+    });
 }
 
 Reply create_user(RequestContext& ctx) {

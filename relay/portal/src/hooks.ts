@@ -1,6 +1,7 @@
 // Loading data from the API into components: one object, a cursor-paged
 // list, and polling while the page is visible.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
 import { get, Page } from './api';
 
 export interface Loaded<T> {
@@ -143,4 +144,34 @@ export function usePaged<T>(path: string | null, pageSize = 50, pollMs = 0): Pag
     more: () => load(next, true),
     reload: () => setTick((t) => t + 1),
   };
+}
+
+// A list page's filters live in its query string (so links and reloads keep
+// them): `query`, and `setQuery` to change some of them in place, without a
+// history entry; an empty value removes the filter.
+export function useQueryFilters() {
+  const { query, path, route } = useLocation();
+  const setQuery = (changes: Record<string, string>) => {
+    const p = new URLSearchParams(query);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v) p.set(k, v);
+      else p.delete(k);
+    }
+    const s = p.toString();
+    route(path + (s ? '?' + s : ''), true);
+  };
+  return { query, setQuery };
+}
+
+// The rows ticked for a bulk action, by id.
+export function useSelection() {
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const toggle = (id: string) => {
+    const s = new Set(selected);
+    if (s.has(id)) s.delete(id);
+    else s.add(id);
+    setSelected(s);
+  };
+  const choose = (ids: string[]) => setSelected(new Set(ids));
+  return { selected, toggle, choose, clear: () => choose([]) };
 }

@@ -2,6 +2,7 @@
 import { ComponentChildren, JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText } from '../api';
+import type { Paged } from '../hooks';
 import { stateLabels } from '../format';
 
 export function StatusBadge({ state }: { state: string }) {
@@ -100,6 +101,18 @@ export function LoadMore({ hasMore, loading, more }: { hasMore: boolean; loading
         {loading ? 'Loading…' : 'Show more'}
       </button>
     </div>
+  );
+}
+
+// A paged list with its states: the error (with a retry), a spinner until the
+// first page, `empty` when there is nothing, else the rows and "Show more".
+export function PagedView<T>({ list, loading, empty, children }: { list: Paged<T>; loading?: string; empty: ComponentChildren; children: ComponentChildren }) {
+  return (
+    <>
+      <ErrorBox error={list.error} retry={list.reload} />
+      {list.loading && !list.items.length ? <Loading what={loading} /> : !list.items.length ? empty : children}
+      <LoadMore hasMore={list.hasMore} loading={list.loading} more={list.more} />
+    </>
   );
 }
 

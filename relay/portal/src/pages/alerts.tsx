@@ -1,7 +1,7 @@
 // Alerts raised by the relay: sites offline, runs failing, outboxes lagging.
 import { useLocation } from 'preact-iso';
 import { Alert, qs } from '../api';
-import { Empty, ErrorBox, LoadMore, Loading, PageHeader, Pill, Sel, val } from '../components/ui';
+import { Empty, PagedView, PageHeader, Pill, Sel, val } from '../components/ui';
 import { fmtAgo, fmtDateTime } from '../format';
 import { usePaged } from '../hooks';
 import { useSession } from '../session';
@@ -44,14 +44,14 @@ export function AlertsPage() {
           </select>
         </label>
       </div>
-      <ErrorBox error={list.error} retry={list.reload} />
-      {list.loading && !list.items.length ? (
-        <Loading />
-      ) : !list.items.length ? (
-        <Empty title={status === 'open' ? 'No open alerts' : 'No alerts'}>
-          {status === 'open' ? 'Every site is connected, syncing and keeping up.' : 'Nothing matches these filters.'}
-        </Empty>
-      ) : (
+      <PagedView
+        list={list}
+        empty={
+          <Empty title={status === 'open' ? 'No open alerts' : 'No alerts'}>
+            {status === 'open' ? 'Every site is connected, syncing and keeping up.' : 'Nothing matches these filters.'}
+          </Empty>
+        }
+      >
         <div class="table-wrap">
           <table class="data">
             <thead>
@@ -86,8 +86,7 @@ export function AlertsPage() {
             </tbody>
           </table>
         </div>
-      )}
-      <LoadMore hasMore={list.hasMore} loading={list.loading} more={list.more} />
+      </PagedView>
     </>
   );
 }

@@ -1,10 +1,9 @@
 // The audit log: every change, who made it, from where, before and after.
 import { useState } from 'preact/hooks';
-import { useLocation } from 'preact-iso';
 import { AuditEntry, qs } from '../api';
-import { Empty, ErrorBox, FilterInput, LoadMore, Loading, PageHeader } from '../components/ui';
+import { Empty, FilterInput, PagedView, PageHeader } from '../components/ui';
 import { fmtDateTime, shortId } from '../format';
-import { usePaged } from '../hooks';
+import { usePaged, useQueryFilters } from '../hooks';
 
 function toIso(local: string): string {
   if (!local) return '';
@@ -29,19 +28,14 @@ function Change({ before, after }: { before: unknown; after: unknown }) {
 }
 
 export function AuditPage() {
-  const { query, path, route } = useLocation();
+  const { query, setQuery } = useQueryFilters();
   const action = query.action ?? '';
   const entityType = query.entity_type ?? '';
   const since = query.since ?? '';
   const until = query.until ?? '';
   const list = usePaged<AuditEntry>('/audit' + qs({ action, entity_type: entityType, since: toIso(since), until: toIso(until) }), 50);
   const [open, setOpen] = useState<number | null>(null);
-  const set = (k: string, v: string) => {
-    const p = new URLSearchParams(query);
-    if (v) p.set(k, v);
-    else p.delete(k);
-    route(path + '?' + p.toString(), true);
-  };
+  const set = (k: string, v: string) => setQuery({ [k]: v });
   return (
     <>
       <PageHeader title="Audit log" subtitle="Every change made through ContractSync, newest first. Keys, tokens and passwords never appear here." />
@@ -63,12 +57,7 @@ export function AuditPage() {
           <FilterInput type="datetime-local" value={until} onCommit={(v) => set('until', v)} />
         </label>
       </div>
-      <ErrorBox error={list.error} retry={list.reload} />
-      {list.loading && !list.items.length ? (
-        <Loading />
-      ) : !list.items.length ? (
-        <Empty title="No entries">{action || entityType || since || until ? 'Nothing matches these filters.' : 'Changes appear here as people make them.'}</Empty>
-      ) : (
+      <PagedView list={list} empty={<Empty title="No entries">{action || entityType || since || until ? 'Nothing matches these filters.' : 'Changes appear here as people make them.'}</Empty>}>
         <div class="table-wrap">
           <table class="data">
             <thead>
@@ -119,8 +108,7 @@ export function AuditPage() {
             </tbody>
           </table>
         </div>
-      )}
-      <LoadMore hasMore={list.hasMore} loading={list.loading} more={list.more} />
+      </PagedView>
     </>
   );
 }

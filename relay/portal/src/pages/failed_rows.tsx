@@ -1,13 +1,12 @@
 // Rows the agent could not process, with the stage, field and reason, and a
 // way to ask the agent to try them again.
 import { useEffect, useState } from 'preact/hooks';
-import { useLocation } from 'preact-iso';
 import { Command, Entity, FailedRow, Page, qs } from '../api';
 import { CommandProgress, sendCommand } from '../components/commands';
 import { useSitePick } from '../components/site_picker';
-import { ActionButton, Empty, ErrorBox, LoadMore, Loading, Notice, PageHeader, Sel, val } from '../components/ui';
+import { ActionButton, Empty, Notice, PagedView, PageHeader, Sel, val } from '../components/ui';
 import { fmtDateTime, fmtValue } from '../format';
-import { useApi, usePaged } from '../hooks';
+import { useApi, usePaged, useQueryFilters } from '../hooks';
 import { useSession } from '../session';
 
 function location(l: Record<string, unknown> | null): string {
@@ -36,7 +35,7 @@ function RetryStatus({ siteId, commandId, onDone }: { siteId: string; commandId:
 export function FailedRowsPage() {
   const { can } = useSession();
   const pick = useSitePick();
-  const { query, path, route } = useLocation();
+  const { query, setQuery } = useQueryFilters();
   const entity = query.entity ?? '';
   const [commandId, setCommandId] = useState<string | null>(null);
   const entities = useApi<Page<Entity>>(pick.site ? `/sites/${pick.site.site_id}/entities?page_size=500` : null);
@@ -68,12 +67,7 @@ export function FailedRowsPage() {
               <span>Entity</span>
               <select
                 value={entity}
-                onChange={(e: Sel) => {
-                  const p = new URLSearchParams(query);
-                  if (val(e)) p.set('entity', val(e));
-                  else p.delete('entity');
-                  route(path + '?' + p.toString(), true);
-                }}
+                onChange={(e: Sel) => setQuery({ entity: val(e) })}
               >
                 <option value="">All</option>
                 {(entities.data?.items ?? []).map((e) => (
@@ -82,12 +76,7 @@ export function FailedRowsPage() {
               </select>
             </label>
           </div>
-          <ErrorBox error={rows.error} retry={rows.reload} />
-          {rows.loading && !rows.items.length ? (
-            <Loading what="Loading failed rows" />
-          ) : !rows.items.length ? (
-            <Empty title="No failed rows">Every row the agent read was taken in{entity ? ` for ${entity}` : ''}.</Empty>
-          ) : (
+          <PagedView list={rows} loading="Loading failed rows" empty={<Empty title="No failed rows">Every row the agent read was taken in{entity ? ` for ${entity}` : ''}.</Empty>}>
             <div class="table-wrap">
               <table class="data">
                 <thead>
@@ -139,8 +128,7 @@ export function FailedRowsPage() {
                 </tbody>
               </table>
             </div>
-          )}
-          <LoadMore hasMore={rows.hasMore} loading={rows.loading} more={rows.more} />
+          </PagedView>
         </>
       )}
     </>

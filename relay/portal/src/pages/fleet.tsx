@@ -1,25 +1,18 @@
 // Staff: every site across tenants, trouble first, refreshed every few seconds.
-import { useLocation } from 'preact-iso';
 import { FleetSummary, qs, Site } from '../api';
 import { Empty, ErrorBox, FilterInput, LoadMore, Loading, PageHeader, Sel, Stat, StatusBadge, val } from '../components/ui';
 import { ageSeconds, fmtAgo, fmtDateTime, fmtNumber, fmtSeconds } from '../format';
-import { useApi, usePaged } from '../hooks';
+import { useApi, usePaged, useQueryFilters } from '../hooks';
 
 export const kFleetPollMs = 3000;
 
 export function FleetPage() {
-  const { query, path, route } = useLocation();
+  const { query, setQuery } = useQueryFilters();
   const state = query.state ?? '';
   const q = query.q ?? '';
   const summary = useApi<FleetSummary>('/fleet/summary', kFleetPollMs);
   const sites = usePaged<Site>('/fleet/sites' + qs({ state, q }), 100, kFleetPollMs);
-  const setQuery = (k: string, v: string) => {
-    const p = new URLSearchParams(query);
-    if (v) p.set(k, v);
-    else p.delete(k);
-    const s = p.toString();
-    route(path + (s ? '?' + s : ''), true);
-  };
+  const set = (k: string, v: string) => setQuery({ [k]: v });
   const s = summary.data;
   const filterLink = (st: string) => '/fleet' + qs({ state: st, q });
 
@@ -42,7 +35,7 @@ export function FleetPage() {
       <div class="filters" role="search">
         <label class="field inline">
           <span>Status</span>
-          <select value={state} onChange={(e: Sel) => setQuery('state', val(e))}>
+          <select value={state} onChange={(e: Sel) => set('state', val(e))}>
             <option value="">Any</option>
             <option value="offline">Offline</option>
             <option value="never_connected">Never connected</option>
@@ -54,7 +47,7 @@ export function FleetPage() {
         </label>
         <label class="field inline grow">
           <span>Search</span>
-          <FilterInput type="search" placeholder="Site, host or tenant" value={q} onCommit={(v) => setQuery('q', v.trim())} />
+          <FilterInput type="search" placeholder="Site, host or tenant" value={q} onCommit={(v) => set('q', v.trim())} />
         </label>
       </div>
       <ErrorBox error={sites.error} retry={sites.reload} />

@@ -2,11 +2,10 @@
 // filtered and worked to resolution (comment, assign, resolve, override,
 // reopen), one at a time in the detail drawer or several at once.
 import { useState } from 'preact/hooks';
-import { useLocation } from 'preact-iso';
 import { errorText, post, qs } from '../api';
-import { ActionButton, Dialog, Empty, ErrorBox, FilterInput, Field, Inp, KeyValues, LoadMore, Loading, Notice, PageHeader, Pill, Sel, val } from '../components/ui';
+import { ActionButton, Dialog, Empty, ErrorBox, Field, FilterInput, Inp, KeyValues, Loading, Notice, PagedView, PageHeader, Pill, Sel, val } from '../components/ui';
 import { fmtAgo, fmtDateTime, fmtValue, shortId } from '../format';
-import { useApi, usePaged } from '../hooks';
+import { useApi, usePaged, useQueryFilters, useSelection } from '../hooks';
 import { ActionName, ExceptionAction, ExceptionDetail, paths, ReconException, ruleLabels, rules } from '../recon_api';
 import { useSession } from '../session';
 
@@ -229,7 +228,7 @@ function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => void }) {
 
 function Queue() {
   const { me, can } = useSession();
-  const { query, path, route } = useLocation();
+  const { query, setQuery } = useQueryFilters();
   const status = query.status ?? 'open';
   const filters = {
     status: status === 'all' ? '' : status,
@@ -240,23 +239,12 @@ function Queue() {
     order: query.order ?? '',
   };
   const list = usePaged<ReconException>(paths.exceptions + qs(filters), 50);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { selected, toggle, choose, clear } = useSelection();
   const open = query.exception ?? null;
-  const set = (k: string, v: string) => {
-    const p = new URLSearchParams(query);
-    if (v) p.set(k, v);
-    else p.delete(k);
-    route(path + '?' + p.toString(), true);
-  };
+  const set = (k: string, v: string) => setQuery({ [k]: v });
   const reload = () => {
-    setSelected(new Set());
+    clear();
     list.reload();
-  };
-  const toggle = (id: string) => {
-    const s = new Set(selected);
-    if (s.has(id)) s.delete(id);
-    else s.add(id);
-    setSelected(s);
   };
   return (
     <>
@@ -309,16 +297,17 @@ function Queue() {
         </label>
       </div>
       {can!.reconWork && selected.size > 0 && <BulkBar ids={[...selected]} onDone={reload} />}
-      <ErrorBox error={list.error} retry={list.reload} />
-      {list.loading && !list.items.length ? (
-        <Loading what="Loading exceptions" />
-      ) : !list.items.length ? (
-        <Empty title={status === 'open' ? 'No open exceptions' : 'No exceptions match'}>
-          {status === 'open'
-            ? 'Every contract line agrees with P21 within your tolerance, or nothing has been reconciled yet. Upload a vendor file to start.'
-            : 'Change the filters to see more.'}
-        </Empty>
-      ) : (
+      <PagedView
+        list={list}
+        loading="Loading exceptions"
+        empty={
+          <Empty title={status === 'open' ? 'No open exceptions' : 'No exceptions match'}>
+            {status === 'open'
+              ? 'Every contract line agrees with P21 within your tolerance, or nothing has been reconciled yet. Upload a vendor file to start.'
+              : 'Change the filters to see more.'}
+          </Empty>
+        }
+      >
         <div class="table-wrap">
           <table class="data exceptions">
             <thead>
@@ -329,7 +318,7 @@ function Queue() {
                       type="checkbox"
                       aria-label="Select all shown"
                       checked={selected.size > 0 && selected.size === list.items.length}
-                      onChange={(e: Inp) => setSelected(e.currentTarget.checked ? new Set(list.items.map((x) => x.exception_id)) : new Set())}
+                      onChange={(e: Inp) => choose(e.currentTarget.checked ? list.items.map((x) => x.exception_id) : [])}
                     />
                   </th>
                 )}
@@ -381,8 +370,7 @@ function Queue() {
             </tbody>
           </table>
         </div>
-      )}
-      <LoadMore hasMore={list.hasMore} loading={list.loading} more={list.more} />
+      </PagedView>
       {open && <ExceptionDrawer id={open} onClose={() => set('exception', '')} onChanged={list.reload} />}
     </>
   );

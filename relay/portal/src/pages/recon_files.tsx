@@ -2,7 +2,7 @@
 // accepted and why lines were refused, reconcile and go to the exceptions.
 import { useState } from 'preact/hooks';
 import { errorText, get, post, qs, upload } from '../api';
-import { Empty, ErrorBox, Field, LoadMore, Loading, Notice, PageHeader, Pill, Progress, Section } from '../components/ui';
+import { Empty, ErrorBox, Field, Notice, PagedView, PageHeader, Pill, Progress, Section } from '../components/ui';
 import { fmtBytes, fmtDateTime, fmtNumber } from '../format';
 import { usePaged } from '../hooks';
 import { IngestReport, LineError, paths, ReconRun, ruleLabels, VendorFile } from '../recon_api';
@@ -196,12 +196,7 @@ function Files() {
     <>
       {can!.reconWork && <Upload onUploaded={list.reload} />}
       <Section title="Uploaded files" id="files">
-        <ErrorBox error={list.error} retry={list.reload} />
-        {list.loading && !list.items.length ? (
-          <Loading />
-        ) : !list.items.length ? (
-          <Empty title="No files uploaded yet">Contract files your agent picks up from drop folders are reconciled too; they appear under Records.</Empty>
-        ) : (
+        <PagedView list={list} empty={<Empty title="No files uploaded yet">Contract files your agent picks up from drop folders are reconciled too; they appear under Records.</Empty>}>
           <div class="table-wrap">
             <table class="data">
               <thead>
@@ -242,8 +237,7 @@ function Files() {
               </tbody>
             </table>
           </div>
-        )}
-        <LoadMore hasMore={list.hasMore} loading={list.loading} more={list.more} />
+        </PagedView>
       </Section>
     </>
   );

@@ -2,11 +2,10 @@
 // Suggestions come with a confidence; people approve or reject them, one by
 // one or in bulk, or point a vendor item at another P21 item.
 import { useState } from 'preact/hooks';
-import { useLocation } from 'preact-iso';
 import { get, patch, post, qs } from '../api';
-import { ActionButton, Dialog, Empty, ErrorBox, FilterInput, Field, Inp, LoadMore, Loading, PageHeader, Pill, Sel, val } from '../components/ui';
+import { ActionButton, Dialog, Empty, ErrorBox, Field, FilterInput, Inp, PagedView, PageHeader, Pill, Sel, val } from '../components/ui';
 import { fmtDateTime } from '../format';
-import { usePaged } from '../hooks';
+import { usePaged, useQueryFilters, useSelection } from '../hooks';
 import { Mapping, P21Item, paths } from '../recon_api';
 import { useSession } from '../session';
 
@@ -100,30 +99,19 @@ function EditMapping({ m, onClose, onDone }: { m: Mapping; onClose: () => void; 
 
 function MappingList() {
   const { can } = useSession();
-  const { query, path, route } = useLocation();
+  const { query, setQuery } = useQueryFilters();
   const status = query.status ?? 'suggested';
   const vendor = query.vendor_id ?? '';
   const list = usePaged<Mapping>(paths.mappings + qs({ status: status === 'all' ? '' : status, vendor_id: vendor }), 100);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { selected, toggle, choose, clear } = useSelection();
   const [editing, setEditing] = useState<Mapping | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const set = (k: string, v: string) => {
-    const p = new URLSearchParams(query);
-    if (v) p.set(k, v);
-    else p.delete(k);
-    route(path + '?' + p.toString(), true);
-  };
+  const set = (k: string, v: string) => setQuery({ [k]: v });
   const decide = async (decision: 'approve' | 'reject', ids: string[]) => {
     await post(paths.mappingDecisions, { mapping_ids: ids, decision });
     setDone(`${ids.length} mapping${ids.length === 1 ? '' : 's'} ${decision === 'approve' ? 'approved' : 'rejected'}. The next reconciliation run uses ${ids.length === 1 ? 'it' : 'them'}.`);
-    setSelected(new Set());
+    clear();
     list.reload();
-  };
-  const toggle = (id: string) => {
-    const s = new Set(selected);
-    if (s.has(id)) s.delete(id);
-    else s.add(id);
-    setSelected(s);
   };
   const work = can!.reconWork;
   return (
@@ -159,14 +147,15 @@ function MappingList() {
           </ActionButton>
         </div>
       )}
-      <ErrorBox error={list.error} retry={list.reload} />
-      {list.loading && !list.items.length ? (
-        <Loading what="Loading mappings" />
-      ) : !list.items.length ? (
-        <Empty title={status === 'suggested' ? 'No suggestions waiting' : 'No mappings match'}>
-          {status === 'suggested' ? 'Suggestions appear after a reconciliation run finds vendor items it cannot map.' : 'Change the filters to see more.'}
-        </Empty>
-      ) : (
+      <PagedView
+        list={list}
+        loading="Loading mappings"
+        empty={
+          <Empty title={status === 'suggested' ? 'No suggestions waiting' : 'No mappings match'}>
+            {status === 'suggested' ? 'Suggestions appear after a reconciliation run finds vendor items it cannot map.' : 'Change the filters to see more.'}
+          </Empty>
+        }
+      >
         <div class="table-wrap">
           <table class="data mappings">
             <thead>
@@ -177,7 +166,7 @@ function MappingList() {
                       type="checkbox"
                       aria-label="Select all shown"
                       checked={selected.size > 0 && selected.size === list.items.filter((m) => m.status !== 'approved').length}
-                      onChange={(e: Inp) => setSelected(e.currentTarget.checked ? new Set(list.items.filter((m) => m.status !== 'approved').map((m) => m.mapping_id)) : new Set())}
+                      onChange={(e: Inp) => choose(e.currentTarget.checked ? list.items.filter((m) => m.status !== 'approved').map((m) => m.mapping_id) : [])}
                     />
                   </th>
                 )}
@@ -239,8 +228,7 @@ function MappingList() {
             </tbody>
           </table>
         </div>
-      )}
-      <LoadMore hasMore={list.hasMore} loading={list.loading} more={list.more} />
+      </PagedView>
       {editing && (
         <EditMapping
           m={editing}

@@ -2,7 +2,7 @@
 // they found; and a way to run one now.
 import { useState } from 'preact/hooks';
 import { post } from '../api';
-import { ActionButton, Empty, ErrorBox, LoadMore, Loading, PageHeader, Pill } from '../components/ui';
+import { ActionButton, Empty, PagedView, PageHeader, Pill } from '../components/ui';
 import { fmtDateTime, fmtDuration, fmtNumber } from '../format';
 import { usePaged } from '../hooks';
 import { paths, ReconRun, ruleLabels } from '../recon_api';
@@ -30,12 +30,7 @@ function Runs() {
         </div>
       )}
       {last && <RunResult run={last} />}
-      <ErrorBox error={list.error} retry={list.reload} />
-      {list.loading && !list.items.length ? (
-        <Loading />
-      ) : !list.items.length ? (
-        <Empty title="No reconciliation runs yet">Upload a vendor file or let the agent sync one; a run follows.</Empty>
-      ) : (
+      <PagedView list={list} empty={<Empty title="No reconciliation runs yet">Upload a vendor file or let the agent sync one; a run follows.</Empty>}>
         <div class="table-wrap">
           <table class="data">
             <thead>
@@ -90,8 +85,7 @@ function Runs() {
             </tbody>
           </table>
         </div>
-      )}
-      <LoadMore hasMore={list.hasMore} loading={list.loading} more={list.more} />
+      </PagedView>
     </>
   );
 }

@@ -4,9 +4,9 @@ import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { Entity, Page, qs, RecordRow } from '../api';
 import { useSitePick } from '../components/site_picker';
-import { Empty, ErrorBox, FilterInput, Inp, LoadMore, Loading, PageHeader, Sel, val } from '../components/ui';
+import { Empty, ErrorBox, FilterInput, Inp, Loading, PagedView, PageHeader, Sel, val } from '../components/ui';
 import { fmtAgo, fmtDateTime, fmtNumber, fmtValue } from '../format';
-import { useApi, usePaged } from '../hooks';
+import { useApi, usePaged, useQueryFilters } from '../hooks';
 
 // Identifiers first, then names and descriptions, then the rest, and
 // bookkeeping times last; seven columns (every field is on the detail page).
@@ -24,7 +24,7 @@ function columnsOf(rows: RecordRow[]): string[] {
 }
 
 function RecordsTable({ siteId, entity }: { siteId: string; entity: string }) {
-  const { query, path, route } = useLocation();
+  const { query, setQuery: set } = useQueryFilters();
   const q = query.q ?? '';
   const field = query.field ?? '';
   const value = query.value ?? '';
@@ -34,14 +34,6 @@ function RecordsTable({ siteId, entity }: { siteId: string; entity: string }) {
   const filters: Record<string, string> = { q, include_deleted: deleted ? 'true' : '' };
   if (field && value) filters['field.' + field] = value;
   const list = usePaged<RecordRow>(`/sites/${siteId}/entities/${encodeURIComponent(entity)}/records` + qs(filters), 50);
-  const set = (changes: Record<string, string>) => {
-    const p = new URLSearchParams(query);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) p.set(k, v);
-      else p.delete(k);
-    }
-    route(path + '?' + p.toString(), true);
-  };
   const cols = columnsOf(list.items);
   return (
     <>
@@ -70,12 +62,7 @@ function RecordsTable({ siteId, entity }: { siteId: string; entity: string }) {
           <input type="checkbox" checked={deleted} onChange={(e: Inp) => set({ deleted: e.currentTarget.checked ? '1' : '' })} /> Include deleted
         </label>
       </form>
-      <ErrorBox error={list.error} retry={list.reload} />
-      {list.loading && !list.items.length ? (
-        <Loading what="Loading records" />
-      ) : !list.items.length ? (
-        <Empty title="No records match">{q || field ? 'Change or clear the search and the field filter.' : 'This entity has no rows yet.'}</Empty>
-      ) : (
+      <PagedView list={list} loading="Loading records" empty={<Empty title="No records match">{q || field ? 'Change or clear the search and the field filter.' : 'This entity has no rows yet.'}</Empty>}>
         <div class="table-wrap">
           <table class="data records">
             <thead>
@@ -110,8 +97,7 @@ function RecordsTable({ siteId, entity }: { siteId: string; entity: string }) {
             </tbody>
           </table>
         </div>
-      )}
-      <LoadMore hasMore={list.hasMore} loading={list.loading} more={list.more} />
+      </PagedView>
     </>
   );
 }

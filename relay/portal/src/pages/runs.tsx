@@ -1,11 +1,10 @@
 // Sync runs as agents reported them: counts per stage, timing, errors.
 import { useState } from 'preact/hooks';
-import { useLocation } from 'preact-iso';
 import { Entity, Page, qs, Run } from '../api';
 import { useSitePick } from '../components/site_picker';
-import { Empty, ErrorBox, LoadMore, Loading, PageHeader, Pill, Sel, val } from '../components/ui';
+import { Empty, PagedView, PageHeader, Pill, Sel, val } from '../components/ui';
 import { fmtDateTime, fmtDuration, fmtNumber, fmtPercent } from '../format';
-import { useApi, usePaged } from '../hooks';
+import { useApi, usePaged, useQueryFilters } from '../hooks';
 
 const stages = ['fetched', 'normalized', 'validated', 'mapped', 'inserted', 'updated', 'deleted', 'skipped', 'failed'];
 
@@ -82,17 +81,12 @@ function RunRow({ r }: { r: Run }) {
 
 export function RunsPage() {
   const pick = useSitePick();
-  const { query, path, route } = useLocation();
+  const { query, setQuery } = useQueryFilters();
   const entity = query.entity ?? '';
   const status = query.status ?? '';
   const entities = useApi<Page<Entity>>(pick.site ? `/sites/${pick.site.site_id}/entities?page_size=500` : null);
   const runs = usePaged<Run>(pick.site ? `/sites/${pick.site.site_id}/runs` + qs({ entity, status }) : null, 50, 10_000);
-  const set = (k: string, v: string) => {
-    const p = new URLSearchParams(query);
-    if (v) p.set(k, v);
-    else p.delete(k);
-    route(path + '?' + p.toString(), true);
-  };
+  const set = (k: string, v: string) => setQuery({ [k]: v });
   return (
     <>
       <PageHeader title="Sync runs" subtitle="Every run the agent reported, newest first, with its counts per stage.">
@@ -123,12 +117,7 @@ export function RunsPage() {
               </select>
             </label>
           </div>
-          <ErrorBox error={runs.error} retry={runs.reload} />
-          {runs.loading && !runs.items.length ? (
-            <Loading what="Loading runs" />
-          ) : !runs.items.length ? (
-            <Empty title="No runs found">{entity || status ? 'No run matches these filters.' : 'Runs appear after the agent syncs for the first time.'}</Empty>
-          ) : (
+          <PagedView list={runs} loading="Loading runs" empty={<Empty title="No runs found">{entity || status ? 'No run matches these filters.' : 'Runs appear after the agent syncs for the first time.'}</Empty>}>
             <div class="table-wrap">
               <table class="data">
                 <thead>
@@ -162,8 +151,7 @@ export function RunsPage() {
                 </tbody>
               </table>
             </div>
-          )}
-          <LoadMore hasMore={runs.hasMore} loading={runs.loading} more={runs.more} />
+          </PagedView>
         </>
       )}
     </>

@@ -2,7 +2,7 @@
 // alert thresholds and webhook, and the reconciliation tolerance policy.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiToken, del, errorText, IssuedSite, patch, post, Settings, User } from '../api';
-import { ActionButton, Dialog, Empty, ErrorBox, Field, LoadMore, Loading, Notice, PageHeader, Pill, SecretReveal, Tabs } from '../components/ui';
+import { ActionButton, Dialog, Empty, ErrorBox, Field, Loading, Notice, PagedView, PageHeader, Pill, SecretReveal, Tabs } from '../components/ui';
 import { fmtAgo, fmtDateTime } from '../format';
 import { useApi, usePaged } from '../hooks';
 import { useSession } from '../session';
@@ -48,12 +48,7 @@ function TokensTab() {
           </ActionButton>
         </div>
       </section>
-      <ErrorBox error={list.error} retry={list.reload} />
-      {list.loading && !list.items.length ? (
-        <Loading />
-      ) : !list.items.length ? (
-        <Empty title="No API tokens">Create one above when a script needs to call ContractSync.</Empty>
-      ) : (
+      <PagedView list={list} empty={<Empty title="No API tokens">Create one above when a script needs to call ContractSync.</Empty>}>
         <div class="table-wrap">
           <table class="data">
             <thead>
@@ -102,8 +97,7 @@ function TokensTab() {
             </tbody>
           </table>
         </div>
-      )}
-      <LoadMore hasMore={list.hasMore} loading={list.loading} more={list.more} />
+      </PagedView>
       <Dialog title="API token created" open={issued !== null} onClose={() => setIssued(null)}>
         {issued && <SecretReveal label="API token" secret={issued} note="Copy the token now: it is shown only once and ContractSync keeps only a hash of it." />}
       </Dialog>
@@ -210,12 +204,7 @@ function UsersTab() {
           </button>
         )}
       </div>
-      <ErrorBox error={list.error} retry={list.reload} />
-      {list.loading && !list.items.length ? (
-        <Loading />
-      ) : !list.items.length ? (
-        <Empty title="No users" />
-      ) : (
+      <PagedView list={list} empty={<Empty title="No users" />}>
         <div class="table-wrap">
           <table class="data">
             <thead>
@@ -237,8 +226,7 @@ function UsersTab() {
             </tbody>
           </table>
         </div>
-      )}
-      <LoadMore hasMore={list.hasMore} loading={list.loading} more={list.more} />
+      </PagedView>
       <Dialog title={staffUsers ? 'Add staff user' : 'Add user'} open={adding} onClose={() => setAdding(false)}>
         <Field label="E-mail">
           <input type="email" value={form.email} onInput={(e) => setForm({ ...form, email: e.currentTarget.value })} />

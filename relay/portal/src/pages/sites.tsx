@@ -2,7 +2,7 @@
 // the new site's key once.
 import { useState } from 'preact/hooks';
 import { IssuedSite, post, Site } from '../api';
-import { ActionButton, Dialog, Empty, ErrorBox, Field, LoadMore, Loading, PageHeader, SecretReveal, StatusBadge } from '../components/ui';
+import { ActionButton, Dialog, Empty, Field, PagedView, PageHeader, SecretReveal, StatusBadge } from '../components/ui';
 import { fmtAgo, fmtDateTime, fmtNumber, fmtSeconds } from '../format';
 import { usePaged } from '../hooks';
 import { useSession } from '../session';
@@ -23,14 +23,14 @@ export function SitesPage() {
           </button>
         )}
       </PageHeader>
-      <ErrorBox error={list.error} retry={list.reload} />
-      {list.loading && !list.items.length ? (
-        <Loading />
-      ) : !list.items.length ? (
-        <Empty title="No sites yet">
-          {can!.manageSites ? 'Add a site, then install the agent with the key it gives you.' : 'An administrator of your organisation adds sites.'}
-        </Empty>
-      ) : (
+      <PagedView
+        list={list}
+        empty={
+          <Empty title="No sites yet">
+            {can!.manageSites ? 'Add a site, then install the agent with the key it gives you.' : 'An administrator of your organisation adds sites.'}
+          </Empty>
+        }
+      >
         <div class="table-wrap">
           <table class="data">
             <thead>
@@ -69,8 +69,7 @@ export function SitesPage() {
             </tbody>
           </table>
         </div>
-      )}
-      <LoadMore hasMore={list.hasMore} loading={list.loading} more={list.more} />
+      </PagedView>
       <Dialog title="Add site" open={adding} onClose={() => setAdding(false)}>
         <Field label="Site name" hint="For example the branch or server the agent runs on.">
           <input type="text" value={name} maxLength={200} onInput={(e) => setName(e.currentTarget.value)} />

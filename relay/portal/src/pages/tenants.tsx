@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { post, Tenant } from '../api';
-import { ActionButton, Dialog, Empty, ErrorBox, Field, LoadMore, Loading, PageHeader } from '../components/ui';
+import { ActionButton, Dialog, Empty, Field, PagedView, PageHeader } from '../components/ui';
 import { fmtDateTime, fmtNumber } from '../format';
 import { usePaged } from '../hooks';
 import { useSession } from '../session';
@@ -23,12 +23,7 @@ export function TenantsPage() {
           </button>
         )}
       </PageHeader>
-      <ErrorBox error={list.error} retry={list.reload} />
-      {list.loading && !list.items.length ? (
-        <Loading />
-      ) : !list.items.length ? (
-        <Empty title="No tenants yet">{can!.staffAdmin ? 'Add the first tenant to start.' : 'A staff administrator adds tenants.'}</Empty>
-      ) : (
+      <PagedView list={list} empty={<Empty title="No tenants yet">{can!.staffAdmin ? 'Add the first tenant to start.' : 'A staff administrator adds tenants.'}</Empty>}>
         <div class="table-wrap">
           <table class="data">
             <thead>
@@ -69,8 +64,7 @@ export function TenantsPage() {
             </tbody>
           </table>
         </div>
-      )}
-      <LoadMore hasMore={list.hasMore} loading={list.loading} more={list.more} />
+      </PagedView>
       <Dialog title="Add tenant" open={adding} onClose={() => setAdding(false)}>
         <Field label="Name">
           <input type="text" value={name} onInput={(e) => setName(e.currentTarget.value)} maxLength={200} />
