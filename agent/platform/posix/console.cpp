@@ -7,20 +7,21 @@
 #include <termios.h>
 #include <unistd.h>
 
-namespace cs::agent::platform {
-namespace {
+#include "agent/platform/console_io.hpp"
 
-void trim_line_ends(std::string& text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
-        text.pop_back();
-    }
+namespace cs::agent::platform {
+
+namespace console_io {
+
+bool stdin_is_terminal() {
+    return ::isatty(STDIN_FILENO) != 0;
 }
 
-Expected<std::string> read_all(int fd, std::size_t max_bytes) {
+Expected<std::string> read_stdin(std::size_t max_bytes) {
     std::string text;
     char buffer[4096];
     while (true) {
-        auto n = ::read(fd, buffer, sizeof buffer);
+        auto n = ::read(STDIN_FILENO, buffer, sizeof buffer);
         if (n < 0 && errno == EINTR) {
             continue;
         }
@@ -33,10 +34,7 @@ Expected<std::string> read_all(int fd, std::size_t max_bytes) {
         text.append(buffer, static_cast<std::size_t>(n));
         if (text.size() > max_bytes + 2) {
             wipe(text);
-            return make_error(ErrorCode::limit_exceeded,
-                              "standard input: more than {} bytes; a secret is a key or a "
-                              "password",
-                              max_bytes);
+            return input_too_large(max_bytes);
         }
     }
     std::memset(buffer, 0, sizeof buffer);
@@ -44,7 +42,6 @@ Expected<std::string> read_all(int fd, std::size_t max_bytes) {
     return text;
 }
 
-// One line from the terminal with echo off; echo is restored whatever happens.
 Expected<std::string> read_hidden_line(std::string_view prompt, std::size_t max_bytes) {
     std::fprintf(stderr, "%.*s", static_cast<int>(prompt.size()), prompt.data());
     std::fflush(stderr);
@@ -86,29 +83,7 @@ Expected<std::string> read_hidden_line(std::string_view prompt, std::size_t max_
     return line;
 }
 
-}  // namespace
-
-Expected<std::string> read_secret_input(std::string_view prompt, std::size_t max_bytes) {
-    if (!::isatty(STDIN_FILENO)) {
-        return read_all(STDIN_FILENO, max_bytes);
-    }
-    auto first = read_hidden_line(prompt, max_bytes);
-    if (!first) {
-        return first;
-    }
-    auto second = read_hidden_line("again: ", max_bytes);
-    if (!second) {
-        wipe(*first);
-        return second;
-    }
-    bool same = *first == *second;
-    wipe(*second);
-    if (!same) {
-        wipe(*first);
-        return make_error(ErrorCode::invalid_argument, "the two values typed differ");
-    }
-    return first;
-}
+}  // namespace console_io
 
 void wipe(std::string& secret) {
     // volatile: the compiler may not skip stores to memory about to be freed.

@@ -5,16 +5,19 @@
 
 #include <windows.h>
 
-namespace cs::agent::platform {
-namespace {
+#include "agent/platform/console_io.hpp"
 
-void trim_line_ends(std::string& text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
-        text.pop_back();
-    }
+namespace cs::agent::platform {
+
+namespace console_io {
+
+bool stdin_is_terminal() {
+    DWORD mode = 0;
+    return GetConsoleMode(GetStdHandle(STD_INPUT_HANDLE), &mode) != 0;
 }
 
-Expected<std::string> read_all(HANDLE in, std::size_t max_bytes) {
+Expected<std::string> read_stdin(std::size_t max_bytes) {
+    HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
     std::string text;
     char buffer[4096];
     DWORD n = 0;
@@ -22,10 +25,7 @@ Expected<std::string> read_all(HANDLE in, std::size_t max_bytes) {
         text.append(buffer, n);
         if (text.size() > max_bytes + 2) {
             wipe(text);
-            return make_error(ErrorCode::limit_exceeded,
-                              "standard input: more than {} bytes; a secret is a key or a "
-                              "password",
-                              max_bytes);
+            return input_too_large(max_bytes);
         }
     }
     SecureZeroMemory(buffer, sizeof buffer);
@@ -33,8 +33,8 @@ Expected<std::string> read_all(HANDLE in, std::size_t max_bytes) {
     return text;
 }
 
-// One line typed at the console with echo off; the mode is restored after.
-Expected<std::string> read_hidden_line(HANDLE in, std::string_view prompt, std::size_t max_bytes) {
+Expected<std::string> read_hidden_line(std::string_view prompt, std::size_t max_bytes) {
+    HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
     std::fprintf(stderr, "%.*s", static_cast<int>(prompt.size()), prompt.data());
     std::fflush(stderr);
     DWORD mode = 0;
@@ -59,31 +59,7 @@ Expected<std::string> read_hidden_line(HANDLE in, std::string_view prompt, std::
     return line;
 }
 
-}  // namespace
-
-Expected<std::string> read_secret_input(std::string_view prompt, std::size_t max_bytes) {
-    HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
-    DWORD mode = 0;
-    if (!GetConsoleMode(in, &mode)) {
-        return read_all(in, max_bytes);  // piped or redirected
-    }
-    auto first = read_hidden_line(in, prompt, max_bytes);
-    if (!first) {
-        return first;
-    }
-    auto second = read_hidden_line(in, "again: ", max_bytes);
-    if (!second) {
-        wipe(*first);
-        return second;
-    }
-    bool same = *first == *second;
-    wipe(*second);
-    if (!same) {
-        wipe(*first);
-        return make_error(ErrorCode::invalid_argument, "the two values typed differ");
-    }
-    return first;
-}
+}  // namespace console_io
 
 void wipe(std::string& secret) {
     SecureZeroMemory(secret.data(), secret.size());
