@@ -1,4 +1,9 @@
-# Every dependency comes from Debian 12 packages (see scripts/lib/packages.txt).
+# Every dependency comes from Debian 12 packages (see scripts/lib/packages.txt);
+# for Windows, from Debian 12 source packages built with mingw-w64.
+if(CS_WINDOWS_DEPS)
+    include(WindowsDependencies)
+    return()
+endif()
 find_package(Threads REQUIRED)
 find_package(Boost 1.81.0 EXACT REQUIRED COMPONENTS url CONFIG)
 find_package(OpenSSL 3 REQUIRED)
@@ -14,8 +19,10 @@ find_package(EXPAT REQUIRED)
 find_package(date REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
-pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
-pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
+if(CS_BUILD_RELAY)
+    pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+    pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
+endif()
 pkg_check_modules(MINIZIP REQUIRED IMPORTED_TARGET minizip)
 
 # Debian's zstd config exports libzstd_shared; give it one name.

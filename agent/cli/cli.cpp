@@ -1,16 +1,22 @@
 #include "agent/cli/cli.hpp"
 
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "agent/cli/command.hpp"
+#include "agent/platform/command_line.hpp"
+#include "agent/platform/time_zones.hpp"
 #include "common/version/version.hpp"
 
 namespace cs::agent {
 
 int run_cli(int argc, char** argv) {
+    platform::prepare_time_zones();
+    std::vector<std::string> args = platform::utf8_command_line(argc, argv);
     CLI::App app{
         "ContractSync agent: reads Prophet 21 and vendor files, keeps compact change sets "
         "in a local outbox and ships them to the ContractSync relay.",
@@ -36,7 +42,12 @@ int run_cli(int argc, char** argv) {
     add_support_bundle_command(app, ctx, runner);
     add_service_commands(app, ctx, runner);
     try {
-        app.parse(argc, argv);
+        // CLI11 takes the arguments in reverse order, program name left out.
+        std::vector<std::string> reversed(args.rbegin(), args.rend());
+        if (!reversed.empty()) {
+            reversed.pop_back();
+        }
+        app.parse(reversed);
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {

@@ -6,6 +6,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "agent/platform/file_access.hpp"
+#include "common/fs/file.hpp"
+
 extern char** environ;
 
 namespace cs::agent {
@@ -19,7 +22,7 @@ void add_config_option(CLI::App& sub, CommandContext& ctx) {
 }
 
 Expected<AgentConfig> CommandContext::load_config() const {
-    auto config = load_agent_config(config_path, environ);
+    auto config = load_agent_config(cs::fs::from_utf8(config_path), environ);
     if (!config) {
         return config;
     }
@@ -34,7 +37,13 @@ Expected<AgentConfig> CommandContext::load_config() const {
 
 Expected<StateDb> CommandContext::open_store(const AgentConfig& config) {
     std::error_code ec;
-    std::filesystem::create_directories(config.state_dir, ec);
+    // A state folder the agent creates is its own from the start: the outbox
+    // holds the data, the secret store may live beside it.
+    if (std::filesystem::create_directories(config.state_dir, ec)) {
+        if (auto st = platform::restrict_to_service(config.state_dir, true); !st) {
+            return std::move(st).error();
+        }
+    }
     if (ec) {
         return make_error(ErrorCode::io_error, "cannot create state folder {}: {}",
                           config.state_dir.string(), ec.message());

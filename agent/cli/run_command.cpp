@@ -27,6 +27,7 @@
 #include "agent/metrics/metrics_server.hpp"
 #include "agent/platform/service_manager.hpp"
 #include "agent/platform/shutdown.hpp"
+#include "agent/platform/system_log.hpp"
 #include "agent/schedule/scheduler.hpp"
 #include "agent/ship/agent_status.hpp"
 #include "agent/ship/setup/uplink_setup.hpp"
@@ -220,6 +221,7 @@ private:
         fresh->state_dir = config_.state_dir;
         fresh->secrets = config_.secrets;
         log::Options log_options = fresh->log;
+        log_options.system_log = platform::system_log_sink();
         if (log_level_given_) {
             log_options.level = log_level_;
         }
@@ -448,6 +450,7 @@ int run_service(const CommandContext& ctx, bool log_level_given, platform::Servi
     // A service logs where its config says (file, JSON); the command line may
     // still choose the level.
     log::Options log_options = config->log;
+    log_options.system_log = platform::system_log_sink();  // errors also to the Event Log
     if (log_level_given) {
         log_options.level = ctx.log_level;
     }

@@ -9,6 +9,7 @@
 #include "agent/cli/command.hpp"
 #include "agent/platform/service_manager.hpp"
 #include "agent/platform/system_info.hpp"
+#include "common/fs/file.hpp"
 
 namespace cs::agent {
 namespace {
@@ -16,7 +17,7 @@ namespace {
 int install(const CommandContext& ctx) {
     // The service starts in another working folder: it gets absolute paths.
     std::error_code ec;
-    auto config = std::filesystem::absolute(ctx.config_path, ec);
+    auto config = std::filesystem::absolute(cs::fs::from_utf8(ctx.config_path), ec);
     if (ec) {
         return fail(make_error(ErrorCode::invalid_argument, "--config {}: {}", ctx.config_path,
                                ec.message()));

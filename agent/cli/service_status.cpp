@@ -5,6 +5,7 @@
 
 #include "agent/platform/system_info.hpp"
 #include "agent/store/state_db.hpp"
+#include "common/fs/file.hpp"
 #include "common/value/value.hpp"
 #include "common/version/version.hpp"
 
@@ -60,8 +61,7 @@ void ServiceStatusWriter::write(bool stopped) {
             return;  // status is a courtesy; the service goes on without it
         }
     }
-    std::error_code ec;
-    fs::rename(tmp, path_, ec);
+    (void)cs::fs::replace_file(tmp, path_);
 }
 
 Expected<std::optional<nlohmann::json>> read_service_status(const fs::path& state_dir) {

@@ -19,6 +19,7 @@
 #include "agent/secrets/secret_resolver.hpp"
 #include "agent/secrets/secret_store.hpp"
 #include "common/config/document.hpp"
+#include "common/fs/file.hpp"
 #include "common/log/log.hpp"
 #include "common/version/version.hpp"
 
@@ -36,7 +37,17 @@ constexpr std::uintmax_t kLogTailBytes = 4u << 20;
 class ZipWriter {
 public:
     static Expected<ZipWriter> create(const fs::path& path) {
-        zipFile zip = zipOpen64(path.string().c_str(), APPEND_STATUS_CREATE);
+        auto file = cs::fs::open_for_writing(path);
+        if (!file) {
+            return std::move(file).error();
+        }
+        // minizip writes through stdio on the file opened here (wide and long
+        // paths on Windows) and owns it from now on: zipClose closes it.
+        zlib_filefunc64_def io{};
+        fill_fopen64_filefunc(&io);
+        io.zopen64_file = [](voidpf opaque, const void*, int) -> voidpf { return opaque; };
+        io.opaque = file->release();
+        zipFile zip = zipOpen2_64(path.string().c_str(), APPEND_STATUS_CREATE, nullptr, &io);
         if (zip == nullptr) {
             return make_error(ErrorCode::io_error, "{}: cannot create the zip file", path.string());
         }
@@ -55,9 +66,11 @@ public:
         zip_fileinfo info{};
         auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
         std::tm tm = fmt::gmtime(now);
-        info.tmz_date = {static_cast<uInt>(tm.tm_sec),  static_cast<uInt>(tm.tm_min),
-                         static_cast<uInt>(tm.tm_hour), static_cast<uInt>(tm.tm_mday),
-                         static_cast<uInt>(tm.tm_mon),  static_cast<uInt>(tm.tm_year + 1900)};
+        // The field type differs between minizip releases (uInt, later int).
+        using Field = decltype(info.tmz_date.tm_sec);
+        info.tmz_date = {static_cast<Field>(tm.tm_sec),  static_cast<Field>(tm.tm_min),
+                         static_cast<Field>(tm.tm_hour), static_cast<Field>(tm.tm_mday),
+                         static_cast<Field>(tm.tm_mon),  static_cast<Field>(tm.tm_year + 1900)};
         bool good = zipOpenNewFileInZip64(zip_, name.c_str(), &info, nullptr, 0, nullptr, 0,
                                           nullptr, Z_DEFLATED, Z_DEFAULT_COMPRESSION, 1) == ZIP_OK;
         good = good && zipWriteInFileInZip(zip_, content.data(),

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "agent/config/config_paths.hpp"
 #include "agent/config/odata_config.hpp"
 #include "common/hash/hash128.hpp"
 
@@ -12,8 +13,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path resolve(const fs::path& base, const std::string& value) {
-    fs::path p(value);
-    return p.is_absolute() ? p : (base / p).lexically_normal();
+    return resolve_config_path(base, value);
 }
 
 bool valid_name(const std::string& name) {

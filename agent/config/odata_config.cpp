@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "agent/config/config_paths.hpp"
+
 namespace cs::agent {
 namespace {
 
@@ -33,8 +35,7 @@ Status parse_secrets(const config::Reader& r, OdataSourceConfig& s, const fs::pa
             return std::move(ref).error();
         }
         if (ref->kind == SecretRef::Kind::file) {
-            fs::path p(ref->name);
-            ref->name = p.is_absolute() ? p.string() : (base / p).lexically_normal().string();
+            ref->name = resolve_config_path(base, ref->name).string();
         }
         out = *ref;
         return ok();
@@ -171,8 +172,7 @@ Expected<SourceConfig> parse_odata_source(const std::string& name, const std::st
         return !verify ? verify.error() : !ca ? ca.error() : paging.error();
     }
     s.verify_tls = *verify;
-    s.ca_file =
-        ca->empty() ? fs::path() : (fs::path(*ca).is_absolute() ? fs::path(*ca) : base / *ca);
+    s.ca_file = ca->empty() ? fs::path() : resolve_config_path(base, *ca);
     if (*paging == "client") {
         s.paging = OdataPaging::client;
     } else if (*paging == "server") {

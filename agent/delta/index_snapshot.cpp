@@ -5,6 +5,8 @@
 
 #include <xxhash.h>
 
+#include "common/fs/file.hpp"
+
 namespace cs::agent {
 namespace {
 
@@ -19,11 +21,13 @@ struct Header {
     std::uint64_t checksum;  // XXH3-64 of the rows
 };
 
-using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+using File = fs::File;
 using Hasher = std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)>;
 
-File open_file(const std::filesystem::path& path, const char* mode) {
-    return File(std::fopen(path.string().c_str(), mode), &std::fclose);
+// A missing or unreadable snapshot is an empty one to the caller: it rebuilds.
+File open_file(const std::filesystem::path& path, bool write) {
+    auto file = write ? fs::open_for_writing(path) : fs::open_for_reading(path);
+    return file ? std::move(*file) : File();
 }
 
 Hasher new_hasher() {
@@ -37,7 +41,7 @@ Hasher new_hasher() {
 struct SnapshotWriter::State {
     std::filesystem::path path;
     std::filesystem::path tmp;
-    File file{nullptr, &std::fclose};
+    File file;
     Hasher hasher{nullptr, &XXH3_freeState};
     Header header{};
     std::vector<SnapshotRow> chunk;
@@ -68,7 +72,7 @@ Expected<SnapshotWriter> SnapshotWriter::open(const std::filesystem::path& path,
     s.path = path;
     s.tmp = path;
     s.tmp += ".tmp";
-    s.file = open_file(s.tmp, "wb");
+    s.file = open_file(s.tmp, true);
     if (!s.file) {
         return make_error(ErrorCode::io_error, "cannot write index snapshot {}", s.tmp.string());
     }
@@ -111,11 +115,8 @@ Status SnapshotWriter::commit() {
         return make_error(ErrorCode::io_error, "cannot write index snapshot {}", s.tmp.string());
     }
     s.file.reset();
-    std::error_code ec;
-    std::filesystem::rename(s.tmp, s.path, ec);
-    if (ec) {
-        return make_error(ErrorCode::io_error, "cannot replace index snapshot {}: {}",
-                          s.path.string(), ec.message());
+    if (auto st = cs::fs::replace_file(s.tmp, s.path); !st) {
+        return std::move(st).error().wrap("index snapshot");
     }
     s.committed = true;
     return ok();
@@ -124,7 +125,7 @@ Status SnapshotWriter::commit() {
 bool load_index_snapshot(const std::filesystem::path& path, std::int64_t entity_id,
                          std::int64_t state_version,
                          const std::function<void(const SnapshotRow&)>& fn) {
-    File file = open_file(path, "rb");
+    File file = open_file(path, false);
     if (!file) {
         return false;
     }

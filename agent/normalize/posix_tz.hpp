@@ -19,7 +19,8 @@ namespace cs::agent::normalize {
 class PosixRule {
 public:
     static std::optional<PosixRule> parse(std::string_view tz);
-    // Reads the footer of <zoneinfo>/<zone name>; nullopt when the file has none.
+    // The footer of the zone's TZif file in the system tz database; nullopt when
+    // there is none (no such file, or a text tz database that needs no footer).
     static std::optional<PosixRule> load(std::string_view zone_name);
 
     bool has_dst() const { return has_dst_; }

@@ -1,6 +1,5 @@
 #include "agent/normalize/time_zone.hpp"
 
-#include <exception>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -9,6 +8,7 @@
 #include <date/tz.h>
 
 #include "agent/normalize/posix_tz.hpp"
+#include "agent/timezone/zone_names.hpp"
 
 namespace cs::agent::normalize {
 namespace {
@@ -62,22 +62,11 @@ Expected<const date::time_zone*> find_zone(std::string_view name) {
     if (name == "UTC" || name == "Etc/UTC") {
         return static_cast<const date::time_zone*>(nullptr);
     }
-    try {
-        const date::time_zone* zone = date::locate_zone(name);
-        // Loads the zone's rules now, so that conversions on the hot path cannot
-        // meet a missing or unreadable zoneinfo file (and never throw).
-        (void)zone->get_info(date::sys_seconds{});
-        (void)tail_of(zone);
-        return zone;
-    } catch (const std::exception& e) {
-        // "X not found in timezone database" only repeats the name; anything
-        // else (an unreadable zoneinfo directory) is worth passing on.
-        std::string_view reason = e.what();
-        bool not_found = reason.find("not found") != std::string_view::npos;
-        return make_error(ErrorCode::invalid_argument,
-                          "unknown time zone '{}' (use an IANA name such as America/Chicago){}{}",
-                          name, not_found ? "" : ": ", not_found ? "" : reason);
+    auto zone = timezone::locate(name);
+    if (zone) {
+        (void)tail_of(*zone);
     }
+    return zone;
 }
 
 ZoneConverter::ZoneConverter(const date::time_zone* zone) : zone_(zone) {

@@ -13,8 +13,8 @@ namespace cs::agent::normalize {
 
 struct ZoneTail;
 
-// Looks an IANA zone name up in the operating system's tz database (once, at
-// configuration time). "UTC" resolves to nullptr: no conversion needed.
+// Looks a zone up by its IANA or Windows name (agent/timezone), once, at
+// configuration time. "UTC" resolves to nullptr: no conversion needed.
 Expected<const date::time_zone*> find_zone(std::string_view name);
 
 // Converts local wall-clock seconds in one zone to UTC seconds. Remembers the

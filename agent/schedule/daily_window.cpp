@@ -1,10 +1,13 @@
 #include "agent/schedule/daily_window.hpp"
 
 #include <array>
+#include <exception>
 #include <optional>
 
 #include <date/tz.h>
 #include <fmt/format.h>
+
+#include "agent/timezone/zone_names.hpp"
 
 namespace cs::agent::schedule {
 namespace {
@@ -97,13 +100,15 @@ Expected<std::chrono::minutes> parse_clock_time(std::string_view text) {
 }
 
 Expected<const date::time_zone*> find_window_zone(std::string_view name) {
+    if (name != "local") {
+        return timezone::locate(name);
+    }
     try {
-        if (name == "local") {
-            return date::current_zone();
-        }
-        return date::locate_zone(name);
+        return date::current_zone();
     } catch (const std::exception& e) {
-        return make_error(ErrorCode::invalid_argument, "unknown time zone '{}' ({})", name,
+        return make_error(ErrorCode::invalid_argument,
+                          "cannot tell this machine's time zone ({}); name it instead, e.g. "
+                          "America/Chicago",
                           e.what());
     }
 }

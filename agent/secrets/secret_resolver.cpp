@@ -7,7 +7,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "agent/platform/file_access.hpp"
 #include "agent/secrets/secret_store.hpp"
+#include "common/fs/file.hpp"
 #include "common/log/log.hpp"
 
 namespace cs::agent {
@@ -42,7 +44,7 @@ Expected<std::string> from_env(const SecretRef& ref, std::string_view what) {
 }
 
 Expected<std::string> from_file(const SecretRef& ref, std::string_view what) {
-    const fs::path path(ref.name);
+    const fs::path path = cs::fs::from_utf8(ref.name);
     std::error_code ec;
     auto size = fs::file_size(path, ec);
     if (ec) {
@@ -66,12 +68,11 @@ Expected<std::string> from_file(const SecretRef& ref, std::string_view what) {
         return make_error(ErrorCode::invalid_argument, "{}: secret file {} is empty", what,
                           path.string());
     }
-    auto perms = fs::status(path, ec).permissions();
-    if (!ec && (perms & fs::perms::others_read) != fs::perms::none) {
+    if (auto fix = platform::readable_by_other_users(path)) {
         spdlog::warn(
             "{}: secret file {} is readable by every user; restrict it to the agent's "
-            "account (chmod 600)",
-            what, path.string());
+            "account ({})",
+            what, path.string(), *fix);
     }
     return text;
 }

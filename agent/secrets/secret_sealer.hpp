@@ -32,10 +32,4 @@ public:
 // is generated (by `secret set`); otherwise a missing key is an error.
 Expected<std::unique_ptr<SecretSealer>> open_sealer(const SecretStoreLocation& where, bool create);
 
-// Limits a file or folder of the store to the account the agent runs as
-// (POSIX: mode 0600/0700; run by root, the files are handed to the owner of
-// the folder that holds them, the service account, so the service can read
-// what an administrator stored).
-Status restrict_to_owner(const std::filesystem::path& path, bool directory);
-
 }  // namespace cs::agent::secrets

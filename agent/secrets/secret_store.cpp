@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
+#include "agent/platform/file_access.hpp"
+#include "common/fs/file.hpp"
 #include "common/value/value.hpp"
 
 namespace cs::agent::secrets {
@@ -102,7 +104,7 @@ Status write_document(const fs::path& path, const nlohmann::json& doc) {
         // Restricted before a byte is written: the content is sealed, but
         // names and dates are nobody else's business either.
         std::ofstream(tmp, std::ios::binary | std::ios::trunc).flush();
-        if (auto st = restrict_to_owner(tmp, false); !st) {
+        if (auto st = platform::restrict_to_service(tmp, false); !st) {
             return st;
         }
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -113,10 +115,8 @@ Status write_document(const fs::path& path, const nlohmann::json& doc) {
                               tmp.string());
         }
     }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        return make_error(ErrorCode::io_error, "secret store {}: {}", path.string(), ec.message());
+    if (auto st = cs::fs::replace_file(tmp, path); !st) {
+        return std::move(st).error().wrap("secret store");
     }
     return ok();
 }
@@ -145,7 +145,7 @@ Expected<SecretStore> SecretStore::open(const SecretStoreLocation& where, bool c
             return make_error(ErrorCode::io_error, "secret store folder {}: {}", where.dir.string(),
                               ec.message());
         }
-        if (auto st = restrict_to_owner(where.dir, true); !st) {
+        if (auto st = platform::restrict_to_service(where.dir, true); !st) {
             return std::move(st).error();
         }
     }

@@ -6,6 +6,8 @@
 #include <openssl/x509v3.h>
 #include <spdlog/spdlog.h>
 
+#include "agent/tls/trust.hpp"
+
 namespace cs::agent::ship {
 namespace {
 
@@ -37,22 +39,7 @@ Expected<std::shared_ptr<boost::asio::ssl::context>> make_tls_context(
         return make_error(ErrorCode::io_error, "TLS: cannot load the system CA store: {}",
                           ec.message());
     }
-    X509_STORE* store = SSL_CTX_get_cert_store(native);
-    std::size_t skipped = 0;
-    for (const auto& der : system_roots) {
-        const auto* bytes = reinterpret_cast<const unsigned char*>(der.data());
-        X509* cert = d2i_X509(nullptr, &bytes, static_cast<long>(der.size()));
-        // Duplicates of the default paths are fine (OpenSSL 3 keeps one).
-        if (cert == nullptr || X509_STORE_add_cert(store, cert) != 1) {
-            ++skipped;
-        }
-        X509_free(cert);
-    }
-    ERR_clear_error();
-    if (!system_roots.empty()) {
-        spdlog::debug("TLS: {} certificates from the system ROOT store{}", system_roots.size(),
-                      skipped == 0 ? "" : fmt::format(" ({} not usable, skipped)", skipped));
-    }
+    tls::add_certificates(SSL_CTX_get_cert_store(native), system_roots);
     if (!ca_file.empty()) {
         ctx->load_verify_file(ca_file.string(), ec);
         if (ec) {

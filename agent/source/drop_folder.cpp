@@ -4,6 +4,8 @@
 #include <cctype>
 #include <fstream>
 
+#include "common/fs/file.hpp"
+
 namespace cs::agent {
 namespace fs = std::filesystem;
 
@@ -49,7 +51,7 @@ Expected<std::vector<DropFile>> DropFolder::ready(const std::vector<std::string>
                           path_.string());
     }
     auto now = std::chrono::steady_clock::now();
-    auto wall_now = fs::file_time_type::clock::now();
+    auto wall_now = std::chrono::system_clock::now();
     std::vector<DropFile> out;
     std::map<fs::path, Observation> still_seen;
     for (fs::directory_iterator it(path_, ec), end; !ec && it != end; it.increment(ec)) {
@@ -66,8 +68,10 @@ Expected<std::vector<DropFile>> DropFolder::ready(const std::vector<std::string>
         if (!wanted) {
             continue;
         }
-        DropFile file{entry.path(), entry.file_size(ec), entry.last_write_time(ec)};
-        if (ec) {
+        auto modified = cs::fs::modified_time(entry.path());
+        DropFile file{entry.path(), entry.file_size(ec),
+                      modified ? *modified : std::chrono::system_clock::time_point()};
+        if (ec || !modified) {
             continue;  // vanished or unreadable between listing and stat: next poll
         }
         auto previous = seen_.find(file.path);
@@ -117,7 +121,14 @@ Expected<fs::path> DropFolder::move_into(const DropFile& file, const fs::path& d
             return make_error(ErrorCode::io_error, "cannot move {} to {}: {}", file.path.string(),
                               dir.string(), copy_ec.message());
         }
-        fs::remove(file.path, copy_ec);
+        if (!fs::remove(file.path, copy_ec) || copy_ec) {
+            // A copy left beside an original that stays would be read again
+            // and copied again on every poll.
+            std::error_code ignored;
+            fs::remove(target, ignored);
+            return make_error(ErrorCode::io_error, "cannot move {} to {}: {}", file.path.string(),
+                              dir.string(), (copy_ec ? copy_ec : ec).message());
+        }
     }
     seen_.erase(file.path);
     return target;

@@ -14,7 +14,8 @@ namespace cs::agent {
 struct DropFile {
     std::filesystem::path path;
     std::uintmax_t size = 0;
-    std::filesystem::file_time_type modified;
+    // Wall clock, to the file system's precision (common/fs/file.hpp).
+    std::chrono::system_clock::time_point modified;
 };
 
 // A folder that vendors or scripts drop files into. Each file is processed
@@ -47,7 +48,7 @@ private:
     // What each file looked like when first seen unchanged, for the stability rule.
     struct Observation {
         std::uintmax_t size;
-        std::filesystem::file_time_type modified;
+        std::chrono::system_clock::time_point modified;
         std::chrono::steady_clock::time_point since;
     };
     std::map<std::filesystem::path, Observation> seen_;

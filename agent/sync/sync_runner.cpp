@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -112,6 +114,9 @@ Expected<RunRecord> sync_file(const AgentConfig&, StateDb& store, const EntityCo
     }
 
     auto reader = open_reader(entity, file.path);
+    if (!reader && reader.error().code == ErrorCode::unavailable) {
+        return std::move(reader).error();  // in use: not a bad file, a file to read later
+    }
     if (!reader) {
         RunRecord run = unchanged_run(entity, file);
         run.status = RunStatus::failed;
@@ -128,6 +133,8 @@ Expected<RunRecord> sync_file(const AgentConfig&, StateDb& store, const EntityCo
     EntityPlan plan = entity.plan;
     plan.delta.force = options.force;
     auto run = sync_entity(store, plan, **reader, {name, "full", options.stop});
+    // Closed before the file moves: Windows moves no file that is still open.
+    reader->reset();
     if (!run) {
         return run;
     }
@@ -147,6 +154,31 @@ Expected<RunRecord> sync_file(const AgentConfig&, StateDb& store, const EntityCo
         }
     }
     return run;
+}
+
+// Drop-folder files that another program still holds (a copy in progress, a
+// workbook open in Excel) are skipped until it lets go. The log says so once
+// per file, not on every poll; a file that was read, or went away, is
+// forgotten.
+class InUseFiles {
+public:
+    bool first_notice(const fs::path& path) {
+        std::lock_guard lock(mutex_);
+        return held_.insert(path).second;
+    }
+    void released(const fs::path& path) {
+        std::lock_guard lock(mutex_);
+        held_.erase(path);
+    }
+
+private:
+    std::mutex mutex_;
+    std::set<fs::path> held_;
+};
+
+InUseFiles& in_use_files() {
+    static InUseFiles files;
+    return files;
 }
 
 }  // namespace
@@ -215,6 +247,15 @@ Expected<SyncReport> sync_entities(const AgentConfig& config, StateDb& store,
                 break;
             }
             auto run = sync_file(config, store, entity, folder, file, options);
+            if (!run && run.error().code == ErrorCode::unavailable) {
+                report.notes.push_back(fmt::format("{}: {}; it will be read on a later poll",
+                                                   entity.name, run.error().message));
+                auto level = in_use_files().first_notice(file.path) ? spdlog::level::warn
+                                                                    : spdlog::level::debug;
+                spdlog::log(level, "{}", report.notes.back());
+                continue;
+            }
+            in_use_files().released(file.path);
             if (!run) {
                 return std::move(run).error();
             }

@@ -31,6 +31,10 @@ public:
         : text_(text), lines_(lines) {}
 
     void run() {
+        // nlohmann skips a UTF-8 byte order mark (Notepad writes one); so must this.
+        if (text_.substr(0, 3) == "\xEF\xBB\xBF") {
+            pos_ = 3;
+        }
         skip_space();
         value("");
     }

@@ -12,14 +12,13 @@ Input& Input::operator=(Input&&) noexcept = default;
 Input::~Input() = default;
 
 Expected<Input> Input::open_file(const std::filesystem::path& path, std::size_t chunk_bytes) {
-    Input input(path.string(), chunk_bytes);
-    std::FILE* f = std::fopen(path.string().c_str(), "rb");
-    if (f == nullptr) {
-        const int err = errno;
-        return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io_error,
-                          "{}: cannot open: {}", path.string(), std::strerror(err));
+    Input input(fs::to_utf8(path), chunk_bytes);
+    auto file = fs::open_for_reading(path);
+    if (!file) {
+        return std::move(file).error();
     }
-    input.file_.reset(f);
+    input.file_ = std::move(*file);
+    std::FILE* f = input.file_.get();
     // Reads are large; stdio's own buffer would only add a copy.
     std::setvbuf(f, nullptr, _IONBF, 0);
     return input;

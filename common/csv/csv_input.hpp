@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/base/expected.hpp"
+#include "common/fs/file.hpp"
 #include "common/text/encoding.hpp"
 #include "common/text/utf16.hpp"
 
@@ -44,10 +45,6 @@ public:
     Expected<bool> fill();
 
 private:
-    struct FileCloser {
-        void operator()(std::FILE* f) const { std::fclose(f); }
-    };
-
     Input(std::string name, std::size_t chunk_bytes);
     Expected<std::size_t> read_raw(char* dest, std::size_t size);
     void append(std::string_view bytes);
@@ -55,7 +52,7 @@ private:
 
     std::string name_;
     std::size_t chunk_bytes_;
-    std::unique_ptr<std::FILE, FileCloser> file_;
+    fs::File file_;
     std::string_view memory_;
     std::size_t memory_pos_ = 0;
 

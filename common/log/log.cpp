@@ -96,8 +96,9 @@ private:
 // Redacts the payload, then hands the message to a normal pattern formatter.
 class RedactingFormatter final : public spdlog::formatter {
 public:
-    RedactingFormatter()
-        : inner_(std::make_unique<spdlog::pattern_formatter>("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v")) {}
+    explicit RedactingFormatter(std::string pattern = "%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v")
+        : pattern_(std::move(pattern)),
+          inner_(std::make_unique<spdlog::pattern_formatter>(pattern_)) {}
 
     void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
         std::string clean = redact(std::string_view(msg.payload.data(), msg.payload.size()));
@@ -107,10 +108,11 @@ public:
     }
 
     std::unique_ptr<spdlog::formatter> clone() const override {
-        return std::make_unique<RedactingFormatter>();
+        return std::make_unique<RedactingFormatter>(pattern_);
     }
 
 private:
+    std::string pattern_;
     std::unique_ptr<spdlog::formatter> inner_;
 };
 
@@ -154,6 +156,11 @@ Status init(const Options& options) {
         } else {
             sink->set_formatter(std::make_unique<RedactingFormatter>());
         }
+    }
+    if (options.system_log) {
+        // Its own level stays: the system log takes errors, not every info line.
+        options.system_log->set_formatter(std::make_unique<RedactingFormatter>("%v"));
+        sinks.push_back(options.system_log);
     }
     auto logger = std::make_shared<spdlog::logger>(options.name, sinks.begin(), sinks.end());
     logger->set_level(level);

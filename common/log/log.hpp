@@ -1,10 +1,15 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "common/base/expected.hpp"
+
+namespace spdlog::sinks {
+class sink;
+}
 
 namespace cs::log {
 
@@ -21,6 +26,9 @@ struct Options {
     std::size_t max_files = 5;
     bool to_stderr = true;
     std::string name = "contractsync";  // appears as "logger" in JSON lines
+    // The operating system's log (agent/platform/system_log.hpp), which takes
+    // the lines at or above its own level as bare messages; may be null.
+    std::shared_ptr<spdlog::sinks::sink> system_log;
 };
 
 // Replaces the default spdlog logger. Every sink gets the redacting formatter.

@@ -6,6 +6,8 @@
 
 #include <unzip.h>
 
+#include "common/fs/file.hpp"
+
 namespace cs::xlsx {
 namespace {
 
@@ -55,6 +57,11 @@ int ZCALLBACK memory_error(voidpf, voidpf) {
     return 0;
 }
 
+// Hands minizip the file that open_file already opened (passed as `opaque`).
+voidpf ZCALLBACK adopt_open(voidpf opaque, const void*, int) {
+    return opaque;
+}
+
 // Names what a non-zip file probably is, since users do drop .xls and .csv files here.
 std::string not_a_zip(std::string_view head) {
     if (head.substr(0, 8) == "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
@@ -91,22 +98,27 @@ ZipArchive& ZipArchive::operator=(ZipArchive&&) noexcept = default;
 ZipArchive::~ZipArchive() = default;
 
 Expected<ZipArchive> ZipArchive::open_file(const std::filesystem::path& path) {
-    const std::string name = path.string();
-    std::FILE* f = std::fopen(name.c_str(), "rb");
-    if (f == nullptr) {
-        const int err = errno;
-        return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io_error,
-                          "{}: cannot open: {}", name, std::strerror(err));
+    const std::string name = fs::to_utf8(path);
+    auto file = fs::open_for_reading(path);
+    if (!file) {
+        return std::move(file).error();
     }
     char head[8] = {};
-    const std::size_t got = std::fread(head, 1, sizeof head, f);
-    std::fclose(f);
+    const std::size_t got = std::fread(head, 1, sizeof head, file->get());
     if (got < 4 || std::string_view(head, 2) != "PK") {
         return make_error(ErrorCode::parse_error, "{}: {}", name,
                           not_a_zip(std::string_view(head, got)));
     }
+    std::rewind(file->get());
+    // minizip reads through stdio on the file opened here (wide and long
+    // paths on Windows, refused while another program writes it).
+    zlib_filefunc64_def io{};
+    fill_fopen64_filefunc(&io);
+    io.zopen64_file = adopt_open;
+    // From here minizip owns the file: unzClose closes it, and so does a failed open.
+    io.opaque = file->release();
     auto state = std::make_unique<State>();
-    state->zip = unzOpen64(name.c_str());
+    state->zip = unzOpen2_64(name.c_str(), &io);
     if (state->zip == nullptr) {
         return make_error(ErrorCode::parse_error,
                           "{}: not an .xlsx file: the zip archive is damaged (no central "

@@ -55,6 +55,22 @@ def sqlite_import(csv_path, workdir):
     return seconds
 
 
+def windows_first_sync(args, base, template):
+    """The 1M-row first sync by the cross-built Windows agent under Wine (one run)."""
+    exe = os.path.join(args.windows, "agent", "contractsync-agent.exe")
+    work = tempfile.mkdtemp(prefix="cs-bench-windows-", dir=os.path.join(args.build, "data"))
+    try:
+        drop = os.path.join(work, "drop")
+        os.makedirs(drop)
+        shutil.copy(template, os.path.join(work, "agent.json"))
+        os.link(base, os.path.join(drop, "first.csv"))
+        os.utime(os.path.join(drop, "first.csv"), (time.time() - 3600, time.time() - 3600))
+        config = "Z:" + os.path.join(work, "agent.json").replace("/", "\\")
+        return run_measured(["wine", exe, "sync", "--config", config])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def bench_agent(args):
     agent = os.path.join(args.build, "agent/contractsync-agent")
     base = ensure_csv(args.build, args.rows, "base")
@@ -62,6 +78,13 @@ def bench_agent(args):
     template = os.path.join(ROOT, "tests/data/bench/agent.json")
     results = {"first": [], "unchanged": [], "changed": []}
     baselines, rss = [], {"first": [], "unchanged": [], "changed": []}
+    windows, windows_rss = [], []
+    if args.windows:
+        os.environ.update(WINEPREFIX=os.path.join(args.windows, "wine-bench"), WINEDEBUG="-all",
+                          WINEDLLOVERRIDES="mscoree,mshtml=")
+        os.makedirs(os.environ["WINEPREFIX"], exist_ok=True)
+        subprocess.run(["wineserver", "-p"], check=True)
+        subprocess.run(["wine", "cmd", "/c", "exit"], capture_output=True, timeout=300)
     for _ in range(args.runs):
         work = tempfile.mkdtemp(prefix="cs-bench-agent-", dir=os.path.join(args.build, "data"))
         try:
@@ -85,12 +108,25 @@ def bench_agent(args):
                 rss[case].append(peak)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+        if args.windows:
+            seconds, peak = windows_first_sync(args, base, template)
+            windows.append(seconds)
+            windows_rss.append(peak)
     baseline = statistics.median(baselines)
     for case in ("first", "unchanged", "changed"):
         seconds = statistics.median(results[case])
         emit({"case": case, "rows": args.rows, "seconds": round(seconds, 3),
               "baseline_seconds": round(baseline, 3), "ratio": round(seconds / baseline, 3),
               "peak_rss_mb": round(max(rss[case]), 1)})
+    if args.windows:
+        subprocess.run(["wineserver", "-k"], capture_output=True)
+        linux = statistics.median(results["first"])
+        seconds = statistics.median(windows)
+        # Informational: Wine translates every system call; Windows itself does not.
+        emit({"case": "first_windows_wine", "rows": args.rows, "seconds": round(seconds, 3),
+              "linux_seconds": round(linux, 3), "ratio_to_linux": round(seconds / linux, 3),
+              "baseline_seconds": round(baseline, 3), "ratio": round(seconds / baseline, 3),
+              "peak_rss_mb": round(max(windows_rss), 1)})
 
 
 class PgCluster:
@@ -322,6 +358,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--windows", help="agent: also the Windows build in this folder, under Wine")
     parser.add_argument("case", choices=sorted(CASES) + ["all"])
     args = parser.parse_args()
     args.build = os.path.abspath(args.build)

@@ -6,6 +6,7 @@
 #include <windows.h>
 
 #include "agent/platform/console_io.hpp"
+#include "common/text/windows/wide.hpp"
 
 namespace cs::agent::platform {
 
@@ -49,11 +50,7 @@ Expected<std::string> read_hidden_line(std::string_view prompt, std::size_t max_
         SecureZeroMemory(wide.data(), wide.size() * sizeof(wchar_t));
         return make_error(ErrorCode::io_error, "cannot read the value from the console");
     }
-    int bytes = WideCharToMultiByte(CP_UTF8, 0, wide.data(), static_cast<int>(n), nullptr, 0,
-                                    nullptr, nullptr);
-    std::string line(static_cast<std::size_t>(bytes), '\0');
-    WideCharToMultiByte(CP_UTF8, 0, wide.data(), static_cast<int>(n), line.data(), bytes, nullptr,
-                        nullptr);
+    std::string line = text::narrow(std::wstring_view(wide.data(), n));
     SecureZeroMemory(wide.data(), wide.size() * sizeof(wchar_t));
     trim_line_ends(line);
     return line;

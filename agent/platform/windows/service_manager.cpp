@@ -6,10 +6,14 @@
 // down: a Shutdown request, so the running batch commits) -> STOPPED.
 #include "agent/platform/service_manager.hpp"
 
+#include <atomic>
 #include <mutex>
 #include <string>
 
 #include <windows.h>
+
+#include "agent/platform/windows/system_log.hpp"
+#include "common/text/windows/wide.hpp"
 
 #include "event_messages.h"  // generated from event_messages.mc
 
@@ -33,25 +37,6 @@ Error windows_error(std::string_view what) {
                       code == ERROR_ACCESS_DENIED ? " (run it from an elevated prompt)" : "");
 }
 
-std::wstring widen(std::string_view text) {
-    int n = MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0);
-    std::wstring out(static_cast<std::size_t>(n), L'\0');
-    MultiByteToWideChar(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), out.data(), n);
-    return out;
-}
-
-// One entry in the Application log under the agent's source; the text comes
-// from the message table in the executable (event_messages.mc).
-void report_event(WORD type, DWORD message, const std::wstring& detail) {
-    HANDLE source = RegisterEventSourceW(nullptr, kServiceName);
-    if (source == nullptr) {
-        return;  // not registered (console run before `install`): the log file has it all
-    }
-    const wchar_t* strings[] = {detail.c_str()};
-    ReportEventW(source, type, 0, message, nullptr, 1, 0, strings, nullptr);
-    DeregisterEventSource(source);
-}
-
 // The SCM side of one service run; ServiceMain and the control handler
 // reach it through this pointer (the dispatcher takes plain functions).
 class ScmLink final : public ServiceManagerLink {
@@ -61,15 +46,22 @@ public:
         report(SERVICE_START_PENDING, NO_ERROR, kStartWaitHintMs);
     }
     void running() override {
+        // A stop that came while starting wins: the body is on its way out.
+        if (stopping_.load()) {
+            return;
+        }
         report(SERVICE_RUNNING, NO_ERROR, 0);
         report_event(EVENTLOG_INFORMATION_TYPE, CS_MSG_STARTED,
                      L"configuration and state store loaded, relay uplink started");
     }
-    void stopping() override { report(SERVICE_STOP_PENDING, NO_ERROR, kStopWaitHintMs); }
+    void stopping() override {
+        stopping_.store(true);
+        report(SERVICE_STOP_PENDING, NO_ERROR, kStopWaitHintMs);
+    }
     void stopped(int exit_code, const std::string& reason) {
         if (exit_code == 0) {
             report_event(EVENTLOG_INFORMATION_TYPE, CS_MSG_STOPPED,
-                         reason.empty() ? L"stop requested" : widen(reason));
+                         reason.empty() ? L"stop requested" : text::widen(reason));
         } else {
             report_event(EVENTLOG_ERROR_TYPE, CS_MSG_FAILED, std::to_wstring(exit_code));
         }
@@ -84,12 +76,16 @@ private:
         status_.dwWin32ExitCode = win32_exit;
         status_.dwServiceSpecificExitCode = specific;
         status_.dwWaitHint = wait_hint;
-        // Stop and shutdown are accepted only once the agent runs; a pending
-        // state counts its checkpoints so the SCM sees progress.
+        // Stop and shutdown are accepted from the start (an uninstall right
+        // after an install must not find a service that cannot be stopped;
+        // start-up then ends as soon as it can), parameter changes once the
+        // agent runs. A pending state counts its checkpoints so the SCM sees
+        // progress.
         status_.dwControlsAccepted =
             state == SERVICE_RUNNING
                 ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_PRESHUTDOWN | SERVICE_ACCEPT_PARAMCHANGE
-                : 0;
+            : state == SERVICE_START_PENDING ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_PRESHUTDOWN
+                                             : 0;
         status_.dwCheckPoint =
             (state == SERVICE_RUNNING || state == SERVICE_STOPPED) ? 0 : ++checkpoint_;
         SetServiceStatus(handle_, &status_);
@@ -99,12 +95,15 @@ private:
     std::mutex mutex_;
     SERVICE_STATUS status_{};
     DWORD checkpoint_ = 0;
+    std::atomic<bool> stopping_{false};
 };
 
 struct Dispatch {
     const std::function<int(ServiceManagerLink&, Shutdown&)>* body = nullptr;
     Shutdown shutdown;
-    ScmLink* link = nullptr;
+    // Set by service_main once the link exists; the control handler, on the
+    // dispatcher's thread, may run before that.
+    std::atomic<ScmLink*> link{nullptr};
     int exit_code = 0;
 };
 Dispatch* g_dispatch = nullptr;
@@ -114,7 +113,9 @@ DWORD WINAPI on_control(DWORD control, DWORD, LPVOID, LPVOID) {
         case SERVICE_CONTROL_STOP:
         case SERVICE_CONTROL_PRESHUTDOWN:
         case SERVICE_CONTROL_SHUTDOWN:
-            g_dispatch->link->stopping();
+            if (ScmLink* link = g_dispatch->link.load()) {
+                link->stopping();
+            }
             g_dispatch->shutdown.request(control == SERVICE_CONTROL_STOP ? "service stop"
                                                                          : "system shutdown");
             return NO_ERROR;
@@ -132,9 +133,13 @@ void WINAPI service_main(DWORD, LPWSTR*) {
         return;
     }
     ScmLink link(handle);
-    g_dispatch->link = &link;
+    g_dispatch->link.store(&link);
+    if (g_dispatch->shutdown.requested()) {
+        link.stopping();  // asked to stop before the link existed
+    }
     g_dispatch->exit_code = (*g_dispatch->body)(link, g_dispatch->shutdown);
     link.stopped(g_dispatch->exit_code, g_dispatch->shutdown.reason());
+    g_dispatch->link.store(nullptr);
 }
 
 }  // namespace

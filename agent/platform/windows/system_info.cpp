@@ -3,28 +3,16 @@
 #include <fmt/format.h>
 #include <windows.h>
 
+#include "common/text/windows/wide.hpp"
+
 namespace cs::agent::platform {
-namespace {
-
-std::string narrow(const wchar_t* text) {
-    int n = WideCharToMultiByte(CP_UTF8, 0, text, -1, nullptr, 0, nullptr, nullptr);
-    if (n <= 1) {
-        return {};
-    }
-    std::string out(static_cast<std::size_t>(n - 1), '\0');
-    WideCharToMultiByte(CP_UTF8, 0, text, -1, out.data(), n, nullptr, nullptr);
-    return out;
-}
-
-}  // namespace
-
 std::string host_name() {
     wchar_t name[256] = {};
     DWORD size = 256;
     if (!GetComputerNameExW(ComputerNameDnsHostname, name, &size) || size == 0) {
         return "unknown";
     }
-    return narrow(name);
+    return text::narrow(std::wstring_view(name, size));
 }
 
 std::string os_description() {

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "agent/platform/file_access.hpp"
 #include "agent/secrets/secret_sealer.hpp"
 
 namespace cs::agent::secrets {
@@ -197,7 +198,7 @@ Status create_key(const fs::path& path) {
         return make_error(ErrorCode::io_error, "secret store key {}: cannot write it",
                           path.string());
     }
-    return restrict_to_owner(path, false);
+    return platform::restrict_to_service(path, false);
 }
 
 }  // namespace
@@ -223,28 +224,6 @@ Expected<std::unique_ptr<SecretSealer>> open_sealer(const SecretStoreLocation& w
     auto sealer = std::make_unique<KeyFileSealer>(where.key_file, *key);
     OPENSSL_cleanse(key->data(), key->size());
     return std::unique_ptr<SecretSealer>(std::move(sealer));
-}
-
-Status restrict_to_owner(const std::filesystem::path& path, bool directory) {
-    if (::chmod(path.c_str(), directory ? 0700 : 0600) != 0) {
-        return make_error(ErrorCode::io_error, "{}: cannot restrict access: {}", path.string(),
-                          std::strerror(errno));
-    }
-    if (::geteuid() != 0) {
-        return ok();
-    }
-    // An administrator (root) stores secrets for the service: the folder that
-    // holds them belongs to the service account, so the files go to it too.
-    struct stat parent {};
-    auto holder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-    if (::stat(holder.c_str(), &parent) != 0 || parent.st_uid == 0) {
-        return ok();
-    }
-    if (::chown(path.c_str(), parent.st_uid, parent.st_gid) != 0) {
-        return make_error(ErrorCode::io_error, "{}: cannot hand it to the service account: {}",
-                          path.string(), std::strerror(errno));
-    }
-    return ok();
 }
 
 }  // namespace cs::agent::secrets

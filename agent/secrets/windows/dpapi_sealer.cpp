@@ -5,10 +5,9 @@
 // user scope is in docs/windows.md: user scope would tie the secrets to one
 // profile, and a virtual service account's profile is not one an
 // administrator can run `secret set` in.
-#include <aclapi.h>
-#include <dpapi.h>
-#include <sddl.h>
 #include <windows.h>
+// dpapi.h needs windows.h before it.
+#include <dpapi.h>
 
 #include "agent/secrets/secret_sealer.hpp"
 
@@ -70,53 +69,6 @@ public:
 
 Expected<std::unique_ptr<SecretSealer>> open_sealer(const SecretStoreLocation&, bool) {
     return std::unique_ptr<SecretSealer>(std::make_unique<DpapiSealer>());
-}
-
-Status restrict_to_owner(const std::filesystem::path& path, bool directory) {
-    // Protected DACL: SYSTEM and Administrators full control, the service's
-    // virtual account (NT SERVICE\ContractSyncAgent) full control when it
-    // exists (the installer registers it); nothing inherited from ProgramData.
-    std::wstring sddl = L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)";
-    BYTE sid[SECURITY_MAX_SID_SIZE];
-    DWORD sid_size = sizeof sid;
-    wchar_t domain[256];
-    DWORD domain_size = 256;
-    SID_NAME_USE use;
-    if (LookupAccountNameW(nullptr, L"NT SERVICE\\ContractSyncAgent", sid, &sid_size, domain,
-                           &domain_size, &use)) {
-        LPWSTR text = nullptr;
-        if (ConvertSidToStringSidW(sid, &text)) {
-            sddl += L"(A;OICI;FA;;;" + std::wstring(text) + L")";
-            LocalFree(text);
-        }
-    }
-    if (!directory) {
-        // Files take no inheritance flags.
-        for (auto pos = sddl.find(L"OICI"); pos != std::wstring::npos; pos = sddl.find(L"OICI")) {
-            sddl.erase(pos, 4);
-        }
-    }
-    PSECURITY_DESCRIPTOR sd = nullptr;
-    if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl.c_str(), SDDL_REVISION_1, &sd,
-                                                              nullptr)) {
-        return make_error(ErrorCode::internal, "{}: cannot build its ACL (error {})", path.string(),
-                          GetLastError());
-    }
-    BOOL present = FALSE;
-    BOOL defaulted = FALSE;
-    PACL dacl = nullptr;
-    GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted);
-    std::wstring wide = path.wstring();
-    DWORD rc =
-        SetNamedSecurityInfoW(wide.data(), SE_FILE_OBJECT,
-                              DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
-                              nullptr, nullptr, dacl, nullptr);
-    LocalFree(sd);
-    if (rc != ERROR_SUCCESS) {
-        return make_error(ErrorCode::io_error, "{}: cannot restrict access (error {})",
-                          path.string(), rc);
-    }
-    return ok();
 }
 
 }  // namespace cs::agent::secrets

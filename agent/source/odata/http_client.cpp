@@ -5,6 +5,9 @@
 
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <openssl/ssl.h>
+
+#include "agent/tls/trust.hpp"
 
 namespace cs::agent::odata {
 namespace {
@@ -58,6 +61,13 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
         sink->retry_after.reset();  // a new response (after 100 Continue or a redirect)
     }
     return n;
+}
+
+// libcurl uses OpenSSL here as the uplink does, so both trust the same roots:
+// the operating system's store is added to each new TLS context.
+CURLcode add_trusted_roots(CURL*, void* ssl_ctx, void*) {
+    tls::add_system_roots(SSL_CTX_get_cert_store(static_cast<SSL_CTX*>(ssl_ctx)));
+    return CURLE_OK;
 }
 
 void global_init() {
@@ -114,6 +124,7 @@ void HttpClient::apply_options() {
     if (!o.ca_file.empty()) {
         curl_easy_setopt(curl, CURLOPT_CAINFO, o.ca_file.c_str());
     }
+    curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, &add_trusted_roots);
     if (o.proxy == "direct") {
         curl_easy_setopt(curl, CURLOPT_PROXY, "");
     } else if (!o.proxy.empty()) {

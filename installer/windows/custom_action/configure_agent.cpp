@@ -1,45 +1,54 @@
-// The MSI's one custom action (contractsync_msi_actions.dll, entry point
-// ConfigureAgent), deferred and run as LocalSystem after InstallServices:
+// The MSI's custom actions (contractsync_msi_actions.dll), deferred and run as
+// LocalSystem.
 //
-// 1. %ProgramData%\ContractSync\Agent gets a protected ACL: SYSTEM and
-//    Administrators full control, NT SERVICE\ContractSyncAgent modify.
+// ConfigureAgent, after InstallServices:
+// 1. %ProgramData%\ContractSync\Agent gets the agent's ACL rule
+//    (agent/platform/file_access.hpp: SYSTEM and Administrators full control,
+//    NT SERVICE\ContractSyncAgent modify, nothing inherited).
 // 2. agent.json is written there from agent.json.template with the
 //    RELAY_URL and PROXY_URL properties, only when it does not exist yet:
 //    upgrades and repairs keep the configuration an administrator edited.
 //    The template's drop folder is created next to it.
-// 3. When SITE_KEY was given, it is piped into `contractsync-agent secret set
-//    site_key` (sealed with DPAPI; never on a command line, in the config or
-//    in the MSI log: SITE_KEY and this action's data are MsiHiddenProperties).
+// 3. When SITE_KEY_FILE names a file, the key in it is piped into
+//    `contractsync-agent secret set site_key` (sealed with DPAPI; the key is
+//    never on a command line, in the config or in the MSI log). The file is
+//    left where it is: the administrator who wrote it deletes it.
 // 4. `contractsync-agent install` adds what the MSI tables cannot express:
 //    recovery actions, the service SID, the pre-shutdown timeout.
-//
 // Its data (CustomActionData) is five lines: install folder, data folder,
-// relay URL, proxy URL, site key.
+// relay URL, proxy URL, site key file.
+//
+// RemoveAgentData, on an uninstall with REMOVE_DATA=1 (never on an upgrade):
+// deletes %ProgramData%\ContractSync\Agent (config, state, secrets, logs).
+// Its data is the data folder.
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
 
-#include <aclapi.h>
-#include <msiquery.h>
-#include <sddl.h>
+#include <nlohmann/json.hpp>
 #include <windows.h>
+// msiquery.h needs windows.h before it.
+#include <msiquery.h>
+
+#include "agent/platform/file_access.hpp"
+#include "common/text/windows/wide.hpp"
 
 namespace {
+
+// A site key is 51 characters; anything much longer is not a key file.
+constexpr std::size_t kMaxKeyFileBytes = 4096;
 
 struct ActionData {
     std::wstring install_dir;
     std::wstring data_dir;
     std::wstring relay_url;
     std::wstring proxy_url;
-    std::wstring site_key;
+    std::wstring site_key_file;
 };
-
-void wipe(std::wstring& text) {
-    SecureZeroMemory(text.data(), text.size() * sizeof(wchar_t));
-    text.clear();
-}
 
 void wipe(std::string& text) {
     SecureZeroMemory(text.data(), text.size());
@@ -64,7 +73,7 @@ std::wstring property(MSIHANDLE install, const wchar_t* name) {
     return value;
 }
 
-ActionData parse(std::wstring text) {
+ActionData parse(const std::wstring& text) {
     std::vector<std::wstring> lines;
     std::size_t start = 0;
     for (int i = 0; i < 4; ++i) {
@@ -75,34 +84,7 @@ ActionData parse(std::wstring text) {
         lines.push_back(text.substr(start, end - start));
         start = std::min(end + 1, text.size());
     }
-    ActionData data{lines[0], lines[1], lines[2], lines[3], text.substr(start)};
-    wipe(text);
-    return data;
-}
-
-std::string utf8(const std::wstring& text) {
-    int n = WideCharToMultiByte(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0,
-                                nullptr, nullptr);
-    std::string out(static_cast<std::size_t>(n), '\0');
-    WideCharToMultiByte(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), out.data(), n,
-                        nullptr, nullptr);
-    return out;
-}
-
-// The value as the inside of a JSON string.
-std::string json_escape(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            // Control characters have no place in a URL; drop them.
-        } else {
-            out += c;
-        }
-    }
-    return out;
+    return ActionData{lines[0], lines[1], lines[2], lines[3], text.substr(start)};
 }
 
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
@@ -112,38 +94,10 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
     }
 }
 
-bool restrict_data_folder(const std::wstring& dir) {
-    std::wstring sddl = L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)";
-    BYTE sid[SECURITY_MAX_SID_SIZE];
-    DWORD sid_size = sizeof sid;
-    wchar_t domain[256];
-    DWORD domain_size = 256;
-    SID_NAME_USE use;
-    if (LookupAccountNameW(nullptr, L"NT SERVICE\\ContractSyncAgent", sid, &sid_size, domain,
-                           &domain_size, &use)) {
-        LPWSTR text = nullptr;
-        if (ConvertSidToStringSidW(sid, &text)) {
-            // Modify: read, write, create and delete, but not change the ACL.
-            sddl += L"(A;OICI;0x1301bf;;;" + std::wstring(text) + L")";
-            LocalFree(text);
-        }
-    }
-    PSECURITY_DESCRIPTOR sd = nullptr;
-    if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl.c_str(), SDDL_REVISION_1, &sd,
-                                                              nullptr)) {
-        return false;
-    }
-    BOOL present = FALSE;
-    BOOL defaulted = FALSE;
-    PACL dacl = nullptr;
-    GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted);
-    std::wstring path = dir;
-    DWORD rc =
-        SetNamedSecurityInfoW(path.data(), SE_FILE_OBJECT,
-                              DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
-                              nullptr, nullptr, dacl, nullptr);
-    LocalFree(sd);
-    return rc == ERROR_SUCCESS;
+// The value as the inside of a JSON string (the template has the quotes).
+std::string json_inside(const std::wstring& value) {
+    std::string quoted = nlohmann::json(cs::text::narrow(value)).dump();
+    return quoted.substr(1, quoted.size() - 2);
 }
 
 bool write_config(MSIHANDLE install, const ActionData& data, const std::filesystem::path& config) {
@@ -159,8 +113,8 @@ bool write_config(MSIHANDLE install, const ActionData& data, const std::filesyst
         return false;
     }
     std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    replace_all(text, "@RELAY_URL@", json_escape(utf8(data.relay_url)));
-    replace_all(text, "@PROXY_URL@", json_escape(utf8(data.proxy_url)));
+    replace_all(text, "@RELAY_URL@", json_inside(data.relay_url));
+    replace_all(text, "@PROXY_URL@", json_inside(data.proxy_url));
     std::ofstream out(config, std::ios::binary);
     out << text;
     if (!out) {
@@ -169,6 +123,43 @@ bool write_config(MSIHANDLE install, const ActionData& data, const std::filesyst
     }
     log(install, L"wrote " + config.wstring());
     return true;
+}
+
+// The key in SITE_KEY_FILE, without surrounding white space; empty with a
+// log line when the file cannot be read or holds no key.
+std::string read_key_file(MSIHANDLE install, const std::wstring& path) {
+    HANDLE file = CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr, OPEN_EXISTING,
+                              FILE_ATTRIBUTE_NORMAL, nullptr);
+    if (file == INVALID_HANDLE_VALUE) {
+        log(install, L"SITE_KEY_FILE " + path + L" cannot be read (Windows error " +
+                         std::to_wstring(GetLastError()) + L")");
+        return {};
+    }
+    std::string key(kMaxKeyFileBytes + 1, '\0');
+    DWORD got = 0;
+    BOOL read = ReadFile(file, key.data(), static_cast<DWORD>(key.size()), &got, nullptr);
+    CloseHandle(file);
+    key.resize(read ? got : 0);
+    if (key.size() > kMaxKeyFileBytes) {
+        wipe(key);
+        log(install, L"SITE_KEY_FILE " + path + L" is larger than a site key: not used");
+        return {};
+    }
+    // A UTF-8 BOM (Notepad) and line ends are not part of the key.
+    std::size_t begin = key.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+    while (begin < key.size() && std::isspace(static_cast<unsigned char>(key[begin]))) {
+        ++begin;
+    }
+    std::size_t end = key.size();
+    while (end > begin && std::isspace(static_cast<unsigned char>(key[end - 1]))) {
+        --end;
+    }
+    std::string trimmed = key.substr(begin, end - begin);
+    wipe(key);
+    if (trimmed.empty()) {
+        log(install, L"SITE_KEY_FILE " + path + L" is empty");
+    }
+    return trimmed;
 }
 
 // Runs the agent with `args`; `input` (may be empty) is its standard input.
@@ -218,8 +209,9 @@ int run_agent(const ActionData& data, const std::wstring& args, std::string inpu
 
 }  // namespace
 
-// The entry point the MSI's CustomAction table names.
+// The entry points the MSI's CustomAction table names.
 extern "C" __declspec(dllexport) UINT __stdcall ConfigureAgent(MSIHANDLE install);
+extern "C" __declspec(dllexport) UINT __stdcall RemoveAgentData(MSIHANDLE install);
 
 UINT __stdcall ConfigureAgent(MSIHANDLE install) {
     ActionData data = parse(property(install, L"CustomActionData"));
@@ -229,33 +221,57 @@ UINT __stdcall ConfigureAgent(MSIHANDLE install) {
     std::filesystem::create_directories(data_dir, ec);
     if (ec) {
         log(install, L"cannot create " + data.data_dir);
-        wipe(data.site_key);
         return ERROR_INSTALL_FAILURE;
+    }
+    if (auto st = cs::agent::platform::restrict_to_service(data_dir, true); !st) {
+        log(install, cs::text::widen(st.error().message));
     }
     // The template's drop folder, so a fresh install has somewhere to put files.
     std::filesystem::create_directories(data_dir / L"drop", ec);
-    if (!restrict_data_folder(data.data_dir)) {
-        log(install, L"cannot set the ACL of " + data.data_dir);
-    }
     if (!write_config(install, data, config)) {
-        wipe(data.site_key);
         return ERROR_INSTALL_FAILURE;
     }
     std::wstring config_arg = L"--config \"" + config.wstring() + L"\"";
-    if (!data.site_key.empty()) {
-        std::string key = utf8(data.site_key);
-        wipe(data.site_key);
+    if (!data.site_key_file.empty()) {
+        std::string key = read_key_file(install, data.site_key_file);
+        if (key.empty()) {
+            return ERROR_INSTALL_FAILURE;
+        }
         if (run_agent(data, L"secret set site_key " + config_arg, std::move(key)) != 0) {
             log(install,
                 L"`contractsync-agent secret set site_key` failed; see "
                 L"docs/install-windows.md to store the site key by hand");
             return ERROR_INSTALL_FAILURE;
         }
-        log(install, L"site key sealed with DPAPI");
+        log(install, L"site key from SITE_KEY_FILE sealed with DPAPI");
     }
     if (run_agent(data, L"install " + config_arg, {}) != 0) {
         log(install, L"`contractsync-agent install` could not set the recovery actions");
         return ERROR_INSTALL_FAILURE;
     }
+    return ERROR_SUCCESS;
+}
+
+UINT __stdcall RemoveAgentData(MSIHANDLE install) {
+    std::filesystem::path data_dir(property(install, L"CustomActionData"));
+    if (data_dir.empty() || data_dir.filename() != L"Agent") {
+        log(install, L"REMOVE_DATA: refusing to delete " + data_dir.wstring());
+        return ERROR_SUCCESS;
+    }
+    // The service was stopped just before; its process may still be closing
+    // its log file. Give it half a minute.
+    std::error_code ec;
+    for (int attempt = 0; attempt < 60; ++attempt) {
+        ec.clear();
+        std::filesystem::remove_all(data_dir, ec);
+        if (!ec) {
+            break;
+        }
+        Sleep(500);
+    }
+    log(install, ec ? L"REMOVE_DATA: cannot delete " + data_dir.wstring() + L": " +
+                          cs::text::widen(ec.message())
+                    : L"REMOVE_DATA: deleted " + data_dir.wstring());
+    // Keeping data is never worth failing an uninstall for.
     return ERROR_SUCCESS;
 }

@@ -69,6 +69,27 @@ TEST(DailyWindow, EdgeInsideTheGapMovesToItsEnd) {
     EXPECT_EQ(gap.next_open(utc("2025-03-09 06:00")), utc("2025-03-10 07:10"));
 }
 
+TEST(DailyWindow, SmallHoursWindowAcrossBothChangesOf2026) {
+    // 01:00-05:00 America/Chicago, the window customers give nightly P21 reads.
+    auto w = chicago(1h, 5h);
+    // 2026-03-08: 02:00 CST jumps to 03:00 CDT; the window lasts 3 hours.
+    TimePoint spring = w.next_open(utc("2026-03-07 12:00"));
+    EXPECT_EQ(spring, utc("2026-03-08 07:00"));                // 01:00 CST (UTC-6)
+    EXPECT_EQ(w.next_close(spring), utc("2026-03-08 10:00"));  // 05:00 CDT (UTC-5)
+    EXPECT_TRUE(w.is_open(utc("2026-03-08 08:30")));           // 03:30 CDT
+    // 2026-11-01: 02:00 CDT falls back to 01:00 CST; the window opens at the
+    // first 01:00 and lasts 5 hours.
+    TimePoint fall = w.next_open(utc("2026-10-31 12:00"));
+    EXPECT_EQ(fall, utc("2026-11-01 06:00"));                // 01:00 CDT (UTC-5)
+    EXPECT_EQ(w.next_close(fall), utc("2026-11-01 11:00"));  // 05:00 CST (UTC-6)
+    EXPECT_TRUE(w.is_open(utc("2026-11-01 07:30")));         // the second 01:30, CST
+    EXPECT_FALSE(w.is_open(utc("2026-11-01 11:00")));
+    // The Windows name of the zone is the same zone.
+    DailyWindow windows{1h, 5h, *find_window_zone("Central Standard Time")};
+    EXPECT_EQ(windows.next_open(utc("2026-10-31 12:00")), fall);
+    EXPECT_EQ(windows.next_close(fall), utc("2026-11-01 11:00"));
+}
+
 TEST(DailyWindow, ParsesTimesOfDay) {
     EXPECT_EQ(*parse_clock_time("19:00"), 19h);
     EXPECT_EQ(*parse_clock_time("00:05"), 5min);

@@ -28,6 +28,22 @@ TEST(DocumentTest, ParsesCommentsAndKnowsLines) {
     EXPECT_EQ(doc->where("/relay/missing"), "agent.json:3");
 }
 
+TEST(DocumentTest, ABomAndCrlfLineEndsKeepTheLines) {
+    // Notepad on Windows saves UTF-8 with a byte order mark and CRLF.
+    std::string text = "\xEF\xBB\xBF";
+    for (char c : kText) {
+        if (c == '\n') {
+            text += '\r';
+        }
+        text += c;
+    }
+    auto doc = Document::parse(text, "agent.json");
+    ASSERT_TRUE(doc) << doc.error().message;
+    EXPECT_EQ(doc->root()["relay"]["url"], "wss://relay.example.com/v1/agent");
+    EXPECT_EQ(doc->where("/relay/url"), "agent.json:4");
+    EXPECT_EQ(doc->where("/entities/1/typo_key"), "agent.json:9");
+}
+
 TEST(DocumentTest, SyntaxErrorsNameFileLineAndColumn) {
     auto doc = Document::parse("{\n  \"a\": 1,\n  \"b\": ,\n}", "bad.json");
     ASSERT_FALSE(doc);
