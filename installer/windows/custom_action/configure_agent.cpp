@@ -19,8 +19,11 @@
 // relay URL, proxy URL, site key file.
 //
 // RemoveAgentData, on an uninstall with REMOVE_DATA=1 (never on an upgrade):
-// deletes %ProgramData%\ContractSync\Agent (config, state, secrets, logs).
-// Its data is the data folder.
+// deletes %ProgramData%\ContractSync\Agent (config, state, secrets, logs),
+// once every agent process started from the install folder has exited (the
+// service was stopped and deleted before; a process that is still closing
+// its files gets a minute, then it is ended). Its data is two lines: install
+// folder, data folder.
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -33,6 +36,7 @@
 #include <windows.h>
 // msiquery.h needs windows.h before it.
 #include <msiquery.h>
+#include <tlhelp32.h>
 
 #include "agent/platform/file_access.hpp"
 #include "common/text/windows/wide.hpp"
@@ -252,14 +256,78 @@ UINT __stdcall ConfigureAgent(MSIHANDLE install) {
     return ERROR_SUCCESS;
 }
 
+namespace {
+
+// Processes whose image is `exe` (compared without regard to case).
+std::vector<HANDLE> processes_of(const std::filesystem::path& exe) {
+    std::vector<HANDLE> found;
+    HANDLE snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+    if (snapshot == INVALID_HANDLE_VALUE) {
+        return found;
+    }
+    PROCESSENTRY32W entry{};
+    entry.dwSize = sizeof entry;
+    for (BOOL more = Process32FirstW(snapshot, &entry); more;
+         more = Process32NextW(snapshot, &entry)) {
+        if (lstrcmpiW(entry.szExeFile, exe.filename().c_str()) != 0) {
+            continue;
+        }
+        HANDLE process =
+            OpenProcess(SYNCHRONIZE | PROCESS_TERMINATE | PROCESS_QUERY_LIMITED_INFORMATION, FALSE,
+                        entry.th32ProcessID);
+        if (process == nullptr) {
+            continue;
+        }
+        wchar_t image[MAX_PATH * 2];
+        DWORD size = MAX_PATH * 2;
+        if (QueryFullProcessImageNameW(process, 0, image, &size) &&
+            lstrcmpiW(image, exe.c_str()) == 0) {
+            found.push_back(process);
+        } else {
+            CloseHandle(process);
+        }
+    }
+    CloseHandle(snapshot);
+    return found;
+}
+
+// Waits for the agent's processes to exit; ends those still there after a
+// minute (the service no longer exists, nothing else would stop them).
+void wait_for_agent_exit(MSIHANDLE install, const std::filesystem::path& exe) {
+    constexpr DWORD kWaitMs = 60'000;
+    ULONGLONG deadline = GetTickCount64() + kWaitMs;
+    for (HANDLE process : processes_of(exe)) {
+        DWORD pid = GetProcessId(process);
+        ULONGLONG now = GetTickCount64();
+        DWORD left = now < deadline ? static_cast<DWORD>(deadline - now) : 0;
+        if (WaitForSingleObject(process, left) == WAIT_OBJECT_0) {
+            log(install, L"REMOVE_DATA: agent process " + std::to_wstring(pid) + L" has exited");
+        } else {
+            log(install, L"REMOVE_DATA: agent process " + std::to_wstring(pid) +
+                             L" still running a minute after the service stopped; ending it");
+            TerminateProcess(process, ERROR_PROCESS_ABORTED);
+            WaitForSingleObject(process, 10'000);
+        }
+        CloseHandle(process);
+    }
+}
+
+}  // namespace
+
 UINT __stdcall RemoveAgentData(MSIHANDLE install) {
-    std::filesystem::path data_dir(property(install, L"CustomActionData"));
+    std::wstring text = property(install, L"CustomActionData");
+    std::size_t newline = text.find(L'\n');
+    std::filesystem::path install_dir(newline == std::wstring::npos ? L""
+                                                                    : text.substr(0, newline));
+    std::filesystem::path data_dir(newline == std::wstring::npos ? text : text.substr(newline + 1));
     if (data_dir.empty() || data_dir.filename() != L"Agent") {
         log(install, L"REMOVE_DATA: refusing to delete " + data_dir.wstring());
         return ERROR_SUCCESS;
     }
-    // The service was stopped just before; its process may still be closing
-    // its log file. Give it half a minute.
+    if (!install_dir.empty()) {
+        wait_for_agent_exit(install, install_dir / L"contractsync-agent.exe");
+    }
+    // A process that has just exited may still be closing files for a moment.
     std::error_code ec;
     for (int attempt = 0; attempt < 60; ++attempt) {
         ec.clear();

@@ -95,6 +95,10 @@ fi
 expect InstallExecuteSequence "^ConfigureAgent${tab}NOT REMOVE=\"ALL\"${tab}" "not run on uninstall"
 expect CustomAction "^RemoveAgentData${tab}(3073|3137)${tab}ActionsDll${tab}RemoveAgentData" \
     "RemoveAgentData: deferred, as LocalSystem, from the DLL"
+table CustomAction | grep -A1 "^SetRemoveAgentDataData" | tr '\n' '|' \
+    | grep -F '[INSTALLFOLDER]|[CommonAppDataFolder]ContractSync\Agent' >/dev/null \
+    && echo "PASS RemoveAgentData's data: install folder (whose processes it waits for), data folder" \
+    || { echo "FAIL RemoveAgentData's data lines"; failures=$((failures + 1)); }
 expect InstallExecuteSequence "^RemoveAgentData${tab}REMOVE=\"ALL\" AND REMOVE_DATA=\"1\" AND NOT UPGRADINGPRODUCTCODE${tab}" \
     "the data folder goes only on an uninstall with REMOVE_DATA=1, never on an upgrade"
 remove_data=$(seq_of RemoveAgentData); remove_files=$(seq_of RemoveFiles); stop_services=$(seq_of StopServices)

@@ -558,6 +558,16 @@ def scenario(env, msi, version, dsn):
     remove_log = os.path.join(env.work, "remove-data.log")
     rc = msiexec("/x", win(msi), "/qn", "REMOVE_DATA=1", "/l*v", win(remove_log))
     left = [os.path.join(d, n) for d, _, names in os.walk(env.data) for n in names]
+    for line in open(remove_log, errors="ignore"):
+        if "ContractSync: REMOVE_DATA" in line:
+            log("  " + line.strip())
+    if left:
+        log(f"agent processes after the uninstall: {agent_processes()}")
+        agent_log = os.path.join(env.data, "logs", "agent.log")
+        if os.path.exists(agent_log):
+            lines = open(agent_log, errors="ignore").read().splitlines()
+            last = max((i for i, line in enumerate(lines) if " running: " in line), default=0)
+            log("--- agent.log since the last start\n" + "\n".join(lines[last:])[-6000:])
     check(rc == 0 and not os.path.exists(env.data),
           "REMOVE_DATA=1 deletes C:\\ProgramData\\ContractSync\\Agent",
           f"exit {rc}, left {left[:5]}: " + "".join(
