@@ -160,7 +160,7 @@ Expected<RelayConfig> parse_relay(const config::Reader& r, const fs::path& base)
         return std::move(url).error();
     }
     if (url->rfind("wss://", 0) != 0 && url->rfind("ws://", 0) != 0) {
-        return r.error("url", "must start with wss:// (or ws:// for local testing)");
+        return r.error("url", "must start with wss:// (ws:// only for a relay on this machine)");
     }
     relay.url = *url;
     auto key = parse_secret_ref(r, "site_key");

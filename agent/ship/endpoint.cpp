@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <boost/url/ipv4_address.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
@@ -55,6 +56,15 @@ std::string RelayEndpoint::describe() const {
     return fmt::format("{}://{}{}", tls ? "wss" : "ws", host_header(), target);
 }
 
+bool is_loopback_host(std::string_view host) {
+    if (host == "localhost" || host == "::1") {
+        return true;
+    }
+    // 127.0.0.0/8 as a dotted quad.
+    auto v4 = boost::urls::parse_ipv4_address(host);
+    return v4 && v4->is_loopback();
+}
+
 Expected<RelayEndpoint> parse_relay_url(std::string_view url) {
     auto parsed = boost::urls::parse_uri(url);
     if (!parsed) {
@@ -65,9 +75,9 @@ Expected<RelayEndpoint> parse_relay_url(std::string_view url) {
     RelayEndpoint ep;
     auto scheme = lower(std::string(u.scheme()));
     if (scheme != "wss" && scheme != "ws") {
-        return make_error(ErrorCode::invalid_argument,
-                          "relay URL '{}': scheme must be wss:// (or ws:// for local testing)",
-                          url);
+        return make_error(
+            ErrorCode::invalid_argument,
+            "relay URL '{}': scheme must be wss:// (ws:// only for a relay on this machine)", url);
     }
     ep.tls = scheme == "wss";
     if (u.has_userinfo()) {
@@ -95,6 +105,14 @@ Expected<RelayEndpoint> parse_relay_url(std::string_view url) {
         ep.port = *port;
     } else {
         ep.port = ep.tls ? 443 : 80;
+    }
+    if (!ep.tls && !is_loopback_host(ep.host)) {
+        // The upgrade request carries the site key.
+        return make_error(ErrorCode::invalid_argument,
+                          "relay URL '{}': ws:// would send the site key unencrypted; it is "
+                          "accepted only for a relay on this machine (localhost, 127.0.0.0/8, "
+                          "::1). Use wss://",
+                          url);
     }
     std::string path(u.encoded_path());
     ep.target = path.empty() || path == "/" ? "/v1/agent" : path;

@@ -12,7 +12,7 @@ namespace cs::agent::ship {
 // Where the relay's agent endpoint is, taken apart once so every connection step
 // uses the same host (SNI, certificate check, Host header, CONNECT target).
 struct RelayEndpoint {
-    bool tls = true;   // wss:// (ws:// only for local testing)
+    bool tls = true;   // wss:// (ws:// only for a relay on this machine)
     std::string host;  // lowercase name or IP address, IPv6 without brackets
     bool host_is_ip = false;
     std::uint16_t port = 443;
@@ -26,9 +26,13 @@ struct RelayEndpoint {
     std::string describe() const;
 };
 
-// Accepts ws:// and wss:// URLs without credentials or fragment. An empty path
-// means the protocol's /v1/agent.
+// Accepts wss:// URLs, and ws:// for a relay on this machine only (the upgrade
+// request carries the site key), without credentials or fragment. An empty
+// path means the protocol's /v1/agent.
 Expected<RelayEndpoint> parse_relay_url(std::string_view url);
+
+// localhost, 127.0.0.0/8 or ::1 (lowercase, IPv6 without brackets).
+bool is_loopback_host(std::string_view host);
 
 // A URL's port text as a number in 1..65535.
 std::optional<std::uint16_t> parse_port(std::string_view text);

@@ -249,7 +249,7 @@ Expected<std::unique_ptr<Uplink>> Uplink::start(UplinkOptions options, CommandHa
         }
         tls = std::move(*ctx);
     } else {
-        spdlog::warn("relay URL {} is not encrypted: ws:// is for local testing only",
+        spdlog::warn("relay URL {} is not encrypted: ws:// is for a relay on this machine only",
                      relay->describe());
         tls = std::make_shared<net::ssl::context>(net::ssl::context::tls_client);
     }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "relay/db/exact_json.hpp"
 #include "relay/recon/atomic.hpp"
 #include "relay/recon/sql_util.hpp"
 
@@ -42,7 +43,9 @@ ExceptionView view_from(const db::Result& r, int row) {
     v.p21_item_id = next();
     v.message = next();
     v.suggested_action = next();
-    v.details = json::parse(next(), nullptr, false);
+    // Prices in the details exactly as stored (`12.50`, not 12.5).
+    auto details = db::parse_exact(next(), "reading an exception");
+    v.details = details ? std::move(*details) : json::object();
     v.assignee = next();
     v.first_run_id = next();
     v.last_run_id = next();
@@ -199,7 +202,7 @@ Status add_event(db::Connection& conn, std::string_view tenant_id, const std::st
                             .text(kind)
                             .text(actor.user_id)
                             .text(note)
-                            .text(details.is_null() ? "null" : details.dump()));
+                            .text(db::dump_exact(details)));
     if (!r) {
         return std::move(r).error();
     }
@@ -456,9 +459,11 @@ Expected<std::vector<ExceptionEvent>> exception_events(db::Connection& conn,
     }
     std::vector<ExceptionEvent> out;
     for (int i = 0; i < r->rows(); ++i) {
-        out.push_back(ExceptionEvent{
-            r->integer(i, 0), sql::text(*r, i, 1), sql::text(*r, i, 2), sql::text(*r, i, 3),
-            sql::text(*r, i, 4), json::parse(r->text(i, 5), nullptr, false), sql::text(*r, i, 6)});
+        auto details = db::parse_exact(r->text(i, 5), "reading an exception's history");
+        out.push_back(ExceptionEvent{r->integer(i, 0), sql::text(*r, i, 1), sql::text(*r, i, 2),
+                                     sql::text(*r, i, 3), sql::text(*r, i, 4),
+                                     details ? std::move(*details) : json(nullptr),
+                                     sql::text(*r, i, 6)});
     }
     return out;
 }
@@ -604,7 +609,7 @@ Status export_exceptions_csv(db::Connection& conn, std::string_view tenant_id,
                                   max_rows);
             }
             ExceptionView v = view_from(*r, i);
-            std::string details = v.details.dump(-1, ' ', false, json::error_handler_t::replace);
+            std::string details = db::dump_exact(v.details);
             std::string number = std::to_string(v.number);
             const std::string* cells[] = {&number,
                                           &v.exception_id,

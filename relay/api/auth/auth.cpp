@@ -279,7 +279,11 @@ Expected<std::string> create_user(db::Connection& conn, const NewUser& user,
         return std::move(r).error();
     }
     if (r->affected() == 0) {
-        return make_error(ErrorCode::conflict, "a user with e-mail '{}' already exists",
+        // The same words whoever holds the address (this tenant, another one,
+        // staff): the reply must not tell which.
+        return make_error(ErrorCode::conflict,
+                          "the e-mail address '{}' cannot be used for a new user; use another "
+                          "address, or find the existing user in the user list",
                           user.email);
     }
     return id;

@@ -1,6 +1,7 @@
 #include "relay/api/core/context.hpp"
 
 #include "common/uuid/uuid.hpp"
+#include "relay/db/exact_json.hpp"
 
 namespace cs::relay::api {
 
@@ -38,6 +39,64 @@ Expected<std::string> RequestContext::target_tenant(const nlohmann::json& body) 
                       "name the tenant: select one (X-Tenant-Id header) or give tenant_id");
 }
 
+namespace {
+
+bool is_secret_member(std::string_view name) {
+    for (std::string_view secret : {"password", "new_password", "current_password", "secret",
+                                    "client_secret", "site_key", "token", "webhook_secret"}) {
+        if (name == secret) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool is_url_member(std::string_view name) {
+    constexpr std::string_view kSuffix = "webhook_url";
+    return name.size() >= kSuffix.size() && name.substr(name.size() - kSuffix.size()) == kSuffix;
+}
+
+// scheme://host[:port], without credentials, path, query or fragment.
+std::string url_origin(std::string_view url) {
+    auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) {
+        return "[redacted]";
+    }
+    auto rest = url.substr(scheme_end + 3);
+    auto authority = rest.substr(0, rest.find_first_of("/?#"));
+    if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+        authority = authority.substr(at + 1);
+    }
+    std::string out = std::string(url.substr(0, scheme_end + 3)) + std::string(authority);
+    return authority.size() == rest.size() ? out : out + "/[redacted]";
+}
+
+}  // namespace
+
+nlohmann::json redact_for_audit(const nlohmann::json& value) {
+    if (value.is_array()) {
+        auto out = nlohmann::json::array();
+        for (const auto& item : value) {
+            out.push_back(redact_for_audit(item));
+        }
+        return out;
+    }
+    if (!value.is_object()) {
+        return value;
+    }
+    auto out = nlohmann::json::object();
+    for (const auto& [name, member] : value.items()) {
+        if (is_secret_member(name) && !member.is_null()) {
+            out[name] = "[redacted]";
+        } else if (is_url_member(name) && member.is_string()) {
+            out[name] = url_origin(member.get<std::string>());
+        } else {
+            out[name] = redact_for_audit(member);
+        }
+    }
+    return out;
+}
+
 Status RequestContext::audit(std::string_view action, std::string_view entity_type,
                              std::string_view entity_id, const nlohmann::json& before,
                              const nlohmann::json& after,
@@ -53,8 +112,10 @@ Status RequestContext::audit(std::string_view action, std::string_view entity_ty
     params.text(action)
         .text(entity_type)
         .text(entity_id)
-        .optional_text(before.is_null() ? std::nullopt : std::optional(dump_json(before)))
-        .optional_text(after.is_null() ? std::nullopt : std::optional(dump_json(after)))
+        .optional_text(before.is_null() ? std::nullopt
+                                        : std::optional(dump_json(redact_for_audit(before))))
+        .optional_text(after.is_null() ? std::nullopt
+                                       : std::optional(dump_json(redact_for_audit(after))))
         .text(http.remote_address)
         .text(std::string(http.header("user-agent").substr(0, 512)));
     auto r = db.query("writing the audit log",
@@ -77,12 +138,12 @@ Expected<std::vector<nlohmann::json>> json_rows(db::Connection& db, std::string_
     std::vector<nlohmann::json> rows;
     rows.reserve(static_cast<std::size_t>(r->rows()));
     for (int i = 0; i < r->rows(); ++i) {
-        auto row = nlohmann::json::parse(r->text(i, 0), nullptr, false);
-        if (row.is_discarded()) {
-            return make_error(ErrorCode::internal, "{}: the database returned malformed JSON",
-                              what);
+        // Numbers exactly as PostgreSQL wrote them: `12.50` stays `12.50`.
+        auto row = db::parse_exact(r->text(i, 0), what);
+        if (!row) {
+            return std::move(row).error();
         }
-        rows.push_back(std::move(row));
+        rows.push_back(std::move(*row));
     }
     return rows;
 }

@@ -55,7 +55,8 @@ public:
     // `tenant_id` field of the body. Fails when neither names one.
     Expected<std::string> target_tenant(const nlohmann::json& body) const;
 
-    // Appends to the audit log in this request's transaction.
+    // Appends to the audit log in this request's transaction, with secrets in
+    // `before` and `after` redacted (redact_for_audit).
     Status audit(std::string_view action, std::string_view entity_type, std::string_view entity_id,
                  const nlohmann::json& before, const nlohmann::json& after,
                  const std::optional<std::string>& tenant_id);
@@ -74,6 +75,12 @@ Expected<std::vector<nlohmann::json>> json_rows(db::Connection& db, std::string_
 // The same for exactly one row; ErrorCode::not_found with `missing` when none.
 Expected<nlohmann::json> json_row(db::Connection& db, std::string_view what, std::string_view sql,
                                   const db::Params& params, std::string_view missing);
+
+// `value` without its secrets, for the audit log that analysts read: members
+// named like a secret (password, secret, client_secret, site_key, token) become
+// "[redacted]"; webhook URLs keep only scheme and host, since their path and
+// query often are the credential.
+nlohmann::json redact_for_audit(const nlohmann::json& value);
 
 // True for a canonical UUID text (the ids in paths and bodies).
 bool is_uuid(std::string_view text);

@@ -1,5 +1,7 @@
 #include "relay/api/http/reply.hpp"
 
+#include "relay/db/exact_json.hpp"
+
 namespace cs::relay::api {
 namespace {
 
@@ -106,7 +108,7 @@ server::HttpResponse Reply::to_http() const {
 }
 
 std::string dump_json(const nlohmann::json& value) {
-    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return db::dump_exact(value);
 }
 
 }  // namespace cs::relay::api

@@ -27,8 +27,9 @@ Reply list_audit(RequestContext& ctx) {
         ctx.db, "reading the audit log",
         "SELECT json_build_object('audit_id', a.audit_id, 'tenant_id', a.tenant_id, 'actor_id', "
         "a.actor_id, 'actor', a.actor, 'action', a.action, 'entity_type', a.entity_type, "
-        "'entity_id', a.entity_id, 'before', a.before, 'after', a.after, 'address', a.address, "
-        "'user_agent', a.user_agent, 'at', a.at) FROM audit_log a WHERE ($1 = '' OR a.tenant_id "
+        "'entity_id', a.entity_id, 'before', a.before, 'after', a.after, 'address', CASE WHEN "
+        "$10 THEN a.address END, 'user_agent', CASE WHEN $10 THEN a.user_agent END, 'at', a.at) "
+        "FROM audit_log a WHERE ($1 = '' OR a.tenant_id "
         "= nullif($1, '')::uuid) AND ($2 = '' OR a.action = $2 OR a.action LIKE $2 || '.%') AND "
         "($3 = '' OR a.entity_type = $3) AND ($4 = '' OR a.entity_id = $4) AND ($5 = '' OR "
         "a.actor_id = nullif($5, '')::uuid) AND ($6 = '' OR a.at >= nullif($6, '')::timestamptz) "
@@ -43,7 +44,9 @@ Reply list_audit(RequestContext& ctx) {
             .text(filter(ctx, "since"))
             .text(filter(ctx, "until"))
             .text(cursor_part(*page, 0))
-            .integer(page->fetch()));
+            .integer(page->fetch())
+            // Where people sign in from is for admins (docs/api.md, audit).
+            .boolean(ctx.who().role == kTenantAdmin || ctx.who().role == kStaffAdmin));
     return page_reply(std::move(rows), *page, {"audit_id"});
 }
 

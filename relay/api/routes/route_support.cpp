@@ -67,7 +67,7 @@ std::string cursor_part(const PageRequest& page, std::size_t index) {
         return {};
     }
     const auto& v = (*page.after)[index];
-    return v.is_string() ? v.get<std::string>() : v.dump();
+    return v.is_string() ? v.get<std::string>() : dump_json(v);
 }
 
 }  // namespace cs::relay::api::routes

@@ -6,6 +6,7 @@
 #include "relay/api/routes/route_support.hpp"
 #include "relay/api/routes/routes.hpp"
 #include "relay/api/routes/site_json.hpp"
+#include "relay/db/exact_json.hpp"
 #include "relay/sites/sites.hpp"
 
 namespace cs::relay::api::routes {
@@ -52,10 +53,14 @@ Reply get_site(RequestContext& ctx) {
         return Reply::from(extra.error());
     }
     auto& out = *site;
-    out["runs"] = nlohmann::json::parse(extra->text(0, 0));
-    out["connections"] = nlohmann::json::parse(extra->text(0, 1));
-    out["alerts"] = nlohmann::json::parse(extra->text(0, 2));
-    out["keys"] = nlohmann::json::parse(extra->text(0, 3));
+    int column = 0;
+    for (const char* member : {"runs", "connections", "alerts", "keys"}) {
+        auto part = db::parse_exact(extra->text(0, column++), "reading the site");
+        if (!part) {
+            return Reply::from(part.error());
+        }
+        out[member] = std::move(*part);
+    }
     return Reply::json(std::move(out));
 }
 

@@ -1,6 +1,8 @@
 // The relay's REST API (docs/api.md): JSON in and out, problem+json errors,
 // the session cookie plus X-CSRF-Token on mutations, X-Tenant-Id for staff
-// working inside one tenant, cursor pages.
+// working inside one tenant, cursor pages. Replies are parsed by parseJson:
+// decimals keep their digits.
+import { parseJson } from './exact_json';
 
 export type Role = 'operator' | 'admin' | 'analyst' | 'viewer';
 export type SiteState = 'ok' | 'lagging' | 'failing' | 'offline' | 'never_connected' | 'revoked';
@@ -290,7 +292,7 @@ async function failure(res: Response): Promise<ApiError> {
   let title = res.statusText;
   let detail = '';
   try {
-    const body = await res.json();
+    const body = parseJson(await res.text()) as { title?: string; detail?: string; error?: string };
     title = body.title ?? title;
     detail = body.detail ?? body.error ?? '';
   } catch {
@@ -318,7 +320,7 @@ export async function request<T>(method: string, path: string, body?: unknown, s
   }
   if (!res.ok) throw await failure(res);
   if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
+  return parseJson(await res.text()) as T;
 }
 
 export const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, signal);
@@ -342,7 +344,7 @@ export async function upload<T>(path: string, file: File, onProgress: (sent: num
     xhr.onload = () => {
       let body: any = null;
       try {
-        body = JSON.parse(xhr.responseText);
+        body = parseJson(xhr.responseText);
       } catch {
         body = null;
       }

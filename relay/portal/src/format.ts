@@ -1,4 +1,5 @@
 // Numbers, times and durations as people read them.
+import { ExactNumber } from './exact_json';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const number = new Intl.NumberFormat();
@@ -61,6 +62,7 @@ export function fmtBytes(n: number): string {
 
 export function fmtValue(v: unknown): string {
   if (v === null || v === undefined) return '—';
+  if (v instanceof ExactNumber) return v.text;
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }

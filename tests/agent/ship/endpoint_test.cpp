@@ -42,6 +42,17 @@ TEST(EndpointTest, RefusesWhatCannotBeARelay) {
                             "wss://relay.example.com:0", "wss://relay.example.com:70000"}) {
         EXPECT_FALSE(parse_relay_url(bad)) << bad;
     }
+    // ws:// would carry the site key in clear: only to this machine.
+    for (const char* clear : {"ws://relay.example.com", "ws://10.0.0.5:8080", "ws://[fe80::1]",
+                              "ws://128.0.0.1", "ws://localhost.example.com"}) {
+        auto r = parse_relay_url(clear);
+        ASSERT_FALSE(r) << clear;
+        EXPECT_NE(r.error().message.find("unencrypted"), std::string::npos) << r.error().message;
+    }
+    for (const char* local : {"ws://localhost:9000", "ws://127.0.0.1:9000", "ws://127.8.9.10",
+                              "ws://[::1]:9000", "ws://LOCALHOST"}) {
+        EXPECT_TRUE(parse_relay_url(local)) << local;
+    }
     auto creds = parse_relay_url("wss://user:cs_site_secret@relay.example.com");
     ASSERT_FALSE(creds);
     EXPECT_EQ(creds.error().message.find("cs_site_secret"), std::string::npos);

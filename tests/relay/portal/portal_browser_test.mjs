@@ -290,6 +290,14 @@ async function main() {
     await analyst.getByRole('cell', { name: itemId, exact: true }).waitFor();
     await analyst.getByText('insert', { exact: true }).first().waitFor();
     await shot(analyst, '13-record-detail');
+    // Decimals show as stored: trailing zeros and digits past double precision.
+    const nines = '9'.repeat(38);
+    stack.psql(`UPDATE records SET data = data || '{"list_price": 12.50, "big_cost": 1234567890123456789.1234, "max_qty": ${nines}, "tiny": 0.0000000000000000000000000000000000001}'::jsonb WHERE entity = 'inv_mast' AND data->>'item_id' = '${itemId.replace(/'/g, "''")}'`, stack.dbDsn);
+    await analyst.reload();
+    await heading(analyst, 'inv_mast record');
+    for (const text of ['12.50', '1234567890123456789.1234', nines, '0.0000000000000000000000000000000000001']) {
+      await analyst.getByRole('cell', { name: text, exact: true }).waitFor({ timeout: 10_000 });
+    }
   });
 
   await run('tenant analyst: sync runs, failed rows with a retry, alerts', async () => {

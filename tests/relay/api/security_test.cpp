@@ -1,0 +1,80 @@
+// Findings of the relay's security review that live in the API itself: what
+// a tenant user can learn about other tenants' accounts, and what the audit
+// log shows to whom.
+#include <string>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "tests/relay/api/api_fixture.hpp"
+
+namespace cs::relay::api::testing {
+namespace {
+
+using SecurityTest = ApiFixture;
+
+TEST_F(SecurityTest, CreatingAUserDoesNotTellWhoHoldsAnAddress) {
+    auto admin = login(email("a", "admin"));
+    auto attempt = [&](const std::string& address) {
+        return call("POST", "/api/v1/users", &admin,
+                    {{"email", address}, {"role", "analyst"}, {"password", kPassword}});
+    };
+    // Held in this tenant, in tenant B, by staff: the same reply but the address.
+    auto own = attempt(email("a", "viewer"));
+    auto other = attempt(email("b", "viewer"));
+    auto staff = attempt("operator@staff.test");
+    for (const auto* r : {&own, &other, &staff}) {
+        EXPECT_EQ(r->status, 409) << r->raw;
+    }
+    auto shape = [](const Response& r, const std::string& address) {
+        auto body = r.body;
+        auto detail = body["detail"].get<std::string>();
+        body["detail"] = detail.replace(detail.find(address), address.size(), "ADDRESS");
+        return body.dump();
+    };
+    EXPECT_EQ(shape(own, email("a", "viewer")), shape(other, email("b", "viewer")));
+    EXPECT_EQ(shape(other, email("b", "viewer")), shape(staff, "operator@staff.test"));
+    EXPECT_EQ(other.raw.find("exists"), std::string::npos) << other.raw;
+    EXPECT_EQ(attempt("fresh.person@example.test").status, 201);
+}
+
+TEST_F(SecurityTest, TheAuditLogHoldsNoWebhookSecretAndShowsAddressesToAdminsOnly) {
+    auto admin = login(email("a", "admin"), "198.51.100.7");
+    const std::string secret = "T0-hook-credential-9f3a";
+    for (const std::string& url : {"https://hooks.example.test/services/" + secret,
+                                   "https://user:" + secret + "@hooks.example.test/x",
+                                   "https://hooks.example.test/notify?token=" + secret}) {
+        auto r = call("PATCH", "/api/v1/settings", &admin, {{"alert_webhook_url", url}});
+        ASSERT_EQ(r.status, 200) << r.raw;
+    }
+    auto stored =
+        sql(fmt::format("SELECT coalesce(string_agg(before::text || after::text, ' '), "
+                        "'') FROM audit_log WHERE tenant_id = '{}'",
+                        a_.tenant_id));
+    EXPECT_EQ(std::string(stored.text(0, 0)).find(secret), std::string::npos) << stored.text(0, 0);
+
+    auto analyst = login(email("a", "analyst"));
+    auto seen = call("GET", "/api/v1/audit?action=settings", &analyst);
+    ASSERT_EQ(seen.status, 200) << seen.raw;
+    ASSERT_EQ(seen.body["items"].size(), 3u) << seen.raw;
+    EXPECT_EQ(seen.raw.find(secret), std::string::npos) << seen.raw;
+    EXPECT_EQ(seen.body["items"][0]["after"]["alert_webhook_url"],
+              "https://hooks.example.test/[redacted]");
+    EXPECT_TRUE(seen.body["items"][0]["address"].is_null());
+    EXPECT_TRUE(seen.body["items"][0]["user_agent"].is_null());
+
+    auto logins = call("GET", "/api/v1/audit?action=auth.login", &admin);
+    ASSERT_EQ(logins.status, 200) << logins.raw;
+    bool found = false;
+    for (const auto& item : logins.body["items"]) {
+        found = found || item["address"] == "198.51.100.7";
+    }
+    EXPECT_TRUE(found) << "admins see where people sign in from: " << logins.raw;
+    auto hidden = call("GET", "/api/v1/audit?action=auth.login", &analyst);
+    for (const auto& item : hidden.body["items"]) {
+        EXPECT_TRUE(item["address"].is_null()) << hidden.raw;
+    }
+}
+
+}  // namespace
+}  // namespace cs::relay::api::testing
