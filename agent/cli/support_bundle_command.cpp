@@ -37,7 +37,8 @@ constexpr std::uintmax_t kLogTailBytes = 4u << 20;
 class ZipWriter {
 public:
     static Expected<ZipWriter> create(const fs::path& path) {
-        auto file = cs::fs::open_for_writing(path);
+        // Owner-only from the start: the bundle is written before anyone reads it.
+        auto file = cs::fs::open_for_writing(path, cs::fs::Visibility::owner_only);
         if (!file) {
             return std::move(file).error();
         }
@@ -289,7 +290,6 @@ int make_bundle(const CommandContext& ctx, const std::string& output) {
     if (auto st = zip->close(); !st) {
         return fail(st.error());
     }
-    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, ec);
     fmt::print("{}\n", path.string());
     return kExitOk;
 }

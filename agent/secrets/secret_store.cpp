@@ -6,10 +6,10 @@
 #include <iterator>
 
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 
 #include "agent/platform/file_access.hpp"
 #include "common/fs/file.hpp"
+#include "common/text/base64.hpp"
 #include "common/value/value.hpp"
 
 namespace cs::agent::secrets {
@@ -21,35 +21,6 @@ constexpr std::string_view kFormat = "contractsync-secrets/1";
 // The store holds keys and passwords; a larger file is not ours.
 constexpr std::uintmax_t kMaxStoreBytes = 1u << 20;
 constexpr std::size_t kMaxValueBytes = 64u << 10;
-
-std::string to_base64(std::string_view bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(bytes.data()),
-                            static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
-
-std::optional<std::string> from_base64(std::string_view text) {
-    if (text.size() % 4 != 0) {
-        return std::nullopt;
-    }
-    std::string out(3 * text.size() / 4, '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(text.data()),
-                            static_cast<int>(text.size()));
-    if (n < 0) {
-        return std::nullopt;
-    }
-    // EVP_DecodeBlock counts the '=' padding as zero bytes.
-    std::size_t pad = 0;
-    for (auto it = text.rbegin(); it != text.rend() && *it == '='; ++it) {
-        ++pad;
-    }
-    out.resize(static_cast<std::size_t>(n) - pad);
-    return out;
-}
 
 std::string now_iso() {
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -178,7 +149,7 @@ Expected<std::string> SecretStore::get(const std::string& name) const {
                           name, where_.file().string(), sealer_->key_description(), stored_key,
                           sealer_->key_id());
     }
-    auto sealed = from_base64(it->value("sealed", ""));
+    auto sealed = text::base64_decode(it->value("sealed", ""));
     if (!sealed) {
         return make_error(ErrorCode::parse_error, "secret '{}' in {}: the sealed value is damaged",
                           name, where_.file().string());
@@ -219,7 +190,7 @@ Status SecretStore::set(const std::string& name, std::string_view value) {
         return std::move(sealed).error().wrap(fmt::format("secret '{}'", name));
     }
     (*doc)["key_id"] = sealer_->key_id();
-    (*doc)["secrets"][name] = {{"sealed", to_base64(*sealed)}, {"updated_at", now_iso()}};
+    (*doc)["secrets"][name] = {{"sealed", text::base64_encode(*sealed)}, {"updated_at", now_iso()}};
     return write_document(where_.file(), *doc);
 }
 

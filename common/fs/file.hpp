@@ -24,8 +24,16 @@ using File = std::unique_ptr<std::FILE, FileCloser>;
 // stability rule there. A missing file is ErrorCode::not_found.
 Expected<File> open_for_reading(const std::filesystem::path& path);
 
+// Who may read a file created by open_for_writing.
+enum class Visibility {
+    inherited,   // the umask (POSIX), the folder's inherited ACL (Windows)
+    owner_only,  // from the moment it exists: mode 0600 (POSIX); an ACL for its
+                 // owner, SYSTEM and Administrators, nothing inherited (Windows)
+};
+
 // Creates or truncates a file for writing, in binary mode.
-Expected<File> open_for_writing(const std::filesystem::path& path);
+Expected<File> open_for_writing(const std::filesystem::path& path,
+                                Visibility visibility = Visibility::inherited);
 
 // Puts `from` in the place of `to` in one step: a reader sees the old file or
 // the new one, never a mix (the way to publish a temporary file written

@@ -1,6 +1,7 @@
 #include "common/log/log.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -12,6 +13,8 @@
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include "common/text/base64.hpp"
 
 namespace cs::log {
 namespace {
@@ -28,6 +31,46 @@ struct SecretStore {
 SecretStore& store() {
     static SecretStore s;
     return s;
+}
+
+// The secret as it may appear in a log line: itself, percent-encoded (in a
+// URL or a form body), and base64-encoded wherever it sits in the encoded
+// text (HTTP Basic credentials encode "user:password", so the password's
+// characters start at any offset modulo 3). For each of the three offsets,
+// the characters that depend on the secret's bytes alone.
+std::vector<std::string> encoded_forms(std::string_view secret) {
+    std::vector<std::string> forms{std::string(secret)};
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string percent;
+    for (char c : secret) {
+        auto u = static_cast<unsigned char>(c);
+        if (std::isalnum(u) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+            percent += c;
+        } else {
+            percent += {'%', kHex[u >> 4], kHex[u & 15]};
+        }
+    }
+    forms.push_back(percent);
+    for (std::size_t offset = 0; offset < 3; ++offset) {
+        std::string encoded = text::base64_encode(std::string(offset, '\0') + std::string(secret));
+        while (!encoded.empty() && encoded.back() == '=') {
+            encoded.pop_back();
+        }
+        // Leading characters that carry bits of the bytes before the secret,
+        // trailing ones that carry bits of the bytes after it.
+        std::size_t lead = offset == 0 ? 0 : offset + 1;
+        std::size_t tail = (offset + secret.size()) % 3 == 0 ? 0 : 1;
+        if (encoded.size() > lead + tail) {
+            std::string core = encoded.substr(lead, encoded.size() - lead - tail);
+            forms.push_back(core);
+            // base64url (JWTs, URL-safe tokens).
+            for (char& c : core) {
+                c = c == '+' ? '-' : c == '/' ? '_' : c;
+            }
+            forms.push_back(core);
+        }
+    }
+    return forms;
 }
 
 std::string_view level_name(spdlog::level::level_enum level) {
@@ -174,12 +217,15 @@ void register_secret(std::string_view secret) {
     if (secret.size() < kMinSecretLength) {
         return;
     }
+    auto forms = encoded_forms(secret);
     auto& s = store();
     std::unique_lock lock(s.mutex);
-    if (std::find(s.secrets.begin(), s.secrets.end(), secret) != s.secrets.end()) {
-        return;
+    for (auto& form : forms) {
+        if (form.size() >= kMinSecretLength &&
+            std::find(s.secrets.begin(), s.secrets.end(), form) == s.secrets.end()) {
+            s.secrets.push_back(std::move(form));
+        }
     }
-    s.secrets.emplace_back(secret);
     std::sort(s.secrets.begin(), s.secrets.end(),
               [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
@@ -194,6 +240,28 @@ std::string redact(std::string_view text) {
     auto& s = store();
     std::shared_lock lock(s.mutex);
     std::string out(text);
+    // Credentials in an HTTP Authorization header, whoever's they are.
+    for (std::size_t pos = 0; (pos = out.find("uthorization:", pos)) != std::string::npos;) {
+        pos += 13;
+        if (pos < 14 || (out[pos - 14] != 'A' && out[pos - 14] != 'a')) {
+            continue;
+        }
+        auto skip = [&](bool spaces) {
+            while (pos < out.size() && (out[pos] == ' ' || out[pos] == '\t') == spaces &&
+                   out[pos] != '\r' && out[pos] != '\n' && out[pos] != '"') {
+                ++pos;
+            }
+        };
+        skip(true);
+        skip(false);  // the scheme: Basic, Bearer, ...
+        skip(true);
+        std::size_t start = pos;
+        skip(false);
+        if (pos > start && out.compare(start, pos - start, "***") != 0) {
+            out.replace(start, pos - start, "***");
+            pos = start + 3;
+        }
+    }
     for (const auto& secret : s.secrets) {
         std::size_t pos = 0;
         while ((pos = out.find(secret, pos)) != std::string::npos) {

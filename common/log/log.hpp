@@ -35,7 +35,9 @@ struct Options {
 Status init(const Options& options);
 
 // Values registered here (passwords, keys, tokens) are replaced by "***" in every
-// log line from then on, whichever module logged them.
+// log line from then on, whichever module logged them, also percent-encoded and
+// base64-encoded (inside HTTP Basic credentials, say). The credentials of any
+// `Authorization:` header are replaced too.
 void register_secret(std::string_view secret);
 void clear_secrets();
 std::string redact(std::string_view text);

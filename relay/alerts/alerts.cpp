@@ -88,12 +88,22 @@ std::size_t discard_body(char*, std::size_t size, std::size_t count, void*) {
     return size * count;
 }
 
-// One POST; empty on success, otherwise what went wrong.
-std::string post_json(const std::string& url, const std::string& body) {
+// One POST to the address the URL's host was checked at; empty on success,
+// otherwise what went wrong.
+std::string post_json(const std::string& url, const std::string& body,
+                      const WebhookPolicy& policy) {
+    auto target = resolve_webhook_target(url, policy);
+    if (!target) {
+        return target.error().message;
+    }
     CURL* curl = curl_easy_init();
     if (curl == nullptr) {
         return "libcurl could not start";
     }
+    auto entry = target->resolve_entry();
+    curl_slist* pinned = entry.empty() ? nullptr : curl_slist_append(nullptr, entry.c_str());
+    curl_easy_setopt(curl, CURLOPT_RESOLVE, pinned);
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
     curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
     headers = curl_slist_append(headers, "User-Agent: contractsync-relay");
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
@@ -103,13 +113,14 @@ std::string post_json(const std::string& url, const std::string& body) {
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10'000L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5'000L);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, policy.allow_http ? "http,https" : "https");
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard_body);
     CURLcode rc = curl_easy_perform(curl);
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
+    curl_slist_free_all(pinned);
     if (rc != CURLE_OK) {
         return curl_easy_strerror(rc);
     }
@@ -143,7 +154,8 @@ Expected<EvaluationReport> evaluate(db::Connection& conn) {
     return report;
 }
 
-Expected<DeliveryReport> deliver_webhooks(db::Connection& conn, std::size_t max_batch) {
+Expected<DeliveryReport> deliver_webhooks(db::Connection& conn, std::size_t max_batch,
+                                          const WebhookPolicy& policy) {
     DeliveryReport report;
     // Claim a batch by pushing its next attempt out, so concurrent instances
     // do not post the same delivery twice.
@@ -160,7 +172,7 @@ Expected<DeliveryReport> deliver_webhooks(db::Connection& conn, std::size_t max_
         return std::move(due).error();
     }
     for (int i = 0; i < due->rows(); ++i) {
-        auto error = post_json(std::string(due->text(i, 2)), std::string(due->text(i, 3)));
+        auto error = post_json(std::string(due->text(i, 2)), std::string(due->text(i, 3)), policy);
         bool expired = due->boolean(i, 5);
         auto attempts = due->integer(i, 4);
         if (error.empty()) {

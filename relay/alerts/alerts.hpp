@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/base/expected.hpp"
+#include "relay/alerts/webhook_target.hpp"
 #include "relay/db/connection.hpp"
 
 namespace cs::relay::alerts {
@@ -27,8 +28,10 @@ struct DeliveryReport {
     std::int64_t failed = 0;
 };
 
-// Posts due webhook deliveries (JSON, 10 s timeout each); failures are retried
-// with exponential backoff for up to 24 hours.
-Expected<DeliveryReport> deliver_webhooks(db::Connection& conn, std::size_t max_batch = 50);
+// Posts due webhook deliveries (JSON, 10 s timeout each) to public https
+// addresses only (webhook_target.hpp); failures, a refused address included,
+// are retried with exponential backoff for up to 24 hours.
+Expected<DeliveryReport> deliver_webhooks(db::Connection& conn, std::size_t max_batch = 50,
+                                          const WebhookPolicy& policy = {});
 
 }  // namespace cs::relay::alerts

@@ -8,32 +8,12 @@
 
 #include "agent/secrets/secret_resolver.hpp"
 #include "common/log/log.hpp"
+#include "common/text/base64.hpp"
 
 namespace cs::agent::odata {
 namespace {
 
 using std::chrono::milliseconds;
-
-std::string base64(std::string_view in) {
-    static constexpr char kAlphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    std::size_t i = 0;
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(in[k]); };
-    for (; i + 2 < in.size(); i += 3) {
-        unsigned v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-        out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63],
-                kAlphabet[v & 63]};
-    }
-    if (i + 1 == in.size()) {
-        unsigned v = byte(i) << 16;
-        out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], '=', '='};
-    } else if (i + 2 == in.size()) {
-        unsigned v = (byte(i) << 16) | (byte(i + 1) << 8);
-        out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63], '='};
-    }
-    return out;
-}
 
 std::string replace_all(std::string text, std::string_view from, std::string_view to) {
     for (std::size_t at = text.find(from); at != std::string::npos;
@@ -272,7 +252,8 @@ Expected<std::string> OdataClient::authorization() {
         case OdataAuth::bearer:
             return "Authorization: Bearer " + static_token_;
         case OdataAuth::basic: {
-            std::string header = "Authorization: Basic " + base64(username_ + ":" + password_);
+            std::string header =
+                "Authorization: Basic " + text::base64_encode(username_ + ":" + password_);
             return header;
         }
         default:

@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <cstring>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace cs::fs {
 namespace {
@@ -25,8 +27,27 @@ Expected<File> open_for_reading(const std::filesystem::path& path) {
     return open(path, "rb", "for reading");
 }
 
-Expected<File> open_for_writing(const std::filesystem::path& path) {
-    return open(path, "wb", "for writing");
+Expected<File> open_for_writing(const std::filesystem::path& path, Visibility visibility) {
+    if (visibility == Visibility::inherited) {
+        return open(path, "wb", "for writing");
+    }
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    // fchmod: a file that existed keeps its mode through open(2).
+    if (fd < 0 || ::fchmod(fd, 0600) != 0) {
+        const int err = errno;
+        if (fd >= 0) {
+            ::close(fd);
+        }
+        return make_error(err == ENOENT ? ErrorCode::not_found : ErrorCode::io_error,
+                          "{}: cannot open for writing: {}", path.string(), std::strerror(err));
+    }
+    std::FILE* f = ::fdopen(fd, "wb");
+    if (f == nullptr) {
+        ::close(fd);
+        return make_error(ErrorCode::io_error, "{}: cannot open for writing: out of memory",
+                          path.string());
+    }
+    return File(f);
 }
 
 Status replace_file(const std::filesystem::path& from, const std::filesystem::path& to) {

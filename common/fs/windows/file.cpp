@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <io.h>
 #include <windows.h>
+// sddl.h needs windows.h before it.
+#include <sddl.h>
 
 #include "common/text/windows/wide.hpp"
 
@@ -30,12 +32,32 @@ std::string windows_message(DWORD code) {
     return out.empty() ? "Windows error " + std::to_string(code) : out;
 }
 
-Expected<File> open(const std::filesystem::path& path, bool write) {
+// Owner, SYSTEM and Administrators full control; protected from inheritance.
+constexpr wchar_t kOwnerOnly[] = L"D:P(A;;FA;;;OW)(A;;FA;;;SY)(A;;FA;;;BA)";
+
+Expected<File> open(const std::filesystem::path& path, bool write,
+                    Visibility visibility = Visibility::inherited) {
     const std::wstring name = long_form(path).wstring();
+    SECURITY_ATTRIBUTES security{};
+    PSECURITY_DESCRIPTOR descriptor = nullptr;
+    DWORD disposition = write ? CREATE_ALWAYS : OPEN_EXISTING;
+    if (write && visibility == Visibility::owner_only) {
+        if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(kOwnerOnly, SDDL_REVISION_1,
+                                                                  &descriptor, nullptr)) {
+            return make_error(ErrorCode::internal, "{}: cannot build its ACL: {}", to_utf8(path),
+                              windows_message(GetLastError()));
+        }
+        security.nLength = sizeof security;
+        security.lpSecurityDescriptor = descriptor;
+        // A file that exists keeps its ACL through CREATE_ALWAYS: start afresh.
+        DeleteFileW(name.c_str());
+        disposition = CREATE_NEW;
+    }
     HANDLE handle =
-        CreateFileW(name.c_str(), write ? GENERIC_WRITE : GENERIC_READ, FILE_SHARE_READ, nullptr,
-                    write ? CREATE_ALWAYS : OPEN_EXISTING,
+        CreateFileW(name.c_str(), write ? GENERIC_WRITE : GENERIC_READ, FILE_SHARE_READ,
+                    descriptor != nullptr ? &security : nullptr, disposition,
                     FILE_ATTRIBUTE_NORMAL | (write ? 0 : FILE_FLAG_SEQUENTIAL_SCAN), nullptr);
+    LocalFree(descriptor);
     if (handle == INVALID_HANDLE_VALUE) {
         const DWORD code = GetLastError();
         if (code == ERROR_SHARING_VIOLATION || code == ERROR_LOCK_VIOLATION) {
@@ -70,8 +92,8 @@ Expected<File> open_for_reading(const std::filesystem::path& path) {
     return open(path, false);
 }
 
-Expected<File> open_for_writing(const std::filesystem::path& path) {
-    return open(path, true);
+Expected<File> open_for_writing(const std::filesystem::path& path, Visibility visibility) {
+    return open(path, true, visibility);
 }
 
 Status replace_file(const std::filesystem::path& from, const std::filesystem::path& to) {

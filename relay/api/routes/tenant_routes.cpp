@@ -1,6 +1,7 @@
 // Tenants (staff) and each tenant's settings: alert thresholds and webhook.
 #include <fmt/format.h>
 
+#include "relay/alerts/webhook_target.hpp"
 #include "relay/api/core/api_env.hpp"
 #include "relay/api/routes/route_support.hpp"
 #include "relay/api/routes/routes.hpp"
@@ -114,21 +115,6 @@ Expected<std::optional<std::int64_t>> int_field(const nlohmann::json& body, std:
     return std::optional<std::int64_t>(it->get<std::int64_t>());
 }
 
-Status check_webhook_url(std::string_view url) {
-    if (url.empty()) {
-        return ok();
-    }
-    if (url.substr(0, 8) != "https://" && url.substr(0, 7) != "http://") {
-        return make_error(ErrorCode::invalid_argument,
-                          "'alert_webhook_url' must be an http:// or https:// URL");
-    }
-    if (url.find_first_of(" \t\r\n") != std::string_view::npos) {
-        return make_error(ErrorCode::invalid_argument,
-                          "'alert_webhook_url' must not contain whitespace");
-    }
-    return ok();
-}
-
 Reply update_settings(RequestContext& ctx) {
     auto body = ctx.body();
     if (!body) {
@@ -153,7 +139,9 @@ Reply update_settings(RequestContext& ctx) {
                            : !failing ? failing.error()
                                       : url.error());
     }
-    if (auto s = check_webhook_url(url->value_or("")); !s) {
+    // Public https only (alerts/webhook_target.hpp); the name is resolved
+    // again at every delivery.
+    if (auto s = url->value_or("").empty() ? ok() : alerts::check_webhook_url(**url); !s) {
         return Reply::from(s.error());
     }
     auto opt = [](const std::optional<std::int64_t>& v) {

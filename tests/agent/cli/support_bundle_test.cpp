@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
+#include "common/text/base64.hpp"
 #include "tests/agent/agent_test_support.hpp"
 #include "tests/agent/ship/child_process.hpp"
 
@@ -51,13 +52,15 @@ protected:
 
     std::string config() const { return (dir_ / "agent.json").string(); }
 
-    int run_shell(const std::string& args, const std::string& input = "") {
+    int run_shell(const std::string& args, const std::string& input = "",
+                  const std::string& umask = "077") {
         auto input_file = dir_ / "stdin";
         std::ofstream(input_file, std::ios::trunc) << input << "\n";
         ::chmod(input_file.c_str(), 0600);
-        ChildProcess child(
-            "/bin/sh", {"-c", "exec '" + kAgent + "' " + args + " < '" + input_file.string() + "'"},
-            dir_.path(), "agent");
+        ChildProcess child("/bin/sh",
+                           {"-c", "umask " + umask + "; exec '" + kAgent + "' " + args + " < '" +
+                                      input_file.string() + "'"},
+                           dir_.path(), "agent");
         int rc = child.wait();
         std::filesystem::remove(input_file);
         out_ = child.out();
@@ -87,9 +90,15 @@ TEST_F(SupportBundleTest, HoldsStatusConfigAndLogsButNoSecret) {
         << R"({"level":"debug","msg":"header Bearer )" << site_key_ << R"("})"
         << "\n";
     std::ofstream(dir_ / "logs" / "agent.1.log") << "proxy said no to " << proxy_password_ << "\n";
+    // Encoded forms: the proxy's Basic credentials bare and in a header.
+    const std::string basic = text::base64_encode("ops:" + proxy_password_);
+    std::ofstream(dir_ / "logs" / "agent.2.log")
+        << "credentials " << basic << " refused\nProxy-Authorization: Basic " << basic << "\n";
 
     auto zip = dir_ / "bundle.zip";
-    ASSERT_EQ(run_shell("support-bundle -c '" + config() + "' -o '" + zip.string() + "'"), 0)
+    // With umask 0 the zip is still for its owner alone.
+    ASSERT_EQ(run_shell("support-bundle -c '" + config() + "' -o '" + zip.string() + "'", "", "0"),
+              0)
         << err_;
     EXPECT_NE(out_.find("bundle.zip"), std::string::npos);
     struct stat st {};
@@ -105,6 +114,9 @@ TEST_F(SupportBundleTest, HoldsStatusConfigAndLogsButNoSecret) {
     EXPECT_EQ(everything.find(site_key_), std::string::npos) << "the site key leaked";
     EXPECT_EQ(everything.find(proxy_password_), std::string::npos) << "the proxy password leaked";
     EXPECT_EQ(everything.find(site_key_.substr(8, 20)), std::string::npos);
+    EXPECT_EQ(everything.find(basic.substr(4, basic.size() - 8)), std::string::npos)
+        << "the proxy password leaked base64-encoded";
+    EXPECT_NE(everything.find("Proxy-Authorization: Basic ***"), std::string::npos);
     EXPECT_NE(everything.find("uplink target wss://relay.example.com"), std::string::npos);
     EXPECT_NE(everything.find("Bearer ***"), std::string::npos);
 

@@ -3,10 +3,13 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include "common/text/base64.hpp"
 
 namespace cs::log {
 namespace {
@@ -110,6 +113,37 @@ TEST_F(LogTest, BadOptionsAreClearErrors) {
     ASSERT_FALSE(file);
     EXPECT_NE(file.error().message.find(bad_path), std::string::npos);
     EXPECT_FALSE(parse_format("xml"));
+}
+
+TEST(RedactTest, EncodedFormsOfASecretAreRedactedToo) {
+    clear_secrets();
+    const std::string secret = "hunter2/pa ss+word!";
+    register_secret(secret);
+    // HTTP Basic credentials: the secret at every offset modulo 3.
+    for (const std::string user : {"al", "bob", "carl", "u"}) {
+        auto basic = text::base64_encode(user + ":" + secret);
+        auto line = redact("sending " + basic + " to the proxy");
+        EXPECT_EQ(line.find(basic), std::string::npos) << line;
+        // At most the characters shared with the user's bits remain.
+        EXPECT_NE(line.find("***"), std::string::npos) << line;
+        EXPECT_LT(line.size(), std::string("sending  to the proxy").size() + 12) << line;
+        auto alone = text::base64_encode(secret);
+        EXPECT_EQ(redact(alone).find(alone.substr(0, alone.size() - 2)), std::string::npos);
+    }
+    auto url = redact("GET /token?password=hunter2%2Fpa%20ss%2Bword%21&x=1");
+    EXPECT_EQ(url, "GET /token?password=***&x=1");
+    EXPECT_EQ(redact(secret), "***");
+    clear_secrets();
+}
+
+TEST(RedactTest, AuthorizationHeadersLoseTheirCredentials) {
+    clear_secrets();
+    EXPECT_EQ(redact("> Authorization: Basic YWxpY2U6c2VjcmV0\r\n> Host: p21"),
+              "> Authorization: Basic ***\r\n> Host: p21");
+    EXPECT_EQ(redact(R"({"h":"authorization: Bearer eyJ.abc.def","n":1})"),
+              R"({"h":"authorization: Bearer ***","n":1})");
+    EXPECT_EQ(redact("Proxy-Authorization: NTLM TlRMTVNTUAAB"), "Proxy-Authorization: NTLM ***");
+    EXPECT_EQ(redact("no authorization here"), "no authorization here");
 }
 
 TEST(RedactTest, ShortValuesAreNotTreatedAsSecrets) {

@@ -108,11 +108,15 @@ protected:
 TEST_F(AlertsTest, OfflineSiteRaisesOneAlertPerStateChangeAndReachesTheWebhook) {
     WebhookReceiver hook;
     auto admin = login(email("a", "admin"));
-    ASSERT_EQ(call("PATCH", "/api/v1/settings", &admin,
-                   {{"offline_after_seconds", 60},
-                    {"alert_webhook_url", fmt::format("http://127.0.0.1:{}/hook", hook.port())}})
-                  .status,
+    const auto hook_url = fmt::format("http://127.0.0.1:{}/hook", hook.port());
+    // The API takes public https URLs only; this test's receiver is on
+    // loopback, so its URL goes in by SQL and deliveries allow it.
+    auto refused = call("PATCH", "/api/v1/settings", &admin, {{"alert_webhook_url", hook_url}});
+    EXPECT_EQ(refused.status, 400) << refused.raw;
+    ASSERT_EQ(call("PATCH", "/api/v1/settings", &admin, {{"offline_after_seconds", 60}}).status,
               200);
+    sql(fmt::format("UPDATE tenant_settings SET alert_webhook_url = '{}' WHERE tenant_id = '{}'",
+                    hook_url, a_.tenant_id));
     sql("DELETE FROM alerts");
     // Online and fresh: nothing.
     sql(
@@ -139,7 +143,27 @@ TEST_F(AlertsTest, OfflineSiteRaisesOneAlertPerStateChangeAndReachesTheWebhook) 
     EXPECT_EQ(evaluate().resolved, 1);
     EXPECT_EQ(open_alerts("site_offline"), 0);
     // Both changes went to the webhook.
-    auto delivered = alerts::deliver_webhooks(*conn_);
+    // With the production policy the loopback receiver is refused, over
+    // http and over https alike...
+    auto why = [&] {
+        return std::string(
+            sql("SELECT min(last_error) FROM alert_deliveries WHERE delivered_at IS NULL")
+                .text(0, 0));
+    };
+    for (const std::string& url :
+         {hook_url, fmt::format("https://127.0.0.1:{}/hook", hook.port())}) {
+        sql(fmt::format("UPDATE alert_deliveries SET url = '{}', next_attempt = now()", url));
+        auto guarded = alerts::deliver_webhooks(*conn_);
+        ASSERT_TRUE(guarded) << guarded.error().message;
+        EXPECT_EQ(guarded->delivered, 0);
+        EXPECT_EQ(guarded->failed, 2);
+        EXPECT_TRUE(hook.bodies().empty());
+        EXPECT_NE(why().find(url == hook_url ? "https://" : "loopback"), std::string::npos)
+            << why();
+    }
+    // ...and delivered where the test allows it.
+    sql(fmt::format("UPDATE alert_deliveries SET url = '{}', next_attempt = now()", hook_url));
+    auto delivered = alerts::deliver_webhooks(*conn_, 50, {true, true});
     ASSERT_TRUE(delivered) << delivered.error().message;
     EXPECT_EQ(delivered->delivered, 2);
     auto bodies = hook.bodies();

@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 #include <windows.h>
+// aclapi.h needs windows.h before it.
+#include <aclapi.h>
+#include <sddl.h>
 
 #include "agent/config/agent_config.hpp"
 #include "agent/outbox/outbox.hpp"
@@ -14,6 +17,7 @@
 #include "common/csv/csv_input.hpp"
 #include "common/fs/file.hpp"
 #include "common/hash/file_hash.hpp"
+#include "common/text/windows/wide.hpp"
 #include "common/xlsx/zip_archive.hpp"
 #include "tests/agent/agent_test_support.hpp"
 
@@ -110,6 +114,43 @@ TEST(WindowsPaths, SpacesNonAsciiAndPathsPast260CharactersReadAndWrite) {
     for (stdfs::path level = deep; level != dir.path(); level = level.parent_path()) {
         EXPECT_TRUE(stdfs::remove(cs::fs::long_form(level), ec)) << ec.message();
     }
+}
+
+TEST(WindowsPaths, OwnerOnlyFilesAreCreatedWithTheirOwnAclAndReplaceAnOldFile) {
+    testing::TempDir dir;
+    const stdfs::path bundle = dir.path() / L"support bundle.zip";
+    write_file(bundle, "an older bundle, readable by the folder's ACL");
+    {
+        auto file = cs::fs::open_for_writing(bundle, cs::fs::Visibility::owner_only);
+        ASSERT_TRUE(file) << file.error().message;
+        ASSERT_GE(std::fputs("new", file->get()), 0);
+    }
+    EXPECT_EQ(read_all(bundle), "new");
+    // The ACL it was created with: protected, owner, SYSTEM and Administrators.
+    PSECURITY_DESCRIPTOR descriptor = nullptr;
+    PACL dacl = nullptr;
+    ASSERT_EQ(GetNamedSecurityInfoW(bundle.c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION,
+                                    nullptr, nullptr, &dacl, nullptr, &descriptor),
+              ERROR_SUCCESS);
+    ASSERT_NE(dacl, nullptr);
+    // (Wine keeps the ACEs but not the "protected" flag, so only they are checked.)
+    EXPECT_GE(dacl->AceCount, 2);  // owner rights may fold into Administrators
+    for (const wchar_t* other : {L"S-1-1-0", L"S-1-5-11", L"S-1-5-32-545"}) {
+        PSID sid = nullptr;
+        ASSERT_TRUE(ConvertStringSidToSidW(other, &sid));
+        for (DWORD i = 0; i < dacl->AceCount; ++i) {
+            ACCESS_ALLOWED_ACE* ace = nullptr;
+            ASSERT_TRUE(GetAce(dacl, i, reinterpret_cast<void**>(&ace)));
+            EXPECT_FALSE(EqualSid(reinterpret_cast<PSID>(&ace->SidStart), sid))
+                << "an ACE for " << cs::text::narrow(other);
+        }
+        LocalFree(sid);
+    }
+    LocalFree(descriptor);
+    auto missing = cs::fs::open_for_writing(dir.path() / L"no such folder" / L"x.zip",
+                                            cs::fs::Visibility::owner_only);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, ErrorCode::not_found) << missing.error().message;
 }
 
 TEST(WindowsPaths, ConfigFromNotepadWithBomCrlfAndWindowsPaths) {
