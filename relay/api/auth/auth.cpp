@@ -1,5 +1,7 @@
 #include "relay/api/auth/auth.hpp"
 
+#include <cmath>
+
 #include <fmt/format.h>
 #include <openssl/rand.h>
 
@@ -46,36 +48,62 @@ struct Throttle {
     std::chrono::seconds retry_after{0};
 };
 
+// How long a (account, address) pair waits after `failures` failures in a
+// row: nothing up to the limit, then 1 s doubling per failure, at most the
+// window.
+std::chrono::seconds pair_delay(std::int64_t failures, const Settings& s) {
+    if (failures < s.failures_per_account) {
+        return std::chrono::seconds(0);
+    }
+    auto cap = std::chrono::duration_cast<std::chrono::seconds>(s.login_window);
+    auto steps = std::min<std::int64_t>(failures - s.failures_per_account, 30);
+    return std::min(cap, std::chrono::seconds(std::int64_t{1} << steps));
+}
+
 Expected<Throttle> check_throttle(db::Connection& conn, const LoginRequest& req,
                                   const Settings& s) {
-    // Failures since the account's last success, and all failures from the
-    // address, within the window; the oldest counted failure says when the
-    // window frees up again.
+    // Three counts in the window: failures of this account from this address
+    // since their last success (increasing delays: guessing from one place
+    // slows to a crawl, the rightful user elsewhere is never locked out);
+    // failures of this account from anywhere (past 20 times the limit, one
+    // attempt per second: a distributed guess slows down, a user still gets
+    // in); failures from this address for any account (spraying).
     auto r = conn.query(
         "checking login attempts",
         "WITH w AS (SELECT now() - $3::interval AS since), "
-        "acct AS (SELECT count(*) AS n, min(at) AS oldest FROM login_attempts, w "
-        "  WHERE lower(email) = lower($1) AND NOT succeeded AND at > w.since AND at > "
-        "  coalesce((SELECT max(at) FROM login_attempts WHERE lower(email) = lower($1) AND "
-        "  succeeded), '-infinity')), "
+        "pair AS (SELECT count(*) AS n, extract(epoch FROM now() - max(at)) AS ago "
+        "  FROM login_attempts, w WHERE lower(email) = lower($1) AND address = $2 AND NOT "
+        "  succeeded AND at > w.since AND at > coalesce((SELECT max(at) FROM login_attempts "
+        "  WHERE lower(email) = lower($1) AND address = $2 AND succeeded), '-infinity')), "
+        "acct AS (SELECT count(*) AS n, extract(epoch FROM now() - max(at)) AS ago "
+        "  FROM login_attempts, w WHERE lower(email) = lower($1) AND NOT succeeded AND at > "
+        "  w.since), "
         "addr AS (SELECT count(*) AS n, min(at) AS oldest FROM login_attempts, w "
         "  WHERE address = $2 AND NOT succeeded AND at > w.since) "
-        "SELECT acct.n, addr.n, ceil(extract(epoch FROM (acct.oldest + $3::interval - now())))"
-        "::bigint, ceil(extract(epoch FROM (addr.oldest + $3::interval - now())))::bigint "
-        "FROM acct, addr",
+        "SELECT pair.n, coalesce(pair.ago, 0)::float8, acct.n, coalesce(acct.ago, 0)::float8, "
+        "addr.n, ceil(extract(epoch FROM (addr.oldest + $3::interval - now())))::bigint "
+        "FROM pair, acct, addr",
         db::Params().text(req.email).text(req.address).text(interval(s.login_window)));
     if (!r) {
         return std::move(r).error();
     }
     Throttle t;
-    if (r->integer(0, 0) >= s.failures_per_account) {
+    auto block = [&](double wait_seconds) {
         t.blocked = true;
-        t.retry_after = std::chrono::seconds(std::max<std::int64_t>(1, r->integer(0, 2)));
+        auto wait = std::chrono::seconds(
+            std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(wait_seconds))));
+        t.retry_after = std::max(t.retry_after, wait);
+    };
+    auto parse = [&](int column) { return std::stod(std::string(r->text(0, column))); };
+    auto delay = pair_delay(r->integer(0, 0), s);
+    if (delay.count() > 0 && parse(1) < static_cast<double>(delay.count())) {
+        block(static_cast<double>(delay.count()) - parse(1));
     }
-    if (r->integer(0, 1) >= s.failures_per_address) {
-        t.blocked = true;
-        t.retry_after = std::max(t.retry_after,
-                                 std::chrono::seconds(std::max<std::int64_t>(1, r->integer(0, 3))));
+    if (r->integer(0, 2) >= 20LL * s.failures_per_account && parse(3) < 1.0) {
+        block(1.0 - parse(3));
+    }
+    if (r->integer(0, 4) >= s.failures_per_address) {
+        block(static_cast<double>(r->integer(0, 5)));
     }
     return t;
 }
@@ -97,6 +125,18 @@ Expected<LoginOutcome> login(db::Connection& conn, const LoginRequest& req, cons
     if (req.email.empty() || req.email.size() > 254 || req.password.size() > 1024) {
         out.kind = LoginOutcome::Kind::rejected;
         return out;
+    }
+    // Check, verify and record as one step per account: parallel guesses
+    // queue here instead of all passing the check before any is recorded.
+    auto tx = db::Transaction::begin(conn);
+    if (!tx) {
+        return std::move(tx).error();
+    }
+    if (auto l = conn.query("serializing logins of the account",
+                            "SELECT pg_advisory_xact_lock(hashtextextended(lower($1), 7411))",
+                            db::Params().text(req.email));
+        !l) {
+        return std::move(l).error();
     }
     auto throttle = check_throttle(conn, req, s);
     if (!throttle) {
@@ -128,6 +168,9 @@ Expected<LoginOutcome> login(db::Connection& conn, const LoginRequest& req, cons
         return std::move(a).error();
     }
     if (!succeeded) {
+        if (auto c = tx->commit(); !c) {
+            return std::move(c).error();
+        }
         out.kind = LoginOutcome::Kind::rejected;
         return out;
     }
@@ -159,6 +202,9 @@ Expected<LoginOutcome> login(db::Connection& conn, const LoginRequest& req, cons
             .text(req.user_agent.substr(0, 512)));
     if (!ins) {
         return std::move(ins).error();
+    }
+    if (auto c = tx->commit(); !c) {
+        return std::move(c).error();
     }
     out.kind = LoginOutcome::Kind::ok;
     out.session_token = std::move(token->key);

@@ -1,7 +1,11 @@
 // Findings of the relay's security review that live in the API itself: what
 // a tenant user can learn about other tenants' accounts, and what the audit
 // log shows to whom.
+#include <map>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -36,6 +40,56 @@ TEST_F(SecurityTest, CreatingAUserDoesNotTellWhoHoldsAnAddress) {
     EXPECT_EQ(shape(other, email("b", "viewer")), shape(staff, "operator@staff.test"));
     EXPECT_EQ(other.raw.find("exists"), std::string::npos) << other.raw;
     EXPECT_EQ(attempt("fresh.person@example.test").status, 201);
+}
+
+TEST_F(SecurityTest, GuessingFromOneAddressSlowsDownWithoutLockingTheUserOut) {
+    const auto admin = std::string("admin@staff.test");
+    auto attempt = [&](const std::string& password, const std::string& address) {
+        return call("POST", "/api/v1/auth/login", nullptr,
+                    {{"email", admin}, {"password", password}}, address);
+    };
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_EQ(attempt("wrong guess " + std::to_string(i), "203.0.113.9").status, 401);
+    }
+    auto held = attempt(kPassword, "203.0.113.9");
+    EXPECT_EQ(held.status, 429);
+    EXPECT_EQ(held.header("Retry-After"), "1");
+    // The staff admin from their own address is not locked out.
+    EXPECT_EQ(attempt(kPassword, "198.51.100.20").status, 200);
+    // Each further failure from the guessing address doubles the wait.
+    for (const char* expected : {"2", "4", "8"}) {
+        sql("UPDATE login_attempts SET at = at - interval '20 seconds' WHERE address = "
+            "'203.0.113.9'");
+        EXPECT_EQ(attempt("another wrong guess", "203.0.113.9").status, 401);
+        auto r = attempt(kPassword, "203.0.113.9");
+        EXPECT_EQ(r.status, 429);
+        EXPECT_EQ(r.header("Retry-After"), expected);
+    }
+}
+
+TEST_F(SecurityTest, ParallelGuessesGetNoMoreVerificationsThanTheLimit) {
+    const std::string target = email("b", "analyst");
+    std::vector<std::thread> threads;
+    std::mutex mutex;
+    std::map<int, int> statuses;
+    for (int i = 0; i < 20; ++i) {
+        threads.emplace_back([&, i] {
+            auto r = call("POST", "/api/v1/auth/login", nullptr,
+                          {{"email", target}, {"password", "parallel guess " + std::to_string(i)}},
+                          "203.0.113.50");
+            std::lock_guard lock(mutex);
+            ++statuses[r.status];
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    auto verified = sql(fmt::format(
+        "SELECT count(*) FROM login_attempts WHERE email = '{}' AND address = '203.0.113.50'",
+        target));
+    EXPECT_EQ(verified.integer(0, 0), 5) << "each recorded attempt was one password check";
+    EXPECT_EQ(statuses[401], 5);
+    EXPECT_EQ(statuses[429], 15);
 }
 
 TEST_F(SecurityTest, TheAuditLogHoldsNoWebhookSecretAndShowsAddressesToAdminsOnly) {
