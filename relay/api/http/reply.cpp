@@ -1,5 +1,11 @@
 #include "relay/api/http/reply.hpp"
 
+#include <cstdint>
+#include <random>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
 #include "relay/db/exact_json.hpp"
 
 namespace cs::relay::api {
@@ -32,6 +38,15 @@ std::string_view title_for(int status) {
         default:
             return status >= 500 ? "Internal Server Error" : "Error";
     }
+}
+
+// What connection.cpp puts in every error PostgreSQL reported.
+constexpr std::string_view kSqlStateMark = "[SQLSTATE ";
+
+// 8 hex digits tying a reply to its log line.
+std::string random_reference() {
+    static thread_local std::mt19937_64 random{std::random_device{}()};
+    return fmt::format("{:08x}", static_cast<std::uint32_t>(random()));
 }
 
 int status_for(ErrorCode code) {
@@ -83,10 +98,19 @@ Reply Reply::error(int status, std::string_view detail, nlohmann::json extra) {
 
 Reply Reply::from(const Error& error) {
     int status = status_for(error.code);
-    // Internal and database failures keep their details in the log, not the reply.
-    if (status >= 500) {
-        return Reply::error(status, status == 503 ? "the database is unavailable; try again shortly"
-                                                  : "internal error; see the relay log");
+    // Internal and database failures keep their details in the log, not the
+    // reply: PostgreSQL's words name tables, columns and values.
+    const bool from_database = error.message.find(kSqlStateMark) != std::string::npos;
+    if (status >= 500 || from_database) {
+        auto reference = random_reference();
+        spdlog::log(status >= 500 ? spdlog::level::err : spdlog::level::warn,
+                    "api: reference {}: {}", reference, error.message);
+        std::string detail =
+            status == 503   ? "the database is unavailable; try again shortly"
+            : status >= 500 ? "internal error"
+                            : "the database refused a value in this request; check its parameters";
+        return Reply::error(status,
+                            fmt::format("{} (reference {} in the relay log)", detail, reference));
     }
     return Reply::error(status, error.message);
 }

@@ -1,6 +1,7 @@
 // The audit log of every mutation, and alerts.
 #include <fmt/format.h>
 
+#include "common/value/value.hpp"
 #include "relay/api/core/api_env.hpp"
 #include "relay/api/routes/route_support.hpp"
 #include "relay/api/routes/routes.hpp"
@@ -15,8 +16,9 @@ Reply list_audit(RequestContext& ctx) {
     }
     for (auto name : {"since", "until"}) {
         auto v = filter(ctx, name);
-        if (v.size() > 40) {
-            return bad_request(fmt::format("'{}' must be an ISO 8601 time", name));
+        if (!v.empty() && (v.size() > 40 || !Timestamp::parse_iso(v))) {
+            return bad_request(
+                fmt::format("'{}' must be an ISO 8601 time such as 2026-12-01T00:00:00Z", name));
         }
     }
     auto actor = filter(ctx, "actor_id");

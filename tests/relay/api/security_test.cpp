@@ -92,6 +92,29 @@ TEST_F(SecurityTest, ParallelGuessesGetNoMoreVerificationsThanTheLimit) {
     EXPECT_EQ(statuses[429], 15);
 }
 
+TEST_F(SecurityTest, DatabaseErrorsStayInTheLogAndBadParametersAreNamed) {
+    auto admin = login(email("a", "admin"));
+    // A parameter the route checks itself: named, no database words.
+    auto bad_time = call("GET", "/api/v1/audit?since=yesterday", &admin);
+    EXPECT_EQ(bad_time.status, 400);
+    EXPECT_NE(bad_time.raw.find("'since' must be an ISO 8601 time"), std::string::npos)
+        << bad_time.raw;
+    EXPECT_EQ(bad_time.raw.find("SQLSTATE"), std::string::npos) << bad_time.raw;
+    // A value only PostgreSQL refuses: a generic reply with a reference.
+    auto refused = Reply::from(
+        make_error(ErrorCode::invalid_argument,
+                   "reading the audit log: invalid input syntax for type timestamp with time "
+                   "zone: \"2026-13-45\" [SQLSTATE 22007]"));
+    EXPECT_EQ(refused.status, 400);
+    auto detail = refused.body["detail"].get<std::string>();
+    EXPECT_EQ(detail.find("SQLSTATE"), std::string::npos) << detail;
+    EXPECT_EQ(detail.find("timestamp"), std::string::npos) << detail;
+    EXPECT_NE(detail.find("reference "), std::string::npos) << detail;
+    // The route's own 400s keep their words.
+    auto own = Reply::from(make_error(ErrorCode::invalid_argument, "'q' is too long"));
+    EXPECT_EQ(own.body["detail"], "'q' is too long");
+}
+
 TEST_F(SecurityTest, TheAuditLogHoldsNoWebhookSecretAndShowsAddressesToAdminsOnly) {
     auto admin = login(email("a", "admin"), "198.51.100.7");
     const std::string secret = "T0-hook-credential-9f3a";
