@@ -288,6 +288,17 @@ Status end_user_sessions(db::Connection& conn, std::string_view user_id) {
     return ok();
 }
 
+Status revoke_user_tokens(db::Connection& conn, std::string_view user_id) {
+    auto r = conn.query("revoking the user's API tokens",
+                        "UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1::uuid AND "
+                        "revoked_at IS NULL",
+                        db::Params().text(user_id));
+    if (!r) {
+        return std::move(r).error();
+    }
+    return ok();
+}
+
 Expected<std::string> create_user(db::Connection& conn, const NewUser& user,
                                   const PasswordCost& cost) {
     if (auto s = check_email(user.email); !s) {

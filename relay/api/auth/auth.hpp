@@ -57,6 +57,10 @@ Expected<std::optional<Principal>> resolve_api_token(db::Connection& conn, std::
 Status end_session(db::Connection& conn, std::string_view session_id);
 // Ends every session of a user (disabled, role changed, password changed).
 Status end_user_sessions(db::Connection& conn, std::string_view user_id);
+// Revokes every API token of a user (disabled, password changed): a token
+// made by whoever knew the old password must not outlive it, and enabling
+// the user again does not bring old tokens back.
+Status revoke_user_tokens(db::Connection& conn, std::string_view user_id);
 
 // Creates a user with a hashed password (used by the API and `admin create-user`).
 struct NewUser {

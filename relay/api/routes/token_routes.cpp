@@ -44,6 +44,10 @@ Reply list_tokens(RequestContext& ctx) {
 }
 
 Reply create_token(RequestContext& ctx) {
+    // A leaked token must not be able to make itself a successor.
+    if (ctx.who().via_token) {
+        return forbidden("an API token cannot create API tokens; sign in to create one");
+    }
     auto body = ctx.body();
     if (!body) {
         return Reply::from(body.error());

@@ -180,6 +180,11 @@ Reply update_user(RequestContext& ctx) {
             return Reply::from(s.error());
         }
     }
+    if (hash || disabled.value_or(false)) {
+        if (auto s = auth::revoke_user_tokens(ctx.db, *id); !s) {
+            return Reply::from(s.error());
+        }
+    }
     auto after = load_user(ctx, *id);
     if (!after) {
         return Reply::from(after.error());

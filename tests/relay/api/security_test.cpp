@@ -115,6 +115,46 @@ TEST_F(SecurityTest, DatabaseErrorsStayInTheLogAndBadParametersAreNamed) {
     EXPECT_EQ(own.body["detail"], "'q' is too long");
 }
 
+TEST_F(SecurityTest, TokensCannotMintTokensAndDieWithAPasswordChangeOrADisable) {
+    auto analyst = login(email("a", "analyst"));
+    auto mint = [&](const Session& s) {
+        auto r = call("POST", "/api/v1/tokens", &s, {{"name", "export"}});
+        Session bearer;
+        bearer.token = r.status == 201 ? r.body["token"].get<std::string>() : "";
+        return std::pair(r.status, bearer);
+    };
+    auto [status, bearer] = mint(analyst);
+    ASSERT_EQ(status, 201);
+    // A token cannot make a successor for itself, expiring or not.
+    auto minted = call("POST", "/api/v1/tokens", &bearer, {{"name", "forever"}});
+    EXPECT_EQ(minted.status, 403) << minted.raw;
+    EXPECT_EQ(call("GET", "/api/v1/auth/me", &bearer).status, 200);
+
+    // An admin resets the password: the old tokens stop.
+    auto admin = login(email("a", "admin"));
+    const auto user = "/api/v1/users/" + a_.users.at("analyst");
+    ASSERT_EQ(call("PATCH", user, &admin, {{"password", "a brand new passphrase 42"}}).status, 200);
+    EXPECT_EQ(call("GET", "/api/v1/auth/me", &bearer).status, 401);
+
+    // Disabled and enabled again: tokens from before stay dead.
+    auto again =
+        call("POST", "/api/v1/auth/login", nullptr,
+             {{"email", email("a", "analyst")}, {"password", "a brand new passphrase 42"}});
+    ASSERT_EQ(again.status, 200) << again.raw;
+    Session fresh = login(email("a", "viewer"));
+    auto [status2, viewer_token] = mint(fresh);
+    ASSERT_EQ(status2, 201);
+    const auto viewer = "/api/v1/users/" + a_.users.at("viewer");
+    ASSERT_EQ(call("PATCH", viewer, &admin, {{"disabled", true}}).status, 200);
+    ASSERT_EQ(call("PATCH", viewer, &admin, {{"disabled", false}}).status, 200);
+    EXPECT_EQ(call("GET", "/api/v1/auth/me", &viewer_token).status, 401);
+    auto revoked = sql(fmt::format(
+        "SELECT count(*) FILTER (WHERE revoked_at IS NULL) FROM api_tokens WHERE user_id IN "
+        "('{}', '{}')",
+        a_.users.at("analyst"), a_.users.at("viewer")));
+    EXPECT_EQ(revoked.integer(0, 0), 0);
+}
+
 TEST_F(SecurityTest, TheAuditLogHoldsNoWebhookSecretAndShowsAddressesToAdminsOnly) {
     auto admin = login(email("a", "admin"), "198.51.100.7");
     const std::string secret = "T0-hook-credential-9f3a";
