@@ -19,6 +19,16 @@
 // a new exception (the most a run writes); before each timed run the previous
 // run's exceptions are deleted. "recon_rerun" times the steady state: a run
 // over the same data whose exceptions all exist already.
+//
+// "recon_new_tenant" is the shape of a tenant that joins a busy database: its
+// P21 rows and a --new-lines vendor file (36k lines, about 2 MB, no part number
+// known to P21, so every line becomes an exception) arrive after PostgreSQL
+// last gathered statistics, which therefore know nothing of the tenant. On a
+// big shared table a tenant's rows stay under autovacuum's 10% threshold for a
+// long time (and a failed run's rows never commit), so the bench turns
+// autovacuum off for its tables to keep that state. It times the tenant's
+// first run (catalog build included) and "recon_new_tenant_rerun" the run after
+// it; each run is capped by --case-timeout and reported as timed out past it.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -58,7 +68,7 @@ double seconds_since(Clock::time_point start) {
 // row per item (part number P-<n>, supplier n % 100 + 1). Every 100th item is
 // inactive; every fourth is bought (and costed) by the case.
 void load_p21(Connection& conn, const std::string& tenant, const std::string& site,
-              std::int64_t items) {
+              std::int64_t items, bool analyze = true) {
     auto p = [&] { return cs::relay::db::Params().text(tenant).text(site).integer(items); };
     const char* kRecord =
         "INSERT INTO records (tenant_id, site_id, entity, bk_hash, parent_bk_hash, data, "
@@ -122,7 +132,9 @@ void load_p21(Connection& conn, const std::string& tenant, const std::string& si
                     p()),
          "loading the stream");
     // As autovacuum would have left synced rows: visibility map set, statistics current.
-    must(conn.exec("vacuum", "VACUUM ANALYZE records"), "vacuum");
+    if (analyze) {
+        must(conn.exec("vacuum", "VACUUM ANALYZE records"), "vacuum");
+    }
 }
 
 // The cost per EA of item n, as load_p21 wrote it: ((n % 5000) + 100) / 100.
@@ -177,6 +189,112 @@ std::string contract_csv(std::int64_t lines, std::int64_t items) {
     return csv;
 }
 
+// A vendor file of a tenant whose P21 knows none of the part numbers: every
+// line is a MISSING_MAPPING exception. Ten vendors, one contract each.
+std::string unmapped_csv(std::int64_t lines) {
+    std::string csv = "Vendor,Contract #,Item ID,Description,UOM,Price,Start,End\n";
+    for (std::int64_t i = 0; i < lines; ++i) {
+        csv +=
+            fmt::format("vendor-{:03},N-{},NEW-{:07},Item {},EA,{}.{:02},2026-01-01,2026-12-31\n",
+                        i % 10 + 1, i % 10, i, i, 1 + i % 90, i % 100);
+    }
+    return csv;
+}
+
+struct TimedRuns {
+    std::vector<double> seconds;
+    bool timed_out = false;
+    std::string error;  // the statement that ran out of time
+    cs::relay::recon::RunSummary last;
+};
+
+// One run of `tenant`; a run past the connection's statement_timeout counts as
+// timed out (the bench goes on) rather than failing the bench.
+bool timed_run(Connection& conn, const std::string& tenant,
+               const cs::relay::recon::RunOptions& options, TimedRuns& out) {
+    auto start = Clock::now();
+    auto summary = cs::relay::recon::run(conn, tenant, options);
+    out.seconds.push_back(seconds_since(start));
+    if (!summary) {
+        if (summary.error().message.find("statement timeout") == std::string::npos) {
+            throw std::runtime_error("run: " + summary.error().message);
+        }
+        out.timed_out = true;
+        out.error = summary.error().message;
+        return false;
+    }
+    out.last = std::move(*summary);
+    return true;
+}
+
+// The "recon_new_tenant" cases (see the top of this file).
+std::pair<TimedRuns, TimedRuns> bench_new_tenant(Connection& conn, const std::string& blob_dir,
+                                                 std::int64_t lines, std::int64_t items, int runs,
+                                                 int case_timeout_s) {
+    // Statistics as a busy database has them: current for everyone so far.
+    must(conn.exec("analyze", "ANALYZE"), "analyze");
+    for (const char* table :
+         {"records", "recon_p21_items", "recon_p21_units", "recon_p21_costs", "recon_p21_suppliers",
+          "recon_contract_lines", "recon_exceptions", "recon_exception_events", "recon_mappings"}) {
+        must(conn.exec("autovacuum off",
+                       fmt::format("ALTER TABLE {} SET (autovacuum_enabled = false)", table)),
+             "autovacuum off");
+    }
+    auto tenant = must(cs::relay::sites::create_tenant(conn, "newcomer"), "tenant");
+    auto site = must(cs::relay::sites::create_site(conn, tenant.tenant_id, "p21"), "site");
+    load_p21(conn, tenant.tenant_id, site.site.site_id, items, false);
+    auto store = must(cs::relay::storage::LocalBlobStore::open(blob_dir), "blob store");
+    std::string csv = unmapped_csv(lines);
+    cs::relay::recon::VendorUpload upload{"newcomer.csv", csv, {}, {}};
+    upload.options.limits.max_lines = static_cast<std::size_t>(lines) + 1;
+    must(cs::relay::recon::ingest_vendor_file(conn, *store, tenant.tenant_id, upload), "ingest");
+    must(conn.exec("cap", fmt::format("SET statement_timeout = '{}s'", case_timeout_s)), "cap");
+    cs::relay::recon::RunOptions options;
+    options.as_of = cs::Date::parse_iso("2026-03-01").value();
+    TimedRuns first;
+    TimedRuns rerun;
+    auto p = cs::relay::db::Params().text(tenant.tenant_id);
+    for (int r = 0; r < runs; ++r) {
+        // Back to a tenant that never ran: no exceptions, no catalog.
+        for (const char* table :
+             {"recon_exceptions", "recon_p21_items", "recon_p21_units", "recon_p21_costs",
+              "recon_p21_suppliers", "recon_p21_marks", "recon_state"}) {
+            must(conn.query("reset",
+                            fmt::format("DELETE FROM {} WHERE tenant_id = $1::uuid", table), p),
+                 "reset");
+        }
+        if (timed_run(conn, tenant.tenant_id, options, first)) {
+            timed_run(conn, tenant.tenant_id, options, rerun);
+        }
+        if (first.timed_out || rerun.timed_out) {
+            break;  // the same shape again would only time out again
+        }
+    }
+    must(conn.exec("uncap", "SET statement_timeout = 0"), "uncap");
+    return {first, rerun};
+}
+
+nlohmann::json timed_json(const char* name, const TimedRuns& t, std::int64_t lines,
+                          std::int64_t items) {
+    nlohmann::json out = {{"case", name},
+                          {"lines", lines},
+                          {"items", items},
+                          {"runs", t.seconds},
+                          {"timed_out", t.timed_out}};
+    if (!t.seconds.empty()) {
+        std::vector<double> v = t.seconds;
+        std::sort(v.begin(), v.end());
+        out["seconds"] = std::round(v[v.size() / 2] * 1000) / 1000;
+    }
+    if (t.timed_out) {
+        out["error"] = t.error;
+    } else if (!t.seconds.empty()) {
+        out["exceptions"] = t.last.open_after;
+        out["last_run_steps"] = t.last.step_seconds;
+    }
+    return out;
+}
+
 // The 1-minute load average: other work on the machine slows every figure.
 double load_average() {
     double load = -1;
@@ -204,6 +322,9 @@ int main(int argc, char** argv) {
     int runs = 3;
     bool keep = false;
     std::string reuse;
+    std::int64_t new_lines = 36'000;
+    std::int64_t new_items = 100'000;
+    int case_timeout = 600;
     app.add_option("--dsn", dsn, "PostgreSQL cluster (a database is created and dropped)")
         ->required();
     app.add_option("--lines", lines, "contract lines");
@@ -211,6 +332,10 @@ int main(int argc, char** argv) {
     app.add_option("--runs", runs, "timed runs (median reported)");
     app.add_flag("--keep", keep, "keep the database afterwards (for EXPLAIN); prints its name");
     app.add_option("--reuse", reuse, "time runs on a database kept earlier (skips loading)");
+    app.add_option("--new-lines", new_lines, "recon_new_tenant: the new tenant's contract lines");
+    app.add_option("--new-items", new_items, "recon_new_tenant: the new tenant's P21 items");
+    app.add_option("--case-timeout", case_timeout,
+                   "recon_new_tenant: seconds a run may take before it counts as timed out");
     CLI11_PARSE(app, argc, argv);
     try {
         BenchDatabase database(dsn,
@@ -293,6 +418,10 @@ int main(int argc, char** argv) {
                 throw std::runtime_error("a rerun over unchanged data must keep every exception");
             }
         }
+        std::pair<TimedRuns, TimedRuns> newcomer;
+        if (reuse.empty()) {
+            newcomer = bench_new_tenant(*conn, blob_dir, new_lines, new_items, runs, case_timeout);
+        }
         double load = load_average();
         std::filesystem::remove_all(blob_dir);
         nlohmann::json by_rule = findings;
@@ -321,6 +450,15 @@ int main(int argc, char** argv) {
                                            {"runs", rerun}}
                                 .dump()
                                 .c_str());
+        if (reuse.empty()) {
+            std::printf("%s\n", timed_json("recon_new_tenant", newcomer.first, new_lines, new_items)
+                                    .dump()
+                                    .c_str());
+            std::printf("%s\n",
+                        timed_json("recon_new_tenant_rerun", newcomer.second, new_lines, new_items)
+                            .dump()
+                            .c_str());
+        }
         std::fflush(stdout);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "recon_bench: %s\n", e.what());
