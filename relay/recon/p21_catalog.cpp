@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "relay/recon/atomic.hpp"
 #include "relay/recon/sql_util.hpp"
 
 namespace cs::relay::recon {
@@ -83,6 +84,35 @@ Status exec(db::Connection& conn, std::string_view what, const std::string& sql,
     return ok();
 }
 
+// cs_recon_sizes: kUnitSizes (with `filter`) as a temporary table, unique per
+// item and analyzed, so joining it is a lookup per item whatever the planner
+// believes about the tenant's units (their statistics may predate the tenant,
+// or the units were written by this transaction: a rebuild). The aggregate
+// joined directly was re-run for every item on such a "one row" estimate.
+Status build_sizes(db::Connection& conn, std::string_view tenant, std::string_view filter) {
+    auto r = conn.query("summarising unit sizes",
+                        "CREATE TEMP TABLE cs_recon_sizes ON COMMIT DROP AS " +
+                            fmt::format(fmt::runtime(std::string(kUnitSizes)), filter),
+                        db::Params().text(tenant));
+    if (!r) {
+        return std::move(r).error();
+    }
+    auto indexed = conn.exec("summarising unit sizes",
+                             "CREATE UNIQUE INDEX ON cs_recon_sizes (site_id, item_bk); "
+                             "ANALYZE cs_recon_sizes");
+    if (!indexed) {
+        return std::move(indexed).error();
+    }
+    return ok();
+}
+
+Status drop_sizes(db::Connection& conn) {
+    if (auto r = conn.exec("summarising unit sizes", "DROP TABLE pg_temp.cs_recon_sizes"); !r) {
+        return std::move(r).error();
+    }
+    return ok();
+}
+
 Expected<std::int64_t> rebuild(db::Connection& conn, std::string_view tenant) {
     std::int64_t written = 0;
     for (const CatalogTable& t : kTables) {
@@ -93,6 +123,11 @@ Expected<std::int64_t> rebuild(db::Connection& conn, std::string_view tenant) {
             return std::move(s).error();
         }
         bool items = t.table == "recon_p21_items";
+        if (items) {
+            if (auto st = build_sizes(conn, tenant, ""); !st) {
+                return std::move(st).error();
+            }
+        }
         auto r = conn.query(
             "rebuilding the P21 catalog",
             fmt::format("INSERT INTO {} (tenant_id, site_id, {}, {}{}) SELECT r.tenant_id, "
@@ -101,15 +136,19 @@ Expected<std::int64_t> rebuild(db::Connection& conn, std::string_view tenant) {
                         "s.tenant_id = $1::uuid",
                         t.table, t.key, t.columns, items ? ", unit_sizes" : "", select_list(t),
                         items ? ", coalesce(u.sizes, '{}')" : "", t.entity,
-                        items ? fmt::format("LEFT JOIN ({}) u ON u.site_id = r.site_id AND "
-                                            "u.item_bk = r.bk_hash",
-                                            fmt::format(fmt::runtime(std::string(kUnitSizes)), ""))
+                        items ? "LEFT JOIN cs_recon_sizes u ON u.site_id = r.site_id AND "
+                                "u.item_bk = r.bk_hash"
                               : ""),
             db::Params().text(tenant));
         if (!r) {
             return std::move(r).error();
         }
         written += r->affected();
+        if (items) {
+            if (auto st = drop_sizes(conn); !st) {
+                return std::move(st).error();
+            }
+        }
     }
     return written;
 }
@@ -127,6 +166,14 @@ Expected<std::int64_t> catch_up(db::Connection& conn, std::string_view tenant,
         return std::move(changed).error();
     }
     std::int64_t n = changed->affected();
+    // Indexed and analyzed, so that whichever side the planner starts from,
+    // each record is found by a lookup (see build_sizes).
+    if (auto r = conn.exec("finding changed P21 records",
+                           "CREATE INDEX ON cs_recon_changed (site_id, entity, bk_hash); "
+                           "ANALYZE cs_recon_changed");
+        !r) {
+        return std::move(r).error();
+    }
     for (const CatalogTable& t : kTables) {
         if (n == 0) {
             break;
@@ -146,27 +193,46 @@ Expected<std::int64_t> catch_up(db::Connection& conn, std::string_view tenant,
     }
     if (n > 0) {
         // Items whose units changed, or that are new: their unit sizes again.
-        auto sizes = conn.query(
-            "summarising unit sizes",
-            fmt::format(R"sql(
-            WITH affected AS (
-                SELECT site_id, bk_hash AS item_bk FROM cs_recon_changed WHERE entity = 'inv_mast'
-                UNION
-                SELECT u.site_id, u.item_bk FROM cs_recon_changed ch
-                JOIN recon_p21_units u ON u.tenant_id = $1::uuid AND u.site_id = ch.site_id
-                                      AND u.unit_bk = ch.bk_hash
-                WHERE ch.entity = 'item_uom' AND u.item_bk IS NOT NULL),
-            sizes AS ({})
-            UPDATE recon_p21_items p SET unit_sizes = coalesce(s.sizes, '{{}}')
-            FROM affected a LEFT JOIN sizes s ON s.site_id = a.site_id AND s.item_bk = a.item_bk
+        auto affected = conn.query("summarising unit sizes", R"sql(
+            CREATE TEMP TABLE cs_recon_affected ON COMMIT DROP AS
+            SELECT site_id, bk_hash AS item_bk FROM cs_recon_changed WHERE entity = 'inv_mast'
+            UNION
+            SELECT u.site_id, u.item_bk FROM cs_recon_changed ch
+            JOIN recon_p21_units u ON u.tenant_id = $1::uuid AND u.site_id = ch.site_id
+                                  AND u.unit_bk = ch.bk_hash
+            WHERE ch.entity = 'item_uom' AND u.item_bk IS NOT NULL)sql",
+                                   db::Params().text(tenant));
+        if (!affected) {
+            return std::move(affected).error();
+        }
+        if (auto r = conn.exec("summarising unit sizes",
+                               "CREATE UNIQUE INDEX ON cs_recon_affected (site_id, item_bk); "
+                               "ANALYZE cs_recon_affected");
+            !r) {
+            return std::move(r).error();
+        }
+        if (auto st = build_sizes(conn, tenant,
+                                  "AND (site_id, item_bk) IN (SELECT site_id, item_bk FROM "
+                                  "cs_recon_affected)");
+            !st) {
+            return std::move(st).error();
+        }
+        auto sizes = conn.query("summarising unit sizes", R"sql(
+            UPDATE recon_p21_items p SET unit_sizes = coalesce(s.sizes, '{}')
+            FROM cs_recon_affected a
+            LEFT JOIN cs_recon_sizes s ON s.site_id = a.site_id AND s.item_bk = a.item_bk
             WHERE p.tenant_id = $1::uuid AND p.site_id = a.site_id AND p.item_bk = a.item_bk
-              AND p.unit_sizes IS DISTINCT FROM coalesce(s.sizes, '{{}}'))sql",
-                        fmt::format(fmt::runtime(std::string(kUnitSizes)),
-                                    "AND (site_id, item_bk) IN (SELECT site_id, item_bk FROM "
-                                    "affected)")),
-            db::Params().text(tenant));
+              AND p.unit_sizes IS DISTINCT FROM coalesce(s.sizes, '{}'))sql",
+                                db::Params().text(tenant));
         if (!sizes) {
             return std::move(sizes).error();
+        }
+        if (auto st = drop_sizes(conn); !st) {
+            return std::move(st).error();
+        }
+        if (auto r = conn.exec("summarising unit sizes", "DROP TABLE pg_temp.cs_recon_affected");
+            !r) {
+            return std::move(r).error();
         }
     }
     if (auto r = conn.exec("finding changed P21 records", "DROP TABLE pg_temp.cs_recon_changed");
@@ -176,10 +242,8 @@ Expected<std::int64_t> catch_up(db::Connection& conn, std::string_view tenant,
     return n;
 }
 
-}  // namespace
-
-Expected<CatalogRefresh> refresh_p21_catalog(db::Connection& conn, std::string_view tenant_id,
-                                             bool force_full) {
+Expected<CatalogRefresh> refresh(db::Connection& conn, std::string_view tenant_id,
+                                 bool force_full) {
     // Where each stream stands, read before any record so that anything
     // committed later is past the marks and read again next time.
     auto plan = conn.query("planning the P21 catalog refresh", R"sql(
@@ -245,6 +309,26 @@ Expected<CatalogRefresh> refresh_p21_catalog(db::Connection& conn, std::string_v
                              db::Params().text(tenant_id).text(marks).text(snapshot));
     if (!stored) {
         return std::move(stored).error();
+    }
+    return out;
+}
+
+}  // namespace
+
+Expected<CatalogRefresh> refresh_p21_catalog(db::Connection& conn, std::string_view tenant_id,
+                                             bool force_full) {
+    // One unit of work even when called on its own: the temporary tables of
+    // a refresh live until its commit.
+    auto unit = Atomic::begin(conn);
+    if (!unit) {
+        return std::move(unit).error();
+    }
+    auto out = refresh(conn, tenant_id, force_full);
+    if (!out) {
+        return out;
+    }
+    if (auto s = unit->commit(); !s) {
+        return std::move(s).error();
     }
     return out;
 }

@@ -129,6 +129,7 @@ Status evaluate(db::Connection& conn, const std::string& tenant, const std::stri
              .text(policy.currency),
          ""},
         {"matching exceptions", run_sql::kMerge, t().text(as_of), ""},
+        {"indexing matches", run_sql::kMergeIndex, {}, "cs_recon_merge"},
         {"opening exceptions", run_sql::kInsertNew, t().text(run_id), ""},
         {"updating exceptions", run_sql::kUpdateFound, t().text(run_id), ""},
     };
@@ -149,6 +150,16 @@ Status evaluate(db::Connection& conn, const std::string& tenant, const std::stri
         std::chrono::duration<double>(Clock::now() - start).count();
     if (!catalog) {
         return std::move(catalog).error();
+    }
+    // Every statement below works on whole sets: all of the tenant's lines,
+    // catalog rows or exceptions. PostgreSQL's estimate of a tenant's rows in
+    // a shared table can be off by any factor (a tenant newer than the last
+    // ANALYZE, rows written by this very transaction), and a nested loop
+    // planned on "one row" is quadratic in what it really finds. Hash joins
+    // cost the size of both sides whatever the estimates; LATERAL lookups,
+    // which need a nested loop, still get one.
+    if (auto r = conn.exec("preparing the run", "SET LOCAL enable_nestloop = off"); !r) {
+        return std::move(r).error();
     }
     for (const Step& step : steps) {
         if (auto r = timed(conn, summary, step.what, step.sql, step.params); !r) {

@@ -9,66 +9,56 @@ namespace cs::relay::recon::run_sql {
 
 // cs_recon_lines: every contract line of the tenant, uploads and synced
 // contract_lines records merged by (vendor, contract, vendor item, UOM), the
-// more recently changed source winning. Uploaded lines are unique per key
-// already (recon_contract_lines_by_key), so only synced lines are sorted.
-// `valid` lines have a vendor, an item and a non-negative price.
+// more recently changed source winning (a synced line on a tie). One sort of
+// both sources, no join between them: their sizes may be anything. `valid`
+// lines have a vendor, an item and a non-negative price.
 inline constexpr std::string_view kLines = R"sql(
 CREATE TEMP TABLE cs_recon_lines ON COMMIT DROP AS
-WITH synced AS MATERIALIZED (
-    SELECT DISTINCT ON (vendor_id, contract_no, vendor_item, vendor_uom) *
-    FROM (SELECT upper(btrim(r.data->>'vendor_id')) AS vendor_id,
-                 upper(btrim(coalesce(r.data->>'contract_no', ''))) AS contract_no,
-                 btrim(r.data->>'item_id') AS vendor_item,
-                 CASE upper(btrim(r.data->>'uom'))
-                     WHEN 'EACH' THEN 'EA' WHEN 'CASE' THEN 'CS' WHEN 'BOX' THEN 'BX'
-                     WHEN 'PACK' THEN 'PK' WHEN 'DOZEN' THEN 'DZ' WHEN '' THEN 'EA'
-                     ELSE coalesce(upper(btrim(r.data->>'uom')), 'EA') END AS vendor_uom,
-                 r.data->>'description' AS description,
-                 CASE WHEN jsonb_typeof(r.data->'unit_size') = 'number'
-                       AND (r.data->'unit_size')::numeric > 0
-                      THEN (r.data->'unit_size')::numeric END AS unit_size,
-                 CASE WHEN jsonb_typeof(r.data->'price') = 'number'
-                      THEN (r.data->'price')::numeric END AS price,
-                 nullif(upper(btrim(r.data->>'currency')), '') AS currency,
-                 CASE WHEN r.data->>'effective_start' ~ '^\d{4}-\d{2}-\d{2}'
-                      THEN left(r.data->>'effective_start', 10)::date END AS effective_start,
-                 CASE WHEN r.data->>'effective_end' ~ '^\d{4}-\d{2}-\d{2}'
-                      THEN left(r.data->>'effective_end', 10)::date END AS effective_end,
-                 r.last_changed_at AS changed_at
-          FROM sites s
-          JOIN records r ON r.tenant_id = s.tenant_id AND r.site_id = s.site_id
-                        AND r.entity = 'contract_lines'
-          WHERE s.tenant_id = $1::uuid AND NOT r.deleted) x
-    ORDER BY vendor_id, contract_no, vendor_item, vendor_uom, changed_at DESC
-), synced_keyed AS (
-    SELECT s.*,
-           concat_ws(E'\x1f', vendor_id, contract_no, vendor_item, vendor_uom) AS line_key,
-           upper(vendor_item) AS item_upper
+WITH synced AS (
+    SELECT upper(btrim(r.data->>'vendor_id')) AS vendor_id,
+           upper(btrim(coalesce(r.data->>'contract_no', ''))) AS contract_no,
+           btrim(r.data->>'item_id') AS vendor_item,
+           CASE upper(btrim(r.data->>'uom'))
+               WHEN 'EACH' THEN 'EA' WHEN 'CASE' THEN 'CS' WHEN 'BOX' THEN 'BX'
+               WHEN 'PACK' THEN 'PK' WHEN 'DOZEN' THEN 'DZ' WHEN '' THEN 'EA'
+               ELSE coalesce(upper(btrim(r.data->>'uom')), 'EA') END AS vendor_uom,
+           r.data->>'description' AS description,
+           CASE WHEN jsonb_typeof(r.data->'unit_size') = 'number'
+                 AND (r.data->'unit_size')::numeric > 0
+                THEN (r.data->'unit_size')::numeric END AS unit_size,
+           CASE WHEN jsonb_typeof(r.data->'price') = 'number'
+                THEN (r.data->'price')::numeric END AS price,
+           nullif(upper(btrim(r.data->>'currency')), '') AS currency,
+           CASE WHEN r.data->>'effective_start' ~ '^\d{4}-\d{2}-\d{2}'
+                THEN left(r.data->>'effective_start', 10)::date END AS effective_start,
+           CASE WHEN r.data->>'effective_end' ~ '^\d{4}-\d{2}-\d{2}'
+                THEN left(r.data->>'effective_end', 10)::date END AS effective_end,
+           r.last_changed_at AS changed_at
+    FROM sites s
+    JOIN records r ON r.tenant_id = s.tenant_id AND r.site_id = s.site_id
+                  AND r.entity = 'contract_lines'
+    WHERE s.tenant_id = $1::uuid AND NOT r.deleted
+), both_sources AS (
+    SELECT s.*, concat_ws(E'\x1f', vendor_id, contract_no, vendor_item, vendor_uom) AS line_key,
+           upper(vendor_item) AS item_upper, 0 AS source_rank
     FROM synced s
-), uploaded AS (
+    UNION ALL
     SELECT l.vendor_id, l.contract_no, l.vendor_item, l.vendor_uom, l.description, l.unit_size,
-           l.price, l.currency, l.effective_start, l.effective_end, f.uploaded_at AS changed_at,
-           l.line_key, l.item_upper
+           l.price, l.currency, l.effective_start, l.effective_end, f.uploaded_at, l.line_key,
+           l.item_upper, 1
     FROM recon_contract_lines l
     JOIN recon_vendor_files f ON f.tenant_id = l.tenant_id AND f.file_id = l.file_id
     WHERE l.tenant_id = $1::uuid
-), merged AS (
-    SELECT u.* FROM uploaded u
-    WHERE NOT EXISTS (SELECT 1 FROM synced s
-                      WHERE s.vendor_id = u.vendor_id AND s.contract_no = u.contract_no
-                        AND s.vendor_item = u.vendor_item AND s.vendor_uom = u.vendor_uom
-                        AND s.changed_at >= u.changed_at)
-    UNION ALL
-    SELECT s.* FROM synced_keyed s
-    WHERE NOT EXISTS (SELECT 1 FROM uploaded u
-                      WHERE s.vendor_id = u.vendor_id AND s.contract_no = u.contract_no
-                        AND s.vendor_item = u.vendor_item AND s.vendor_uom = u.vendor_uom
-                        AND s.changed_at < u.changed_at)
+), newest AS (
+    SELECT DISTINCT ON (vendor_id, contract_no, vendor_item, vendor_uom) *
+    FROM both_sources
+    ORDER BY vendor_id, contract_no, vendor_item, vendor_uom, changed_at DESC, source_rank
 )
-SELECT m.*,
+SELECT vendor_id, contract_no, vendor_item, vendor_uom, description, unit_size, price, currency,
+       effective_start, effective_end, changed_at, line_key, item_upper,
        (coalesce(vendor_id, '') <> '' AND coalesce(vendor_item, '') <> ''
         AND price IS NOT NULL AND price >= 0) AS valid
-FROM merged m)sql";
+FROM newest)sql";
 
 // cs_recon_vendors: each vendor's P21 supplier id: a vendor link, a supplier
 // whose id is the vendor code, one whose name is, or else the code itself.
@@ -377,7 +367,10 @@ SELECT 'PRICE_MISMATCH',
 FROM q)sql";
 
 // cs_recon_merge: each finding next to the exception it continues, if any, and
-// what happens to that exception. $1 tenant, $2 as-of date.
+// what happens to that exception. $1 tenant, $2 as-of date. Indexed by
+// exception (kMergeIndex) and analyzed, so updating the exceptions found again
+// stays a lookup per row whichever side the planner starts from: its estimate
+// of the tenant's exceptions may be far off (see kAutoResolve).
 inline constexpr std::string_view kMerge = R"sql(
 CREATE TEMP TABLE cs_recon_merge ON COMMIT DROP AS
 SELECT h.*,
@@ -396,6 +389,10 @@ SELECT h.*,
 FROM cs_recon_hits h
 LEFT JOIN recon_exceptions e ON e.tenant_id = $1::uuid AND e.rule = h.rule
                             AND e.line_key = h.line_key)sql";
+
+// Exceptions by id, for the updates below.
+inline constexpr std::string_view kMergeIndex = R"sql(
+CREATE INDEX ON cs_recon_merge (exception_id))sql";
 
 // New exceptions, each with an 'opened' event. $1 tenant, $2 run id.
 inline constexpr std::string_view kInsertNew = R"sql(
@@ -444,29 +441,28 @@ SELECT $1::uuid, exception_id, $2::uuid,
 FROM upd WHERE action IN ('reopen', 'override_ended'))sql";
 
 // Exceptions no longer found: resolved automatically, with a note saying why.
-// $1 tenant, $2 run id. Returns the number resolved.
+// $1 tenant, $2 run id. Returns the number resolved. One pass over the
+// tenant's open exceptions, joined to nothing: the statistics of this shared
+// table may know nothing of the tenant yet (its rows are new, or were written
+// by this very run), and a self-join planned on "one row" estimates would
+// compare every open exception with every other (docs/reconciliation.md).
 inline constexpr std::string_view kAutoResolve = R"sql(
-WITH cleared AS (
-    SELECT e.exception_id,
-           CASE WHEN e.line_key IN (SELECT line_key FROM cs_recon_lines WHERE valid)
-                    THEN 'the condition no longer holds'
-                WHEN e.line_key IN (SELECT line_key FROM cs_recon_lines)
-                    THEN 'the contract line lacks a vendor, item or price'
-                ELSE 'the contract line is no longer present' END AS note
-    FROM recon_exceptions e
-    WHERE e.tenant_id = $1::uuid AND e.status IN ('open', 'overridden')
-      AND e.last_run_id <> $2::uuid  -- every finding of this run carries its id by now
-), res AS (
+WITH res AS (
     UPDATE recon_exceptions e SET
         status = 'resolved', resolution_kind = 'auto', resolved_at = now(), resolved_by = NULL,
-        resolution = c.note, override_until = NULL, override_fingerprint = NULL,
-        override_reason = NULL, overridden_by = NULL, overridden_at = NULL, updated_at = now()
-    FROM cleared c
-    WHERE e.tenant_id = $1::uuid AND e.exception_id = c.exception_id
-    RETURNING e.exception_id, c.note),
+        resolution = CASE WHEN e.line_key IN (SELECT line_key FROM cs_recon_lines WHERE valid)
+                              THEN 'the condition no longer holds'
+                          WHEN e.line_key IN (SELECT line_key FROM cs_recon_lines)
+                              THEN 'the contract line lacks a vendor, item or price'
+                          ELSE 'the contract line is no longer present' END,
+        override_until = NULL, override_fingerprint = NULL, override_reason = NULL,
+        overridden_by = NULL, overridden_at = NULL, updated_at = now()
+    WHERE e.tenant_id = $1::uuid AND e.status IN ('open', 'overridden')
+      AND e.last_run_id <> $2::uuid  -- every finding of this run carries its id by now
+    RETURNING e.exception_id, e.resolution),
 ev AS (
     INSERT INTO recon_exception_events (tenant_id, exception_id, run_id, kind, note)
-    SELECT $1::uuid, exception_id, $2::uuid, 'auto_resolved', note FROM res)
+    SELECT $1::uuid, exception_id, $2::uuid, 'auto_resolved', resolution FROM res)
 SELECT count(*) FROM res)sql";
 
 // The run's counts. $1 tenant.
