@@ -262,7 +262,7 @@ Expected<CatalogRefresh> refresh(db::Connection& conn, std::string_view tenant_i
                               AND (done < pruned_through OR from_at IS NULL)),
                (SELECT count(*) FROM k WHERE upto > done),
                least((SELECT min(from_at) FROM k WHERE upto > done),
-                     (SELECT p21_refreshed_at FROM recon_state WHERE tenant_id = $1::uuid)
+                     (SELECT refreshed_at FROM recon_p21_refreshes WHERE tenant_id = $1::uuid)
                          - $2::int * interval '1 second')::text,
                now()::text,
                coalesce((SELECT json_agg(json_build_array(stream_id, upto)) FROM k
@@ -303,9 +303,9 @@ Expected<CatalogRefresh> refresh(db::Connection& conn, std::string_view tenant_i
             ON CONFLICT (tenant_id, stream_id) DO UPDATE
                 SET sequence = greatest(m.sequence, EXCLUDED.sequence)
             RETURNING 1)  -- runs whether or not it is read
-        INSERT INTO recon_state AS s (tenant_id, p21_refreshed_at)
+        INSERT INTO recon_p21_refreshes AS s (tenant_id, refreshed_at)
         VALUES ($1::uuid, $3::timestamptz)
-        ON CONFLICT (tenant_id) DO UPDATE SET p21_refreshed_at = EXCLUDED.p21_refreshed_at)sql",
+        ON CONFLICT (tenant_id) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at)sql",
                              db::Params().text(tenant_id).text(marks).text(snapshot));
     if (!stored) {
         return std::move(stored).error();

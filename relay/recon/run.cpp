@@ -307,11 +307,14 @@ Expected<RunSummary> run(db::Connection& conn, std::string_view tenant_id,
                    summary = $3::jsonb, inputs_at = $4::timestamptz
             WHERE tenant_id = $1::uuid AND run_id = $2::uuid
             RETURNING finished_at)
-        INSERT INTO recon_state AS s (tenant_id, last_run_id, last_run_at, last_inputs_at)
-        SELECT $1::uuid, $2::uuid, finished_at, $4::timestamptz FROM run
+        INSERT INTO recon_state AS s (tenant_id, last_run_id, last_run_at, last_inputs_at,
+                                      last_attempt_at)
+        SELECT $1::uuid, $2::uuid, finished_at, $4::timestamptz, finished_at FROM run
         ON CONFLICT (tenant_id) DO UPDATE SET
             last_run_id = EXCLUDED.last_run_id, last_run_at = EXCLUDED.last_run_at,
-            last_inputs_at = greatest(s.last_inputs_at, EXCLUDED.last_inputs_at)
+            last_inputs_at = greatest(s.last_inputs_at, EXCLUDED.last_inputs_at),
+            last_attempt_at = EXCLUDED.last_attempt_at, failures = 0, last_error = NULL,
+            next_attempt_at = NULL
         RETURNING )sql" + sql::iso("last_run_at"),
                                db::Params()
                                    .text(*tenant)

@@ -22,6 +22,10 @@ struct SchedulerOptions {
     // with its transaction's start and may commit later.
     std::chrono::seconds overlap{600};
     std::size_t max_runs_per_tick = 20;
+    // A failed run of a tenant with auto_run is tried again after retry_base,
+    // doubling with each failure in a row, at most retry_max later.
+    std::chrono::milliseconds retry_base{60'000};
+    std::chrono::milliseconds retry_max{6LL * 3'600'000};
     SuggestOptions suggest;
 };
 
@@ -30,6 +34,38 @@ struct TickReport {
     std::vector<RunSummary> runs;     // runs made (automatic or scheduled)
     std::vector<std::string> errors;  // runs that failed or were busy, one line each
 };
+
+// How long after its `failures`-th failed run in a row a tenant with auto_run
+// is tried again: `base`, doubled for each earlier failure, at most `max`
+// (0 for no failure).
+std::chrono::milliseconds retry_delay(int failures, std::chrono::milliseconds base,
+                                      std::chrono::milliseconds max);
+
+// A tenant whose run is due now, and why.
+struct DueRun {
+    std::string tenant_id;
+    Trigger trigger = Trigger::automatic;
+};
+
+// What the scheduler knows of a tenant, for the portal: the last run, failures
+// in a row and when it will try again.
+struct ReconState {
+    std::string last_run_id;
+    std::string last_run_at;
+    std::string last_attempt_at;
+    int failures = 0;  // failed runs in a row
+    std::string last_error;
+    // When the scheduler will run next at the earliest: after a failure the
+    // backoff (auto_run) or the next scheduled run; otherwise the next
+    // scheduled run. Empty: not before inputs change (or never, for a failing
+    // tenant without auto_run or schedule: a person runs it).
+    std::string next_attempt_at;
+    bool auto_run = true;
+};
+nlohmann::json to_json(const ReconState& state);
+
+// The tenant's scheduling state (nullopt-like defaults when it never ran).
+Expected<ReconState> get_state(db::Connection& conn, std::string_view tenant_id);
 
 // Decides when tenants are reconciled without anyone asking: after their inputs
 // change (P21 or contract rows applied from agents, found in the apply ledger;
@@ -41,6 +77,14 @@ class Scheduler {
 public:
     explicit Scheduler(SchedulerOptions options = {}) : options_(options) {}
 
+    // Scans the ledger for changed inputs and lists the tenants due now, the
+    // longest-waiting first. Not thread-safe (it remembers how far it scanned).
+    Expected<std::vector<DueRun>> due(db::Connection& conn, TickReport& report);
+    // Runs one due tenant, then suggests mappings for what it found unmapped.
+    // A failure is recorded with the tenant's next attempt. Thread-safe: the
+    // relay runs several tenants at once, each on its own connection.
+    void run_due(db::Connection& conn, const DueRun& due, TickReport& report) const;
+    // due() and run_due() for each, one tenant after the other.
     Expected<TickReport> tick(db::Connection& conn);
 
 private:

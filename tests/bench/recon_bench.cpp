@@ -258,7 +258,7 @@ std::pair<TimedRuns, TimedRuns> bench_new_tenant(Connection& conn, const std::st
         // Back to a tenant that never ran: no exceptions, no catalog.
         for (const char* table :
              {"recon_exceptions", "recon_p21_items", "recon_p21_units", "recon_p21_costs",
-              "recon_p21_suppliers", "recon_p21_marks", "recon_state"}) {
+              "recon_p21_suppliers", "recon_p21_marks", "recon_state", "recon_p21_refreshes"}) {
             must(conn.query("reset",
                             fmt::format("DELETE FROM {} WHERE tenant_id = $1::uuid", table), p),
                  "reset");

@@ -1,4 +1,8 @@
 // Automatic runs after input changes, scheduled runs, and runs that cannot overlap.
+#include <chrono>
+#include <string>
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "relay/recon/recon.hpp"
@@ -23,10 +27,121 @@ protected:
     void age_last_run(int minutes) {
         ASSERT_TRUE(conn_->query("age",
                                  "UPDATE recon_state SET last_run_at = now() - $1::int * "
+                                 "interval '1 minute', last_attempt_at = now() - $1::int * "
                                  "interval '1 minute'",
                                  db::Params().integer(minutes)));
     }
+
+    // Every run of the tenant fails from now on (until heal()), as one that
+    // ran into its statement timeout would.
+    void break_runs() {
+        ASSERT_TRUE(conn_->exec("break runs", R"sql(
+            CREATE FUNCTION test_fail_run() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'canceling statement due to statement timeout'; END $$;
+            CREATE TRIGGER test_fail_run AFTER INSERT ON recon_runs
+                FOR EACH ROW WHEN (NEW.status = 'running') EXECUTE FUNCTION test_fail_run())sql"));
+    }
+    void heal() { ASSERT_TRUE(conn_->exec("heal", "DROP TRIGGER test_fail_run ON recon_runs")); }
+    // Lets a backoff in force run out now.
+    void expire_backoff() {
+        ASSERT_TRUE(conn_->exec("expire", "UPDATE recon_state SET next_attempt_at = now()"));
+    }
+    // Seconds from the last attempt to the next, as get_state reports them.
+    double seconds_to_next() {
+        return std::stod(scalar(R"sql(
+            SELECT extract(epoch FROM next_attempt_at - last_attempt_at) FROM recon_state)sql"));
+    }
 };
+
+TEST(RetryDelay, DoublesFromTheBaseUpToTheCap) {
+    using std::chrono::milliseconds;
+    milliseconds base{60'000}, cap{3'600'000};
+    EXPECT_EQ(retry_delay(0, base, cap), milliseconds(0)) << "no failure, no delay";
+    EXPECT_EQ(retry_delay(1, base, cap), milliseconds(60'000));
+    EXPECT_EQ(retry_delay(2, base, cap), milliseconds(120'000));
+    EXPECT_EQ(retry_delay(3, base, cap), milliseconds(240'000));
+    EXPECT_EQ(retry_delay(6, base, cap), milliseconds(1'920'000));
+    EXPECT_EQ(retry_delay(7, base, cap), cap) << "3,840,000 capped";
+    EXPECT_EQ(retry_delay(1'000'000, base, cap), cap) << "no overflow however many";
+    EXPECT_EQ(retry_delay(1, milliseconds(7'200'000), cap), cap) << "a base over the cap";
+}
+
+TEST_F(SchedulerTest, AFailedRunWithoutAutoRunWaitsForItsSchedule) {
+    Policy p;
+    p.settle_seconds = 0;
+    p.auto_run = false;
+    p.schedule_minutes = 60;
+    ASSERT_TRUE(update_policy(*conn_, tenant_, p, Actor{}));
+    break_runs();
+    SchedulerOptions options;
+    options.retry_base = std::chrono::milliseconds(1);  // would retry at once if it retried
+    Scheduler scheduler(options);
+    auto first = scheduler.tick(*conn_).value();
+    ASSERT_EQ(first.runs.size(), 0u);
+    ASSERT_EQ(first.errors.size(), 1u) << "the first scheduled run fails";
+    for (int pass = 0; pass < 3; ++pass) {
+        auto again = scheduler.tick(*conn_).value();
+        EXPECT_TRUE(again.runs.empty() && again.errors.empty())
+            << "pass " << pass << ": a failed run is not retried on every pass";
+    }
+    auto state = get_state(*conn_, tenant_).value();
+    EXPECT_EQ(state.failures, 1);
+    EXPECT_FALSE(state.auto_run);
+    EXPECT_NE(state.last_error.find("statement timeout"), std::string::npos) << state.last_error;
+    ASSERT_FALSE(state.last_attempt_at.empty());
+    ASSERT_FALSE(state.next_attempt_at.empty()) << "the schedule names the next attempt";
+    EXPECT_EQ(scalar("SELECT next_attempt_at IS NULL FROM recon_state"), "t")
+        << "no backoff without auto_run";
+    EXPECT_EQ(scalar(fmt::format("SELECT round(extract(epoch FROM '{}'::timestamptz - "
+                                 "'{}'::timestamptz))",
+                                 state.next_attempt_at, state.last_attempt_at)),
+              "3600")
+        << "an hour after the failed attempt";
+
+    // An hour later the schedule comes round; a success clears the failure.
+    heal();
+    ASSERT_TRUE(conn_->exec("an hour later",
+                            "UPDATE recon_state SET last_attempt_at = now() - interval '61 min'"));
+    auto scheduled = scheduler.tick(*conn_).value();
+    ASSERT_EQ(scheduled.runs.size(), 1u);
+    EXPECT_EQ(scheduled.runs[0].trigger, "scheduled");
+    auto healed = get_state(*conn_, tenant_).value();
+    EXPECT_EQ(healed.failures, 0);
+    EXPECT_TRUE(healed.last_error.empty());
+    EXPECT_EQ(healed.last_run_id, scheduled.runs[0].run_id);
+}
+
+TEST_F(SchedulerTest, FailedAutomaticRunsBackOffExponentiallyUpToTheCap) {
+    break_runs();
+    SchedulerOptions options;
+    options.retry_base = std::chrono::milliseconds(60'000);
+    options.retry_max = std::chrono::milliseconds(200'000);
+    Scheduler scheduler(options);
+    ASSERT_EQ(scheduler.tick(*conn_)->errors.size(), 1u) << "the enrolled tenant's run fails";
+    EXPECT_TRUE(scheduler.tick(*conn_)->errors.empty()) << "backing off, not retried now";
+    EXPECT_NEAR(seconds_to_next(), 60, 1);
+    expire_backoff();
+    ASSERT_EQ(scheduler.tick(*conn_)->errors.size(), 1u) << "retried once the backoff ran out";
+    EXPECT_NEAR(seconds_to_next(), 120, 1);
+    expire_backoff();
+    ASSERT_EQ(scheduler.tick(*conn_)->errors.size(), 1u);
+    EXPECT_NEAR(seconds_to_next(), 200, 1) << "240 s capped at retry_max";
+    auto state = get_state(*conn_, tenant_).value();
+    EXPECT_EQ(state.failures, 3);
+    EXPECT_TRUE(state.auto_run);
+    EXPECT_FALSE(state.next_attempt_at.empty());
+    // New inputs do not cut a backoff short: the run would fail the same way.
+    upload("c.csv", "Vendor,Contract,Item,Price\nacme,C2,W-1,13.00\n");
+    EXPECT_TRUE(scheduler.tick(*conn_)->errors.empty());
+
+    heal();
+    expire_backoff();
+    auto ok = scheduler.tick(*conn_).value();
+    ASSERT_EQ(ok.runs.size(), 1u);
+    EXPECT_EQ(ok.runs[0].trigger, "automatic");
+    EXPECT_EQ(get_state(*conn_, tenant_)->failures, 0);
+    EXPECT_EQ(scalar("SELECT next_attempt_at IS NULL FROM recon_state"), "t");
+}
 
 TEST_F(SchedulerTest, ChangedInputsTriggerOneAutomaticRun) {
     Scheduler scheduler;
