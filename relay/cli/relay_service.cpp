@@ -1,6 +1,8 @@
 #include "relay/cli/relay_service.hpp"
 
 #include <fstream>
+#include <mutex>
+#include <set>
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -15,12 +17,39 @@
 #include "relay/db/migrations.hpp"
 #include "relay/portal_server/portal_server.hpp"
 #include "relay/recon/scheduler.hpp"
+#include "relay/server/admission.hpp"
 #include "relay/server/health.hpp"
 #include "relay/server/server.hpp"
 #include "relay/storage/local_blob_store.hpp"
 
 namespace cs::relay::cli {
 namespace {
+
+// Authentication and /readyz: short statements only, under the API's limits.
+db::ConnectOptions short_options(const RelayConfig& c) {
+    auto o = connect_options(c);
+    o.statement_timeout = c.api.statement_timeout;
+    o.lock_timeout = c.api.lock_timeout;
+    return o;
+}
+
+// API requests set their own limits per transaction; this is the longest.
+db::ConnectOptions api_options(const RelayConfig& c) {
+    auto o = connect_options(c);
+    o.statement_timeout = c.api.heavy_statement_timeout;
+    return o;
+}
+
+recon::SchedulerOptions scheduler_options(const RelayConfig& c) {
+    recon::SchedulerOptions o;
+    o.retry_base = c.reconciliation.retry_base;
+    o.retry_max = c.reconciliation.retry_max;
+    return o;
+}
+
+std::size_t heavy_total(const RelayConfig& c) {
+    return c.api.heavy_total > 0 ? c.api.heavy_total : std::max<std::size_t>(1, c.api.threads / 2);
+}
 
 std::string instance_name() {
     char host[256] = {};
@@ -106,31 +135,50 @@ void check_alerts_once(db::Pool& pool, const RelayConfig& config) {
     }
 }
 
-// Reconciles the tenants that are due (docs/reconciliation.md), on an owner
-// connection: changed inputs settled, or their schedule come round.
-void reconcile_once(db::Pool& pool, const RelayConfig& config, recon::Scheduler& scheduler) {
-    auto lease = pool.acquire(config.database.acquire_timeout);
-    if (!lease) {
-        spdlog::warn("reconciliation: {}", lease.error().message);
-        return;
+// Connections of background work in progress, so that stopping the relay can
+// cancel a long statement instead of waiting it out.
+class Cancellable {
+public:
+    void add(db::Connection* c) {
+        std::lock_guard lock(mutex_);
+        live_.insert(c);
     }
-    auto report = scheduler.tick(**lease);
-    if (!report) {
-        spdlog::warn("reconciliation: {}", report.error().message);
-        return;
+    void remove(db::Connection* c) {
+        std::lock_guard lock(mutex_);
+        live_.erase(c);
     }
-    for (const auto& run : report->runs) {
+    void cancel_all() {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        for (auto* c : live_) {
+            c->cancel();
+        }
+    }
+    bool stopping() const {
+        std::lock_guard lock(mutex_);
+        return stopping_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::set<db::Connection*> live_;
+    bool stopping_ = false;
+};
+
+void log_runs(const recon::TickReport& report) {
+    for (const auto& run : report.runs) {
         spdlog::info(
             "reconciliation: {} run {}: {} lines, {} exceptions open ({} new, {} "
             "resolved)",
             run.trigger, run.run_id, run.lines, run.open_after, run.opened, run.auto_resolved);
     }
-    for (const auto& e : report->errors) {
+    for (const auto& e : report.errors) {
         spdlog::warn("reconciliation: {}", e);
     }
 }
 
-api::ApiEnv api_env(const RelayConfig& c, db::Pool& scoped, db::Pool& owner) {
+api::ApiEnv api_env(const RelayConfig& c, db::Pool& scoped, db::Pool& owner,
+                    server::KeyedLimiter& heavy) {
     api::ApiEnv env;
     env.auth.cost = {c.api.argon2_memory_kib, c.api.argon2_iterations, c.api.argon2_parallelism};
     env.auth.session_idle = c.api.session_idle;
@@ -144,31 +192,52 @@ api::ApiEnv api_env(const RelayConfig& c, db::Pool& scoped, db::Pool& owner) {
     env.owner_pool = &owner;
     env.acquire_timeout = c.database.acquire_timeout;
     env.max_upload_bytes = c.limits.max_upload_bytes;
+    env.statement_timeout = c.api.statement_timeout;
+    env.lock_timeout = c.api.lock_timeout;
+    env.heavy_statement_timeout = c.api.heavy_statement_timeout;
+    env.heavy = &heavy;
     return env;
 }
 
 }  // namespace
 
+// The relay's budgets (docs/relay.md, "Budgets"): agents, interactive
+// requests and background jobs each have their own threads and database
+// connections, so that none can take what another needs.
 struct RelayService::Impl {
     explicit Impl(const RelayConfig& c)
         : config(c),
           options(connect_options(c)),
-          shared(options, c.database.shared_connections, "shared"),
+          shared(short_options(c), c.database.shared_connections, "shared"),
+          background(options, c.database.background_connections, "background"),
           sessions(options, c.database.session_connections, "session"),
-          api_pool(options, c.api.connections, "api"),
+          api_pool(api_options(c), c.api.connections, "api"),
           metrics(registry),
-          blocking(c.apply_threads),
-          notifier(options, live, metrics) {}
+          agent_lane(c.apply_threads),
+          api_lane(c.api.threads),
+          probe_lane(1),
+          recon_lane(c.reconciliation.threads),
+          heavy(heavy_total(c), c.api.heavy_per_tenant),
+          recon_runs(c.reconciliation.threads, 1),
+          notifier(options, live, metrics),
+          recon_scheduler(scheduler_options(c)) {}
 
     RelayConfig config;
     db::ConnectOptions options;
-    db::Pool shared;
-    db::Pool sessions;
-    db::Pool api_pool;
+    db::Pool shared;      // authentication (API and agents) and /readyz
+    db::Pool background;  // reconciliation, alerts, retention
+    db::Pool sessions;    // one per agent session: its site lock and applies
+    db::Pool api_pool;    // API requests under row-level security
     api::ApiEnv api;
     metrics::Registry registry;
     metrics::RelayMetrics metrics;
-    server::BlockingPool blocking;
+    server::BlockingPool agent_lane;  // agent upgrades and session jobs (applies)
+    server::BlockingPool api_lane;    // API and portal requests
+    server::BlockingPool probe_lane;  // /readyz
+    server::BlockingPool recon_lane;  // reconciliation runs, one tenant each
+    server::KeyedLimiter heavy;       // heavy API requests, per tenant and in all
+    server::KeyedLimiter recon_runs;  // runs in progress: one per tenant
+    Cancellable background_work;
     agent_link::SessionRegistry live;
     agent_link::Notifier notifier;
     std::unique_ptr<server::Server> server;
@@ -179,6 +248,49 @@ struct RelayService::Impl {
     std::unique_ptr<apply::PeriodicWorker> recon_checks;
     int port = 0;
     bool stopped = false;
+
+    // Hands each due tenant to the reconciliation lane, unless its run is in
+    // progress already or the lane is full (the next tick sees it again).
+    void reconcile_once() {
+        recon::TickReport report;
+        std::vector<recon::DueRun> due;
+        {
+            auto lease = background.acquire(config.database.acquire_timeout);
+            if (!lease) {
+                spdlog::warn("reconciliation: {}", lease.error().message);
+                return;
+            }
+            auto found = recon_scheduler.due(**lease, report);
+            if (!found) {
+                spdlog::warn("reconciliation: {}", found.error().message);
+                return;
+            }
+            due = std::move(*found);
+        }
+        for (const auto& d : due) {
+            auto permit = recon_runs.try_acquire(d.tenant_id);
+            if (!permit) {
+                continue;
+            }
+            auto held = std::make_shared<server::KeyedLimiter::Permit>(std::move(*permit));
+            recon_lane.post([this, d, held] {
+                if (background_work.stopping()) {
+                    return;
+                }
+                auto lease = background.acquire(config.database.acquire_timeout);
+                if (!lease) {
+                    spdlog::warn("reconciliation: tenant {}: {}", d.tenant_id,
+                                 lease.error().message);
+                    return;
+                }
+                background_work.add(&**lease);
+                recon::TickReport ran;
+                recon_scheduler.run_due(**lease, d, ran);
+                background_work.remove(&**lease);
+                log_runs(ran);
+            });
+        }
+    }
 };
 
 RelayService::RelayService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -225,11 +337,11 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
                {{"version", std::string(cs::version())}})
         .set(1);
     auto context = std::make_shared<agent_link::AgentContext>(agent_link::AgentContext{
-        s.config, &s.shared, &s.sessions, &s.blocking, &s.metrics, &s.live, instance_name()});
+        s.config, &s.shared, &s.sessions, &s.agent_lane, &s.metrics, &s.live, instance_name()});
     auto router = std::make_shared<server::Router>();
     server::add_health_routes(*router, s.shared, s.registry);
     router->add_websocket("/v1/agent", std::make_shared<agent_link::AgentEndpoint>(context));
-    s.api = api_env(s.config, s.api_pool, s.shared);
+    s.api = api_env(s.config, s.api_pool, s.shared, s.heavy);
     if (!s.config.data_dir.empty()) {
         auto blobs = storage::LocalBlobStore::open(s.config.data_dir / "blobs");
         if (!blobs) {
@@ -245,7 +357,8 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
         spdlog::info("serving the portal from {}", s.config.api.portal_dir.string());
     }
     s.notifier.start();
-    s.server = std::make_unique<server::Server>(server_options(s.config), router, s.blocking);
+    s.server = std::make_unique<server::Server>(
+        server_options(s.config), router, server::Lanes{&s.api_lane, &s.probe_lane, &s.agent_lane});
     auto port = s.server->start();
     if (!port) {
         s.notifier.stop();
@@ -258,14 +371,14 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
         }
     }
     auto* raw = impl.get();
-    s.retention = std::make_unique<apply::PeriodicWorker>(
-        s.config.retention.interval, [raw] { prune_once(raw->shared, raw->config, raw->metrics); });
+    s.retention = std::make_unique<apply::PeriodicWorker>(s.config.retention.interval, [raw] {
+        prune_once(raw->background, raw->config, raw->metrics);
+    });
     s.alert_checks = std::make_unique<apply::PeriodicWorker>(
-        s.config.api.alert_interval, [raw] { check_alerts_once(raw->shared, raw->config); });
+        s.config.api.alert_interval, [raw] { check_alerts_once(raw->background, raw->config); });
     if (s.config.reconciliation.enabled) {
-        s.recon_checks = std::make_unique<apply::PeriodicWorker>(
-            s.config.reconciliation.interval,
-            [raw] { reconcile_once(raw->shared, raw->config, raw->recon_scheduler); });
+        s.recon_checks = std::make_unique<apply::PeriodicWorker>(s.config.reconciliation.interval,
+                                                                 [raw] { raw->reconcile_once(); });
     }
     spdlog::info("contractsync-relay {} listening on {}:{}", cs::version(), s.config.listen_address,
                  s.port);
@@ -283,9 +396,15 @@ void RelayService::stop() {
     if (s.recon_checks) {
         s.recon_checks->stop();
     }
+    // A run in progress is cancelled (its transaction rolls back; the next
+    // start runs it again) rather than waited for.
+    s.background_work.cancel_all();
+    s.recon_lane.join();
     s.server->stop();
     s.server->wait();
-    s.blocking.join();  // lets sessions mark their sites offline and release locks
+    s.api_lane.join();
+    s.probe_lane.join();
+    s.agent_lane.join();  // lets sessions mark their sites offline and release locks
     s.notifier.stop();
     spdlog::info("stopped");
 }

@@ -102,8 +102,9 @@ void read_retention(const config::Reader& r, RetentionConfig& t, Fields& f) {
 void read_api(const config::Reader& r, ApiConfig& a, Fields& f) {
     f.take(r.allow_only({"session_idle", "session_lifetime", "secure_cookies", "argon2_memory_kib",
                          "argon2_iterations", "argon2_parallelism", "login_failures_per_account",
-                         "login_failures_per_address", "login_window", "connections",
-                         "alert_interval", "portal_dir"}));
+                         "login_failures_per_address", "login_window", "connections", "threads",
+                         "statement_timeout", "lock_timeout", "heavy_statement_timeout",
+                         "heavy_per_tenant", "heavy_total", "alert_interval", "portal_dir"}));
     f.take(r.duration_or("session_idle", a.session_idle), a.session_idle);
     f.take(r.duration_or("session_lifetime", a.session_lifetime), a.session_lifetime);
     f.take(r.boolean_or("secure_cookies", a.secure_cookies), a.secure_cookies);
@@ -118,6 +119,15 @@ void read_api(const config::Reader& r, ApiConfig& a, Fields& f) {
     f.take(r.duration_or("login_window", a.login_window), a.login_window);
     f.take(r.integer_or("connections", static_cast<std::int64_t>(a.connections), 1, 1024),
            a.connections);
+    f.take(r.integer_or("threads", static_cast<std::int64_t>(a.threads), 1, 1024), a.threads);
+    f.take(r.duration_or("statement_timeout", a.statement_timeout), a.statement_timeout);
+    f.take(r.duration_or("lock_timeout", a.lock_timeout), a.lock_timeout);
+    f.take(r.duration_or("heavy_statement_timeout", a.heavy_statement_timeout),
+           a.heavy_statement_timeout);
+    f.take(r.integer_or("heavy_per_tenant", static_cast<std::int64_t>(a.heavy_per_tenant), 1, 1024),
+           a.heavy_per_tenant);
+    f.take(r.integer_or("heavy_total", static_cast<std::int64_t>(a.heavy_total), 0, 1024),
+           a.heavy_total);
     f.take(r.duration_or("alert_interval", a.alert_interval), a.alert_interval);
     std::string portal;
     f.take(r.string_or("portal_dir", ""), portal);
@@ -207,10 +217,13 @@ Expected<RelayConfig> parse_config(config::Document doc, const char* const* env,
         read_api(*r, cfg.api, f);
     }
     if (auto r = root.optional_object("reconciliation")) {
-        f.take(r->allow_only({"enabled", "interval"}));
-        f.take(r->boolean_or("enabled", cfg.reconciliation.enabled), cfg.reconciliation.enabled);
-        f.take(r->duration_or("interval", cfg.reconciliation.interval),
-               cfg.reconciliation.interval);
+        auto& rc = cfg.reconciliation;
+        f.take(r->allow_only({"enabled", "interval", "threads", "retry_base", "retry_max"}));
+        f.take(r->boolean_or("enabled", rc.enabled), rc.enabled);
+        f.take(r->duration_or("interval", rc.interval), rc.interval);
+        f.take(r->integer_or("threads", static_cast<std::int64_t>(rc.threads), 1, 64), rc.threads);
+        f.take(r->duration_or("retry_base", rc.retry_base), rc.retry_base);
+        f.take(r->duration_or("retry_max", rc.retry_max), rc.retry_max);
     }
     if (auto r = root.optional_object("logging")) {
         read_logging(*r, cfg.logging, f);

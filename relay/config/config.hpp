@@ -18,11 +18,13 @@ namespace cs::relay {
 // in plain text: it comes from an environment variable, a file, or libpq's own
 // PG* variables / .pgpass.
 struct DatabaseConfig {
-    std::string dsn;                       // libpq connection string or URI, without a password
-    std::string password;                  // resolved at load time; empty: let libpq find one
-    std::size_t session_connections = 64;  // one per connected agent (holds its site lock)
-    std::size_t shared_connections = 4;    // authentication, health, retention
+    std::string dsn;                         // libpq connection string or URI, without a password
+    std::string password;                    // resolved at load time; empty: let libpq find one
+    std::size_t session_connections = 64;    // one per connected agent (holds its site lock)
+    std::size_t shared_connections = 4;      // authentication and /readyz: short statements only
+    std::size_t background_connections = 4;  // reconciliation runs, alerts, retention
     std::chrono::milliseconds connect_timeout{10'000};
+    // Agent applies and background jobs; API statements have api.statement_timeout.
     std::chrono::milliseconds statement_timeout{300'000};
     std::chrono::milliseconds acquire_timeout{5'000};  // waiting for a pooled connection
 };
@@ -81,7 +83,19 @@ struct ApiConfig {
     int login_failures_per_account = 5;
     int login_failures_per_address = 30;
     std::chrono::milliseconds login_window{15LL * 60'000};
-    std::size_t connections = 8;                       // database connections for API requests
+    std::size_t connections = 8;  // database connections for API requests
+    std::size_t threads = 4;      // threads running API and portal requests
+    // Every API statement (and authentication's) runs under these; a request
+    // that cannot get a lock in time answers 409, one that runs out of time 503,
+    // both with Retry-After.
+    std::chrono::milliseconds statement_timeout{10'000};
+    std::chrono::milliseconds lock_timeout{2'000};
+    // Heavy routes (manual reconciliation runs, uploads, exports, suggestions):
+    // their statement timeout, and how many may run at once per tenant and in
+    // all (0: half of `threads`), so interactive requests always find a thread.
+    std::chrono::milliseconds heavy_statement_timeout{120'000};
+    std::size_t heavy_per_tenant = 1;
+    std::size_t heavy_total = 0;
     std::chrono::milliseconds alert_interval{15'000};  // how often alert conditions are checked
     std::filesystem::path portal_dir;                  // built portal files; empty: none
 };
@@ -90,6 +104,11 @@ struct ApiConfig {
 struct ReconConfig {
     bool enabled = true;                         // automatic and scheduled runs
     std::chrono::milliseconds interval{60'000};  // how often due tenants are looked for
+    std::size_t threads = 2;                     // runs of different tenants at once (one each)
+    // A failed automatic run is retried after retry_base, doubling per failure
+    // in a row up to retry_max (docs/reconciliation.md).
+    std::chrono::milliseconds retry_base{60'000};
+    std::chrono::milliseconds retry_max{6LL * 3'600'000};
 };
 
 // The `serve` configuration (also read by `migrate` and `admin` for the database).

@@ -74,8 +74,8 @@ Status check_dsn_has_no_password(std::string_view dsn) {
 Expected<DatabaseConfig> read_database_config(const config::Reader& section, const char* const* env,
                                               const std::filesystem::path& base_dir) {
     if (auto s = section.allow_only({"dsn", "password_env", "password_file", "session_connections",
-                                     "shared_connections", "connect_timeout", "statement_timeout",
-                                     "acquire_timeout"});
+                                     "shared_connections", "background_connections",
+                                     "connect_timeout", "statement_timeout", "acquire_timeout"});
         !s) {
         return std::move(s).error();
     }
@@ -120,19 +120,22 @@ Expected<DatabaseConfig> read_database_config(const config::Reader& section, con
 
     auto sessions = section.integer_or("session_connections", 64, 1, 10'000);
     auto shared = section.integer_or("shared_connections", 4, 1, 1'000);
+    auto background = section.integer_or(
+        "background_connections", static_cast<std::int64_t>(db.background_connections), 1, 1'000);
     auto connect = section.duration_or("connect_timeout", db.connect_timeout);
     auto statement = section.duration_or("statement_timeout", db.statement_timeout);
     auto acquire = section.duration_or("acquire_timeout", db.acquire_timeout);
     for (const Error* e :
          {sessions ? nullptr : &sessions.error(), shared ? nullptr : &shared.error(),
-          connect ? nullptr : &connect.error(), statement ? nullptr : &statement.error(),
-          acquire ? nullptr : &acquire.error()}) {
+          background ? nullptr : &background.error(), connect ? nullptr : &connect.error(),
+          statement ? nullptr : &statement.error(), acquire ? nullptr : &acquire.error()}) {
         if (e != nullptr) {
             return *e;
         }
     }
     db.session_connections = static_cast<std::size_t>(*sessions);
     db.shared_connections = static_cast<std::size_t>(*shared);
+    db.background_connections = static_cast<std::size_t>(*background);
     db.connect_timeout = *connect;
     db.statement_timeout = *statement;
     db.acquire_timeout = *acquire;

@@ -93,6 +93,10 @@ Expected<std::unique_ptr<Connection>> Connection::open(const ConnectOptions& opt
     if (options.statement_timeout.count() > 0) {
         server_options = fmt::format("-c statement_timeout={}", options.statement_timeout.count());
     }
+    if (options.lock_timeout.count() > 0) {
+        server_options += fmt::format("{}-c lock_timeout={}", server_options.empty() ? "" : " ",
+                                      options.lock_timeout.count());
+    }
     // Defaults first, then the DSN (expanded from dbname), then what must win.
     std::vector<const char*> keys{"application_name",    "keepalives",       "keepalives_idle",
                                   "keepalives_interval", "keepalives_count", "dbname",

@@ -44,6 +44,7 @@ struct ConnectOptions {
     std::string application_name = "contractsync-relay";
     std::chrono::milliseconds connect_timeout{10'000};
     std::chrono::milliseconds statement_timeout{0};  // 0: server default
+    std::chrono::milliseconds lock_timeout{0};       // 0: server default
 };
 
 // A blocking libpq connection. Every failure becomes a cs::Error whose message
@@ -74,6 +75,8 @@ public:
     // SQLSTATE of the last failed command ("" when it had none), for callers
     // that handle one specific condition such as a unique violation.
     const std::string& last_sqlstate() const { return last_sqlstate_; }
+    // Forgets it, e.g. when a pooled connection starts serving a new request.
+    void clear_last_sqlstate() { last_sqlstate_.clear(); }
 
     // For LISTEN/NOTIFY loops.
     PGconn* native() { return conn_; }

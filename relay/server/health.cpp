@@ -22,7 +22,7 @@ HttpResponse not_ready(std::string_view why) {
 void add_health_routes(Router& router, db::Pool& pool, const metrics::Registry& registry) {
     router.add("GET", "/livez", Execution::inline_io,
                [](const HttpRequest&) { return HttpResponse::json(200, R"({"status":"ok"})"); });
-    router.add("GET", "/readyz", Execution::blocking, [&pool](const HttpRequest&) {
+    router.add("GET", "/readyz", Execution::probe, [&pool](const HttpRequest&) {
         // A short wait: a probe that queues behind a busy pool says more by failing.
         auto lease = pool.acquire(std::chrono::seconds(2));
         if (!lease) {

@@ -165,16 +165,17 @@ private:
         if (route->execution == Execution::inline_io) {
             return send(route->handler(request), keep_alive_);
         }
-        // Blocking handlers run on the pool; the response comes back to the strand.
+        // Blocking handlers run on their lane; the response comes back to the strand.
         beast::get_lowest_layer(stream_).expires_never();
         auto executor = stream_.get_executor();
-        shared_->blocking->post(
-            [self = shared_from_this(), route, executor, request = std::move(request)]() {
-                auto response = route->handler(request);
-                net::post(executor, [self, response = std::move(response)]() mutable {
-                    self->send(std::move(response), self->keep_alive_);
-                });
+        auto* lane = route->execution == Execution::probe ? shared_->lanes.probe
+                                                          : shared_->lanes.interactive;
+        lane->post([self = shared_from_this(), route, executor, request = std::move(request)]() {
+            auto response = route->handler(request);
+            net::post(executor, [self, response = std::move(response)]() mutable {
+                self->send(std::move(response), self->keep_alive_);
             });
+        });
     }
 
     void on_upgrade_request(HttpRequest request) {
@@ -184,7 +185,7 @@ private:
         }
         beast::get_lowest_layer(stream_).expires_never();
         auto executor = stream_.get_executor();
-        shared_->blocking->post(
+        shared_->lanes.upgrades->post(
             [self = shared_from_this(), endpoint, executor, request = std::move(request)]() {
                 std::shared_ptr<UpgradeContext> context;
                 auto refusal = endpoint->authorize(request, context);

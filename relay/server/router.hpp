@@ -10,9 +10,10 @@
 
 namespace cs::relay::server {
 
-// Where a handler runs: on the I/O thread (cheap, never blocks) or on the
-// blocking pool (database work; libpq is synchronous).
-enum class Execution { inline_io, blocking };
+// Where a handler runs: on the I/O thread (cheap, never blocks), on the
+// interactive lane (API and portal requests: database work, libpq is
+// synchronous), or on the probe lane (/readyz), which nothing else queues on.
+enum class Execution { inline_io, blocking, probe };
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 

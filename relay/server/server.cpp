@@ -64,7 +64,7 @@ private:
 struct Server::Impl {
     ServerOptions options;
     std::shared_ptr<const Router> router;
-    BlockingPool& blocking;
+    Lanes lanes;
     net::io_context ioc;
     std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
     std::shared_ptr<Listener> listener;
@@ -76,15 +76,15 @@ struct Server::Impl {
     bool stopping = false;
     std::size_t running = 0;
 
-    Impl(ServerOptions o, std::shared_ptr<const Router> r, BlockingPool& b)
+    Impl(ServerOptions o, std::shared_ptr<const Router> r, Lanes l)
         : options(std::move(o)),
           router(std::move(r)),
-          blocking(b),
+          lanes(l),
           ioc(static_cast<int>(options.io_threads)) {}
 };
 
-Server::Server(ServerOptions options, std::shared_ptr<const Router> router, BlockingPool& blocking)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(router), blocking)) {}
+Server::Server(ServerOptions options, std::shared_ptr<const Router> router, Lanes lanes)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(router), lanes)) {}
 
 Server::~Server() {
     stop();
@@ -121,7 +121,7 @@ Expected<int> Server::start() {
     }
     int port = acceptor.local_endpoint().port();
     auto shared = std::make_shared<SessionShared>(
-        SessionShared{s.options, s.router, &s.blocking, std::move(*tls), s.sessions});
+        SessionShared{s.options, s.router, s.lanes, std::move(*tls), s.sessions});
     s.listener = std::make_shared<Listener>(s.ioc, std::move(acceptor), shared);
     s.listener->run();
     s.work.emplace(s.ioc.get_executor());

@@ -25,11 +25,19 @@ struct ServerOptions {
     std::chrono::milliseconds shutdown_grace{10'000};
 };
 
+// The thread pools blocking handlers run on, one per kind of work, so that
+// one kind queueing up never delays another (docs/relay.md, "Budgets").
+struct Lanes {
+    BlockingPool* interactive;  // Execution::blocking routes: the API and the portal
+    BlockingPool* probe;        // Execution::probe routes: /readyz
+    BlockingPool* upgrades;     // authorizing WebSocket upgrades: agents
+};
+
 // The TLS listener: accepts connections, runs HTTP sessions on I/O threads (one
 // strand per connection) and hands WebSocket upgrades to the router's endpoints.
 class Server {
 public:
-    Server(ServerOptions options, std::shared_ptr<const Router> router, BlockingPool& blocking);
+    Server(ServerOptions options, std::shared_ptr<const Router> router, Lanes lanes);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;

@@ -4,6 +4,7 @@
 
 #include "relay/api/auth/auth.hpp"
 #include "relay/db/pool.hpp"
+#include "relay/server/admission.hpp"
 #include "relay/storage/blob_store.hpp"
 
 namespace cs::relay::api {
@@ -16,6 +17,11 @@ struct ApiEnv {
     db::Pool* scoped_pool = nullptr;  // requests under row-level security
     db::Pool* owner_pool = nullptr;   // authentication (before the tenant is known)
     std::chrono::milliseconds acquire_timeout{5'000};
+    // Per request transaction (api.* in docs/relay.md).
+    std::chrono::milliseconds statement_timeout{10'000};
+    std::chrono::milliseconds lock_timeout{2'000};
+    std::chrono::milliseconds heavy_statement_timeout{120'000};
+    server::KeyedLimiter* heavy = nullptr;     // caps heavy routes; null: no cap
     std::size_t max_upload_bytes = 64u << 20;  // request bodies of upload routes
     storage::BlobStore* blobs = nullptr;       // uploaded vendor files; null: uploads refused
 };

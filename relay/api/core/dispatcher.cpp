@@ -67,18 +67,60 @@ Authenticated authenticate(db::Connection& conn, const server::HttpRequest& req,
 }
 
 // Sets the transaction's role and tenant: the only place a request's
-// row-level security scope is decided.
-Status enter_scope(db::Connection& conn, const std::optional<std::string>& tenant) {
+// row-level security scope is decided. Also its time limits: no statement of
+// a request waits for a lock longer than lock_timeout or runs longer than
+// statement_timeout, so no request holds a thread for minutes.
+Status enter_scope(db::Connection& conn, const std::optional<std::string>& tenant,
+                   std::chrono::milliseconds statement_timeout,
+                   std::chrono::milliseconds lock_timeout) {
     auto r = conn.query("entering the request scope",
                         tenant ? "SELECT set_config('role', 'contractsync_tenant', true), "
-                                 "set_config('contractsync.tenant_id', $1, true)"
+                                 "set_config('contractsync.tenant_id', $1, true), "
+                                 "set_config('statement_timeout', $2, true), "
+                                 "set_config('lock_timeout', $3, true)"
                                : "SELECT set_config('role', 'contractsync_staff', true), "
-                                 "set_config('contractsync.tenant_id', $1, true)",
-                        db::Params().text(tenant.value_or("")));
+                                 "set_config('contractsync.tenant_id', $1, true), "
+                                 "set_config('statement_timeout', $2, true), "
+                                 "set_config('lock_timeout', $3, true)",
+                        db::Params()
+                            .text(tenant.value_or(""))
+                            .text(std::to_string(statement_timeout.count()))
+                            .text(std::to_string(lock_timeout.count())));
     if (!r) {
         return std::move(r).error();
     }
     return ok();
+}
+
+std::string retry_seconds(std::chrono::milliseconds d) {
+    return std::to_string(std::max<std::int64_t>(
+        1, std::chrono::duration_cast<std::chrono::seconds>(d + std::chrono::milliseconds(999))
+               .count()));
+}
+
+// A failed request whose database work ran into a time limit: 409 when a lock
+// was not granted in time (work in progress holds it, e.g. a reconciliation
+// run), 503 when a statement ran out of time; both say when to come back.
+Reply refine_failure(Reply reply, const db::Connection& conn, const ApiEnv& env,
+                     std::chrono::milliseconds statement_timeout) {
+    const auto& state = conn.last_sqlstate();
+    if (state == "55P03") {
+        auto r = Reply::error(
+            409, fmt::format("the data this request changes is locked by work in progress (for "
+                             "example a reconciliation run) and stayed locked for {} ms; try "
+                             "again shortly",
+                             env.lock_timeout.count()));
+        r.headers.emplace_back("Retry-After", retry_seconds(env.lock_timeout));
+        return r;
+    }
+    if (state == "57014") {
+        auto r = Reply::error(
+            503, fmt::format("the request took longer than its {} ms limit; try again later",
+                             statement_timeout.count()));
+        r.headers.emplace_back("Retry-After", "5");
+        return r;
+    }
+    return reply;
 }
 
 }  // namespace
@@ -96,6 +138,15 @@ server::HttpResponse Dispatcher::handle(const server::HttpRequest& request) cons
                   .count();
     spdlog::log(reply.status >= 500 ? spdlog::level::warn : spdlog::level::debug,
                 "api: {} {} -> {} ({:.1f} ms)", request.method, request.path, reply.status, ms);
+    if (reply.status == 503 || reply.status == 429) {
+        bool has = false;
+        for (const auto& [name, value] : reply.headers) {
+            has = has || name == "Retry-After";
+        }
+        if (!has) {
+            reply.headers.emplace_back("Retry-After", "5");
+        }
+    }
     auto response = reply.to_http();
     response.headers.emplace_back("Cache-Control", "no-store");
     response.headers.emplace_back("X-Content-Type-Options", "nosniff");
@@ -162,6 +213,22 @@ Reply Dispatcher::dispatch(const server::HttpRequest& request) const {
         }
     }
 
+    // Heavy work is capped per tenant and in all, so that it never occupies
+    // the threads interactive requests need; over the cap it is refused now.
+    std::optional<server::KeyedLimiter::Permit> heavy_permit;
+    if (route.heavy && env_.heavy != nullptr) {
+        heavy_permit = env_.heavy->try_acquire(tenant.value_or("staff:" + principal->user_id));
+        if (!heavy_permit) {
+            auto r = Reply::error(
+                429,
+                "too many long-running requests (runs, uploads, exports) at once for this "
+                "tenant or this relay; try again shortly");
+            r.headers.emplace_back("Retry-After", "5");
+            return r;
+        }
+    }
+    auto statement_timeout = route.heavy ? env_.heavy_statement_timeout : env_.statement_timeout;
+
     auto lease = env_.scoped_pool->acquire(env_.acquire_timeout);
     if (!lease) {
         return Reply::from(lease.error());
@@ -171,19 +238,21 @@ Reply Dispatcher::dispatch(const server::HttpRequest& request) const {
     if (!tx) {
         return Reply::from(tx.error());
     }
-    if (auto s = enter_scope(conn, tenant); !s) {
+    if (auto s = enter_scope(conn, tenant, statement_timeout, env_.lock_timeout); !s) {
         return Reply::from(s.error());
     }
+    conn.clear_last_sqlstate();
     RequestContext ctx(request, *query, std::move(match.params), conn, env_);
     ctx.principal = std::move(principal);
     ctx.tenant = std::move(tenant);
     auto reply = route.handler(ctx);
     if (!reply.ok()) {
-        return reply;  // the transaction rolls back
+        // The transaction rolls back.
+        return refine_failure(std::move(reply), conn, env_, statement_timeout);
     }
     if (auto s = tx->commit(); !s) {
         spdlog::warn("api: {} {}: {}", request.method, request.path, s.error().message);
-        return Reply::from(s.error());
+        return refine_failure(Reply::from(s.error()), conn, env_, statement_timeout);
     }
     for (auto& h : ctx.reply_headers) {
         reply.headers.push_back(std::move(h));

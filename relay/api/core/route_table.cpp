@@ -37,8 +37,8 @@ bool match(std::string_view pattern, std::string_view path,
 
 }  // namespace
 
-void RouteTable::add(Route route) {
-    routes_.push_back(std::move(route));
+Route& RouteTable::add(Route route) {
+    return routes_.emplace_back(std::move(route));
 }
 
 RouteTable::Match RouteTable::find(std::string_view method, std::string_view path) const {

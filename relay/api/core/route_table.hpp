@@ -29,12 +29,16 @@ struct Route {
     Handler handler;
     std::string summary;  // one line, mirrored in the OpenAPI document
     bool upload = false;  // takes a body up to limits.max_upload_bytes (literal paths only)
+    // Long or large work (a manual run, an upload, an export): a longer
+    // statement timeout, and a cap on how many run at once (api.heavy_*).
+    bool heavy = false;
 };
 
 // Every API route, matched segment by segment; "{name}" segments capture.
 class RouteTable {
 public:
-    void add(Route route);
+    // Returns the route added, for flags such as `heavy`.
+    Route& add(Route route);
     const std::vector<Route>& routes() const { return routes_; }
 
     struct Match {

@@ -1,10 +1,11 @@
-// Reconciliation (docs/reconciliation.md): runs, exceptions and their workflow,
-// item mappings, vendor contract file uploads and the tenant's policy. Every
+// Reconciliation (docs/reconciliation.md): exceptions and their workflow,
+// item mappings and the tenant's policy. Every
 // route works on the tenant in scope; the functions of relay/recon do the work
 // inside this request's transaction and hand back what the audit log records.
 #include <fmt/format.h>
 
 #include "relay/api/core/api_env.hpp"
+#include "relay/api/routes/recon_support.hpp"
 #include "relay/api/routes/route_support.hpp"
 #include "relay/api/routes/routes.hpp"
 #include "relay/recon/recon.hpp"
@@ -14,130 +15,10 @@ namespace {
 
 using json = nlohmann::json;
 namespace rc = recon;
+using namespace recon_support;
 
 // Exports are built in memory: this many rows at most (about 40 MB of CSV).
 constexpr std::size_t kMaxExportRows = 100'000;
-// Vendor items a manual run suggests mappings for before it answers; the
-// scheduler's next tick continues with the rest.
-constexpr std::size_t kSuggestKeysPerRequest = 200;
-
-Expected<std::string> scope(const RequestContext& ctx) {
-    if (!ctx.tenant) {
-        return make_error(ErrorCode::invalid_argument,
-                          "reconciliation belongs to a tenant: select one with the X-Tenant-Id "
-                          "header");
-    }
-    return *ctx.tenant;
-}
-
-rc::Actor actor(const RequestContext& ctx) {
-    return rc::Actor{ctx.who().user_id};
-}
-
-Status audit(RequestContext& ctx, const rc::AuditRecord& a, const std::string& tenant) {
-    return ctx.audit(a.action, a.entity_type, a.entity_id, a.before, a.after, tenant);
-}
-
-// The library's own cursor travels inside the API's page token.
-std::string library_cursor(const PageRequest& page) {
-    if (!page.after || !page.after->is_array() || page.after->empty() ||
-        !(*page.after)[0].is_string()) {
-        return "";
-    }
-    return (*page.after)[0].get<std::string>();
-}
-
-template <typename T>
-json page_json(const rc::Page<T>& page) {
-    json items = json::array();
-    for (const auto& item : page.items) {
-        items.push_back(rc::to_json(item));
-    }
-    return {{"items", std::move(items)},
-            {"next_page_token", page.next_cursor.empty()
-                                    ? json()
-                                    : json(encode_page_token(json::array({page.next_cursor})))}};
-}
-
-// An optional JSON body (empty is fine); an object when present.
-Expected<json> optional_body(const RequestContext& ctx) {
-    if (ctx.http.body.empty()) {
-        return json::object();
-    }
-    return ctx.body();
-}
-
-std::optional<std::string> query(const RequestContext& ctx, std::string_view name) {
-    auto v = ctx.query.get(name);
-    if (v && v->empty()) {
-        return std::nullopt;
-    }
-    return v;
-}
-
-// ---- runs
-
-Reply list_runs(RequestContext& ctx) {
-    auto tenant = scope(ctx);
-    auto page = ctx.page();
-    if (!tenant || !page) {
-        return Reply::from(!tenant ? tenant.error() : page.error());
-    }
-    auto runs = rc::list_runs(ctx.db, *tenant, library_cursor(*page), static_cast<int>(page->size));
-    return runs ? Reply::json(page_json(*runs)) : Reply::from(runs.error());
-}
-
-Reply start_run(RequestContext& ctx) {
-    auto tenant = scope(ctx);
-    auto body = optional_body(ctx);
-    if (!tenant || !body) {
-        return Reply::from(!tenant ? tenant.error() : body.error());
-    }
-    if (auto s = only_fields(*body, {"as_of"}); !s) {
-        return Reply::from(s.error());
-    }
-    rc::RunOptions options;
-    options.trigger = rc::Trigger::manual;
-    options.requested_by = actor(ctx);
-    if (auto as_of = string_field(*body, "as_of", false, 10); !as_of) {
-        return Reply::from(as_of.error());
-    } else if (*as_of) {
-        auto date = Date::parse_iso(**as_of);
-        if (!date) {
-            return bad_request("'as_of' must be a date (YYYY-MM-DD)");
-        }
-        options.as_of = *date;
-    }
-    auto summary = rc::run(ctx.db, *tenant, options);
-    if (!summary) {
-        return Reply::from(summary.error());
-    }
-    // What the run found unmapped gets its suggestions now, so the person who
-    // asked can decide them at once (the scheduler does the same after its runs).
-    rc::SuggestOptions suggest;
-    suggest.max_keys = kSuggestKeysPerRequest;
-    auto suggested = rc::suggest_mappings(ctx.db, *tenant, suggest);
-    if (!suggested) {
-        return Reply::from(suggested.error());
-    }
-    auto out = rc::to_json(*summary);
-    out["suggestions_added"] = suggested->suggestions;
-    if (auto s = ctx.audit("recon.run.start", "recon_run", summary->run_id, nullptr, out, *tenant);
-        !s) {
-        return Reply::from(s.error());
-    }
-    return Reply::created(std::move(out));
-}
-
-Reply get_run(RequestContext& ctx) {
-    auto tenant = scope(ctx);
-    auto id = uuid_param(ctx, "run_id");
-    if (!tenant || !id) {
-        return Reply::from(!tenant ? tenant.error() : id.error());
-    }
-    auto run = rc::get_run(ctx.db, *tenant, *id);
-    return run ? Reply::json(rc::to_json(*run)) : Reply::from(run.error());
-}
 
 // ---- exceptions
 
@@ -594,127 +475,18 @@ Reply delete_vendor_link(RequestContext& ctx) {
     return set_vendor_link(ctx, true);
 }
 
-// ---- vendor files
-
-Reply upload_vendor_file(RequestContext& ctx) {
-    auto tenant = scope(ctx);
-    if (!tenant) {
-        return Reply::from(tenant.error());
-    }
-    if (ctx.env.blobs == nullptr) {
-        return Reply::error(503,
-                            "uploads need somewhere to keep the files: set the relay's "
-                            "data_dir");
-    }
-    auto type = ctx.http.header("content-type");
-    if (type.substr(0, 16) == "application/json") {
-        return Reply::error(415,
-                            "send the file itself as the body (text/csv, the XLSX media type or "
-                            "application/octet-stream) with ?name=<file name>");
-    }
-    auto name = query(ctx, "name");
-    if (!name || name->size() > 255) {
-        return bad_request("'name' (the file's name, 1-255 bytes) is required");
-    }
-    if (ctx.http.body.empty()) {
-        return bad_request("the file is empty");
-    }
-    rc::VendorUpload upload;
-    upload.file_name = *name;
-    upload.bytes = ctx.http.body;
-    upload.options.vendor_id = query(ctx, "vendor_id");
-    upload.options.contract_no = query(ctx, "contract_no");
-    upload.options.day_first = query(ctx, "day_first").value_or("false") == "true";
-    upload.options.decimal_comma = query(ctx, "decimal_comma").value_or("false") == "true";
-    upload.options.limits.max_file_bytes = ctx.env.max_upload_bytes;
-    upload.uploaded_by = actor(ctx);
-    auto report = rc::ingest_vendor_file(ctx.db, *ctx.env.blobs, *tenant, upload);
-    if (!report) {
-        return Reply::from(report.error());
-    }
-    if (auto s = audit(ctx, report->audit, *tenant); !s) {
-        // The file row goes with the transaction; its bytes stay (unreferenced).
-        return Reply::from(s.error());
-    }
-    json errors = json::array();
-    for (const auto& e : report->errors) {
-        errors.push_back(rc::to_json(e));
-    }
-    return Reply::created({{"file", rc::to_json(report->file)},
-                           {"errors", std::move(errors)},
-                           {"superseded_lines", report->superseded_lines}});
-}
-
-Reply list_vendor_files(RequestContext& ctx) {
-    auto tenant = scope(ctx);
-    auto page = ctx.page();
-    if (!tenant || !page) {
-        return Reply::from(!tenant ? tenant.error() : page.error());
-    }
-    auto files =
-        rc::list_vendor_files(ctx.db, *tenant, library_cursor(*page), static_cast<int>(page->size));
-    return files ? Reply::json(page_json(*files)) : Reply::from(files.error());
-}
-
-Reply get_vendor_file(RequestContext& ctx) {
-    auto tenant = scope(ctx);
-    auto id = uuid_param(ctx, "file_id");
-    if (!tenant || !id) {
-        return Reply::from(!tenant ? tenant.error() : id.error());
-    }
-    auto file = rc::get_vendor_file(ctx.db, *tenant, *id);
-    if (!file) {
-        return Reply::from(file.error());
-    }
-    auto errors = rc::vendor_file_errors(ctx.db, *tenant, *id);
-    if (!errors) {
-        return Reply::from(errors.error());
-    }
-    json out = rc::to_json(*file);
-    out["errors"] = json::array();
-    for (const auto& e : *errors) {
-        out["errors"].push_back(rc::to_json(e));
-    }
-    return Reply::json(std::move(out));
-}
-
-Reply get_vendor_file_errors(RequestContext& ctx) {
-    auto tenant = scope(ctx);
-    auto id = uuid_param(ctx, "file_id");
-    if (!tenant || !id) {
-        return Reply::from(!tenant ? tenant.error() : id.error());
-    }
-    if (auto file = rc::get_vendor_file(ctx.db, *tenant, *id); !file) {
-        return Reply::from(file.error());
-    }
-    auto errors = rc::vendor_file_errors(ctx.db, *tenant, *id);
-    if (!errors) {
-        return Reply::from(errors.error());
-    }
-    json items = json::array();
-    for (const auto& e : *errors) {
-        items.push_back(rc::to_json(e));
-    }
-    return Reply::json({{"items", std::move(items)}});
-}
-
 }  // namespace
 
+// Exports and suggestions are heavy: a longer statement timeout, and a cap on
+// how many run at once (api.heavy_* in docs/relay.md).
 void add_recon_routes(RouteTable& t) {
     constexpr Roles kWorkers = kStaffAdmin | kTenantAdmin | kTenantAnalyst;
     constexpr Roles kOwners = kStaffAdmin | kTenantAdmin;
-    t.add({"GET", "/api/v1/recon/runs", kAnyone, Access::scoped, list_runs,
-           "Reconciliation runs, newest first"});
-    t.add({"POST", "/api/v1/recon/runs", kStaff | kTenantAdmin | kTenantAnalyst, Access::scoped,
-           start_run,
-           "Reconcile now (as_of: the day effective dates are judged on), then suggest mappings "
-           "for what is unmapped"});
-    t.add({"GET", "/api/v1/recon/runs/{run_id}", kAnyone, Access::scoped, get_run,
-           "One run and what it found"});
     t.add({"GET", "/api/v1/recon/exceptions", kAnyone, Access::scoped, list_exceptions,
            "Exceptions by status, rule, severity, vendor and assignee"});
     t.add({"GET", "/api/v1/recon/exceptions/export", kAnyone, Access::scoped, export_exceptions,
-           "The filtered exceptions as CSV"});
+           "The filtered exceptions as CSV"})
+        .heavy = true;
     t.add({"GET", "/api/v1/recon/exceptions/summary", kAnyone, Access::scoped, exception_summary,
            "Exceptions by status; open ones by rule and severity"});
     t.add({"POST", "/api/v1/recon/exceptions/actions", kWorkers, Access::scoped, act_on_exceptions,
@@ -730,7 +502,8 @@ void add_recon_routes(RouteTable& t) {
     t.add({"POST", "/api/v1/recon/mappings/decisions", kWorkers, Access::scoped, decide_mappings,
            "Approve or reject many mappings, all or nothing"});
     t.add({"POST", "/api/v1/recon/mappings/suggest", kWorkers, Access::scoped, suggest_mappings,
-           "Suggest P21 items for unmapped vendor items now"});
+           "Suggest P21 items for unmapped vendor items now"})
+        .heavy = true;
     t.add({"PATCH", "/api/v1/recon/mappings/{mapping_id}", kWorkers, Access::scoped, edit_mapping,
            "Point a mapping's vendor item at another P21 item or unit, approved"});
     t.add({"POST", "/api/v1/recon/mappings/{mapping_id}/approve", kWorkers, Access::scoped,
@@ -749,14 +522,6 @@ void add_recon_routes(RouteTable& t) {
            put_vendor_link, "Link a vendor code to a P21 supplier id"});
     t.add({"DELETE", "/api/v1/recon/vendor-links/{vendor_id}", kOwners, Access::scoped,
            delete_vendor_link, "Remove a vendor link"});
-    t.add({"POST", "/api/v1/vendor-files", kWorkers, Access::scoped, upload_vendor_file,
-           "Upload a vendor contract file (CSV or XLSX) as the body", true});
-    t.add({"GET", "/api/v1/vendor-files", kAnyone, Access::scoped, list_vendor_files,
-           "Uploaded vendor files, newest first"});
-    t.add({"GET", "/api/v1/vendor-files/{file_id}", kAnyone, Access::scoped, get_vendor_file,
-           "One uploaded file with its line errors"});
-    t.add({"GET", "/api/v1/vendor-files/{file_id}/errors", kAnyone, Access::scoped,
-           get_vendor_file_errors, "The line errors of one uploaded file, in line order"});
 }
 
 }  // namespace cs::relay::api::routes

@@ -18,5 +18,7 @@ void add_fleet_routes(RouteTable& table);
 void add_audit_routes(RouteTable& table);
 void add_alert_routes(RouteTable& table);
 void add_recon_routes(RouteTable& table);
+void add_recon_run_routes(RouteTable& table);
+void add_recon_file_routes(RouteTable& table);
 
 }  // namespace cs::relay::api::routes

@@ -36,7 +36,7 @@ private:
 struct SessionShared {
     ServerOptions options;
     std::shared_ptr<const Router> router;
-    BlockingPool* blocking;
+    Lanes lanes;
     std::shared_ptr<boost::asio::ssl::context> tls;
     std::shared_ptr<SessionRegistry> sessions;
 };

@@ -55,6 +55,39 @@ TEST(RelayConfigTest, ReadsEverySectionWithComments) {
     EXPECT_EQ(c->database.password, "");
 }
 
+TEST(RelayConfigTest, ReadsTheBudgetsOfEachKindOfWork) {
+    auto defaults = parse(R"({"database": {"dsn": "host=db"}})");
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    EXPECT_EQ(defaults->database.background_connections, 4u);
+    EXPECT_EQ(defaults->api.threads, 4u);
+    EXPECT_EQ(defaults->api.statement_timeout, std::chrono::seconds(10));
+    EXPECT_EQ(defaults->api.lock_timeout, std::chrono::seconds(2));
+    EXPECT_EQ(defaults->api.heavy_per_tenant, 1u);
+    EXPECT_EQ(defaults->reconciliation.threads, 2u);
+    EXPECT_EQ(defaults->reconciliation.retry_base, std::chrono::minutes(1));
+    EXPECT_EQ(defaults->reconciliation.retry_max, std::chrono::hours(6));
+
+    auto c = parse(R"({
+        "database": {"dsn": "host=db", "background_connections": 6},
+        "api": {"threads": 8, "statement_timeout": "5s", "lock_timeout": "500ms",
+                "heavy_statement_timeout": "1m", "heavy_per_tenant": 2, "heavy_total": 3},
+        "reconciliation": {"threads": 3, "retry_base": "30s", "retry_max": "2h"}
+    })");
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->database.background_connections, 6u);
+    EXPECT_EQ(c->api.threads, 8u);
+    EXPECT_EQ(c->api.statement_timeout, std::chrono::seconds(5));
+    EXPECT_EQ(c->api.lock_timeout, std::chrono::milliseconds(500));
+    EXPECT_EQ(c->api.heavy_statement_timeout, std::chrono::minutes(1));
+    EXPECT_EQ(c->api.heavy_per_tenant, 2u);
+    EXPECT_EQ(c->api.heavy_total, 3u);
+    EXPECT_EQ(c->reconciliation.threads, 3u);
+    EXPECT_EQ(c->reconciliation.retry_base, std::chrono::seconds(30));
+    EXPECT_EQ(c->reconciliation.retry_max, std::chrono::hours(2));
+    EXPECT_FALSE(parse(R"({"database": {"dsn": "h"}, "api": {"threads": 0}})"));
+    EXPECT_FALSE(parse(R"({"database": {"dsn": "h"}, "reconciliation": {"retries": 1}})"));
+}
+
 TEST(RelayConfigTest, RefusesAPasswordInTheDsn) {
     for (const char* dsn :
          {"host=db password=hunter2 dbname=cs", "postgresql://relay:hunter2@db/cs"}) {

@@ -249,14 +249,34 @@ bool KeepAliveClient::closed_by_server(std::chrono::milliseconds timeout) {
     return ec && ec != beast::error::timeout;
 }
 
-std::pair<int, std::string> https_get(int port, const std::string& path) {
+std::string HttpsReply::header(std::string_view name) const {
+    for (const auto& [k, v] : headers) {
+        if (beast::iequals(k, name)) {
+            return v;
+        }
+    }
+    return {};
+}
+
+HttpsReply https_request(int port, const std::string& method, const std::string& target,
+                         const std::vector<std::pair<std::string, std::string>>& headers,
+                         const std::string& body, std::chrono::milliseconds timeout) {
     net::io_context ioc;
     net::ssl::context tls{net::ssl::context::tls_client};
     trust_test_relay(tls);
     beast::ssl_stream<beast::tcp_stream> stream(ioc, tls);
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(20));
-    beast::http::request<beast::http::empty_body> req{beast::http::verb::get, path, 11};
+    beast::get_lowest_layer(stream).expires_after(timeout);
+    beast::http::request<beast::http::string_body> req{beast::http::string_to_verb(method), target,
+                                                       11};
     req.set(beast::http::field::host, "localhost");
+    for (const auto& [name, value] : headers) {
+        req.set(name, value);
+    }
+    if (!body.empty()) {
+        req.set(beast::http::field::content_type, "application/json");
+        req.body() = body;
+    }
+    req.prepare_payload();
     beast::http::response<beast::http::string_body> res;
     beast::flat_buffer buffer;
     bool ok = false;
@@ -280,8 +300,21 @@ std::pair<int, std::string> https_get(int port, const std::string& path) {
         });
     });
     ioc.run();
-    return ok ? std::pair<int, std::string>{res.result_int(), res.body()}
-              : std::pair<int, std::string>{0, ""};
+    HttpsReply out;
+    if (!ok) {
+        return out;
+    }
+    out.status = res.result_int();
+    out.body = res.body();
+    for (const auto& field : res) {
+        out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    return out;
+}
+
+std::pair<int, std::string> https_get(int port, const std::string& path) {
+    auto r = https_request(port, "GET", path);
+    return {r.status, std::move(r.body)};
 }
 
 void TestAgent::close(std::uint16_t code) {

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -79,6 +81,22 @@ private:
     std::unique_ptr<Impl> impl_;
     int port_;
 };
+
+// A reply to https_request; status 0 when the relay was unreachable or the
+// exchange failed or timed out.
+struct HttpsReply {
+    int status = 0;
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string header(std::string_view name) const;  // "" when absent; any case
+};
+
+// One request on a fresh HTTPS connection to 127.0.0.1:<port>; a non-empty
+// body is sent as JSON. The whole exchange is bounded by `timeout`.
+HttpsReply https_request(int port, const std::string& method, const std::string& target,
+                         const std::vector<std::pair<std::string, std::string>>& headers = {},
+                         const std::string& body = "",
+                         std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
 // GET https://127.0.0.1:<port><path>: {status, body}; status 0 when unreachable.
 std::pair<int, std::string> https_get(int port, const std::string& path);

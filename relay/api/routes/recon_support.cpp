@@ -1,0 +1,45 @@
+#include "relay/api/routes/recon_support.hpp"
+
+namespace cs::relay::api::routes::recon_support {
+
+Expected<std::string> scope(const RequestContext& ctx) {
+    if (!ctx.tenant) {
+        return make_error(ErrorCode::invalid_argument,
+                          "reconciliation belongs to a tenant: select one with the X-Tenant-Id "
+                          "header");
+    }
+    return *ctx.tenant;
+}
+
+recon::Actor actor(const RequestContext& ctx) {
+    return recon::Actor{ctx.who().user_id};
+}
+
+Status audit(RequestContext& ctx, const recon::AuditRecord& a, const std::string& tenant) {
+    return ctx.audit(a.action, a.entity_type, a.entity_id, a.before, a.after, tenant);
+}
+
+std::string library_cursor(const PageRequest& page) {
+    if (!page.after || !page.after->is_array() || page.after->empty() ||
+        !(*page.after)[0].is_string()) {
+        return "";
+    }
+    return (*page.after)[0].get<std::string>();
+}
+
+Expected<nlohmann::json> optional_body(const RequestContext& ctx) {
+    if (ctx.http.body.empty()) {
+        return nlohmann::json::object();
+    }
+    return ctx.body();
+}
+
+std::optional<std::string> query(const RequestContext& ctx, std::string_view name) {
+    auto v = ctx.query.get(name);
+    if (v && v->empty()) {
+        return std::nullopt;
+    }
+    return v;
+}
+
+}  // namespace cs::relay::api::routes::recon_support

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "common/base/expected.hpp"
+#include "relay/api/core/context.hpp"
+#include "relay/api/http/pagination.hpp"
+#include "relay/recon/recon.hpp"
+
+// Helpers shared by the reconciliation route files.
+namespace cs::relay::api::routes::recon_support {
+
+// The tenant in scope; an error telling staff to select one.
+Expected<std::string> scope(const RequestContext& ctx);
+
+// The caller, as the reconciliation functions record who acted.
+recon::Actor actor(const RequestContext& ctx);
+
+// Writes what a reconciliation function says to audit.
+Status audit(RequestContext& ctx, const recon::AuditRecord& a, const std::string& tenant);
+
+// The library's own cursor, which travels inside the API's page token.
+std::string library_cursor(const PageRequest& page);
+
+// An optional JSON body (empty is fine); an object when present.
+Expected<nlohmann::json> optional_body(const RequestContext& ctx);
+
+// A query parameter; nullopt when absent or empty.
+std::optional<std::string> query(const RequestContext& ctx, std::string_view name);
+
+// A page of the library's items as the API returns lists.
+template <typename T>
+nlohmann::json page_json(const recon::Page<T>& page) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& item : page.items) {
+        items.push_back(recon::to_json(item));
+    }
+    return {{"items", std::move(items)},
+            {"next_page_token",
+             page.next_cursor.empty()
+                 ? nlohmann::json()
+                 : nlohmann::json(encode_page_token(nlohmann::json::array({page.next_cursor})))}};
+}
+
+}  // namespace cs::relay::api::routes::recon_support
