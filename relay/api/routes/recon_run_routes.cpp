@@ -1,4 +1,6 @@
-// Reconciliation runs (docs/reconciliation.md): the list, one run, a run now.
+// Reconciliation runs (docs/reconciliation.md): the list, one run, a run now,
+// and the scheduler's view of the tenant: the last run, failed runs in a row
+// and the next attempt.
 #include "relay/api/core/api_env.hpp"
 #include "relay/api/routes/recon_support.hpp"
 #include "relay/api/routes/route_support.hpp"
@@ -77,6 +79,15 @@ Reply get_run(RequestContext& ctx) {
     return run ? Reply::json(rc::to_json(*run)) : Reply::from(run.error());
 }
 
+Reply get_state(RequestContext& ctx) {
+    auto tenant = scope(ctx);
+    if (!tenant) {
+        return Reply::from(tenant.error());
+    }
+    auto state = rc::get_state(ctx.db, *tenant);
+    return state ? Reply::json(rc::to_json(*state)) : Reply::from(state.error());
+}
+
 }  // namespace
 
 void add_recon_run_routes(RouteTable& t) {
@@ -90,6 +101,8 @@ void add_recon_run_routes(RouteTable& t) {
         .heavy = true;
     t.add({"GET", "/api/v1/recon/runs/{run_id}", kAnyone, Access::scoped, get_run,
            "One run and what it found"});
+    t.add({"GET", "/api/v1/recon/state", kAnyone, Access::scoped, get_state,
+           "When reconciliation last ran, failures in a row and the next attempt"});
 }
 
 }  // namespace cs::relay::api::routes

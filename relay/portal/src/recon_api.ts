@@ -123,6 +123,18 @@ export interface IngestReport {
   superseded_lines: number;
 }
 
+// The scheduler's view of the tenant (GET /recon/state): failed runs in a
+// row back off, and next_attempt_at says when it tries again.
+export interface ReconState {
+  last_run_id: string | null;
+  last_run_at: string | null;
+  last_attempt_at: string | null;
+  failures: number;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  auto_run: boolean;
+}
+
 export interface ReconRun {
   run_id: string;
   trigger: string;
@@ -180,6 +192,7 @@ export const paths = {
   vendorFile: (id: string) => `/vendor-files/${id}`,
   vendorFileErrors: (id: string) => `/vendor-files/${id}/errors`,
   runs: '/recon/runs',
+  state: '/recon/state',
   run: (id: string) => `/recon/runs/${id}`,
   policy: '/recon/policy',
 };

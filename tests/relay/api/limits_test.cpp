@@ -1,6 +1,7 @@
 // The API's time and concurrency limits (docs/relay.md, "Budgets"): a request
 // that cannot get a lock in time answers 409, one that runs out of time 503,
-// heavy routes over their per-tenant cap 429, all with Retry-After.
+// heavy routes over their per-tenant cap 429, all with Retry-After; and the
+// reconciliation state with its failures and next attempt.
 #include <chrono>
 
 #include <fmt/format.h>
@@ -100,6 +101,26 @@ TEST_F(LimitsTest, HeavyRoutesAreCappedPerTenantAndRefusedAtOnce) {
     }
     EXPECT_EQ(heavy.running(), 0u) << "each request released its slot";
     EXPECT_EQ(call("POST", "/api/v1/recon/runs", &a, nlohmann::json::object()).status, 201);
+}
+
+TEST_F(LimitsTest, TheStateShowsFailuresAndTheNextAttempt) {
+    sql(
+        fmt::format("UPDATE recon_state SET failures = 3, last_attempt_at = now(), last_error = "
+                    "'canceling statement due to statement timeout', next_attempt_at = now() + "
+                    "interval '4 minutes' WHERE tenant_id = '{}'",
+                    a_.tenant_id));
+    auto viewer = login(email("a", "viewer"));
+    auto r = call("GET", "/api/v1/recon/state", &viewer);
+    ASSERT_EQ(r.status, 200) << r.raw;
+    EXPECT_EQ(r.body["failures"], 3);
+    EXPECT_EQ(r.body["last_error"], "canceling statement due to statement timeout");
+    EXPECT_TRUE(r.body["next_attempt_at"].is_string()) << r.raw;
+    EXPECT_TRUE(r.body["auto_run"].get<bool>());
+    auto b = login(email("b", "viewer"));
+    auto other = call("GET", "/api/v1/recon/state", &b);
+    ASSERT_EQ(other.status, 200);
+    EXPECT_EQ(other.body["failures"], 0) << "each tenant sees its own";
+    EXPECT_TRUE(other.body["last_error"].is_null());
 }
 
 }  // namespace

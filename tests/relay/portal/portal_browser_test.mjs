@@ -338,7 +338,21 @@ async function main() {
     await analyst.getByRole('button', { name: 'Run now' }).click();
     await analyst.locator('.run-result').waitFor({ timeout: 60_000 });
     await analyst.locator('tr[data-run]').first().waitFor();
+    await analyst.locator('[data-recon-state="ok"]', { hasText: 'Next scheduled run' }).waitFor();
     await shot(analyst, '19-recon-runs');
+    // Failed scheduled runs in a row, as the scheduler records them: the page
+    // says so, why, and when it tries again.
+    stack.psql(
+      `UPDATE recon_state SET failures = 3, last_attempt_at = now(), last_error = 'canceling statement due to statement timeout', next_attempt_at = now() + interval '4 minutes'`,
+      stack.dbDsn,
+    );
+    await analyst.reload();
+    const failing = analyst.locator('[data-recon-state="failing"]');
+    await failing.waitFor();
+    const text = await failing.innerText();
+    assert(/last 3 runs failed/.test(text) && /statement timeout/.test(text) && /Next attempt:/.test(text), `the failure and the next attempt are shown: ${text}`);
+    await shot(analyst, '19b-recon-runs-failing');
+    stack.psql(`UPDATE recon_state SET failures = 0, last_error = NULL, next_attempt_at = NULL`, stack.dbDsn);
 
     await analyst.getByRole('link', { name: 'Exceptions' }).click();
     await heading(analyst, 'Exceptions');

@@ -2,19 +2,51 @@
 // they found; and a way to run one now.
 import { useState } from 'preact/hooks';
 import { post } from '../api';
-import { ActionButton, Empty, PagedView, PageHeader, Pill } from '../components/ui';
+import { ActionButton, Empty, Notice, PagedView, PageHeader, Pill } from '../components/ui';
 import { fmtDateTime, fmtDuration, fmtNumber } from '../format';
-import { usePaged } from '../hooks';
-import { paths, ReconRun, ruleLabels } from '../recon_api';
+import { useApi, usePaged } from '../hooks';
+import { paths, ReconRun, ReconState, ruleLabels } from '../recon_api';
 import { useSession } from '../session';
 import { RunResult } from './recon_files';
+
+// Failed automatic or scheduled runs in a row, and when the next one is tried
+// (they back off; without automatic runs the schedule decides).
+export function SchedulerState({ state }: { state: ReconState | undefined }) {
+  if (!state) return null;
+  const next = state.next_attempt_at ? fmtDateTime(state.next_attempt_at) : null;
+  if (state.failures > 0) {
+    return (
+      <Notice tone="bad">
+        <div data-recon-state="failing">
+          <strong>
+            The last {state.failures === 1 ? 'run' : `${fmtNumber(state.failures)} runs`} failed
+          </strong>
+          {state.last_attempt_at && <> (last tried {fmtDateTime(state.last_attempt_at)})</>}
+          {state.last_error && <div class="inline-error">{state.last_error}</div>}
+          <div>
+            {next
+              ? `Next attempt: ${next}${state.auto_run ? ' (retries back off after each failure)' : ' (on schedule)'}.`
+              : 'No automatic retry: run it by hand once the cause is fixed.'}
+          </div>
+        </div>
+      </Notice>
+    );
+  }
+  return next ? (
+    <p class="muted" data-recon-state="ok">
+      Next scheduled run: {next}.
+    </p>
+  ) : null;
+}
 
 function Runs() {
   const { can } = useSession();
   const list = usePaged<ReconRun>(paths.runs, 50, 10_000);
+  const state = useApi<ReconState>(paths.state, 10_000);
   const [last, setLast] = useState<ReconRun | null>(null);
   return (
     <>
+      <SchedulerState state={state.data} />
       {can!.reconWork && (
         <div class="toolbar">
           <p class="muted">Runs start by themselves after new contract lines or P21 changes settle, and on the schedule in Settings.</p>
@@ -23,6 +55,7 @@ function Runs() {
             onClick={async () => {
               setLast(await post<ReconRun>(paths.runs, {}));
               list.reload();
+              state.reload();
             }}
           >
             Run now
