@@ -238,6 +238,16 @@ Expected<RelayConfig> parse_config(config::Document doc, const char* const* env,
     if (f.failed()) {
         return f.error();
     }
+    // Each run holds a background connection; the scheduler's pass, alert
+    // checks and retention need one more between them.
+    if (cfg.reconciliation.enabled &&
+        cfg.database.background_connections < cfg.reconciliation.threads + 1) {
+        return make_error(ErrorCode::invalid_argument,
+                          "{}: database.background_connections ({}) must be at least "
+                          "reconciliation.threads + 1 ({})",
+                          cfg.origin, cfg.database.background_connections,
+                          cfg.reconciliation.threads + 1);
+    }
     auto resolve = [&](std::filesystem::path& p) {
         if (!base_dir.empty() && !p.empty() && p.is_relative()) {
             p = base_dir / p;

@@ -84,8 +84,14 @@ TEST(RelayConfigTest, ReadsTheBudgetsOfEachKindOfWork) {
     EXPECT_EQ(c->reconciliation.threads, 3u);
     EXPECT_EQ(c->reconciliation.retry_base, std::chrono::seconds(30));
     EXPECT_EQ(c->reconciliation.retry_max, std::chrono::hours(2));
-    EXPECT_FALSE(parse(R"({"database": {"dsn": "h"}, "api": {"threads": 0}})"));
-    EXPECT_FALSE(parse(R"({"database": {"dsn": "h"}, "reconciliation": {"retries": 1}})"));
+    EXPECT_FALSE(parse(R"({"database": {"dsn": "host=db"}, "api": {"threads": 0}})"));
+    auto starved = parse(R"({"database": {"dsn": "host=db", "background_connections": 2},
+                             "reconciliation": {"threads": 2}})");
+    ASSERT_FALSE(starved);
+    EXPECT_NE(starved.error().message.find("must be at least reconciliation.threads + 1 (3)"),
+              std::string::npos)
+        << starved.error().message;
+    EXPECT_FALSE(parse(R"({"database": {"dsn": "host=db"}, "reconciliation": {"retries": 1}})"));
 }
 
 TEST(RelayConfigTest, RefusesAPasswordInTheDsn) {
