@@ -349,7 +349,22 @@ def bench_recon(args):
         pg.close()
 
 
-CASES = {"agent": bench_agent, "relay": bench_relay, "odata": bench_odata, "recon": bench_recon}
+def bench_api(args):
+    """Other tenants' latency while one tenant's reconciliation run is stalled."""
+    os.makedirs(os.path.join(args.build, "data"), exist_ok=True)
+    pg = PgCluster(args.build)
+    try:
+        out = subprocess.run([os.path.join(args.build, "tests/bench/api_bench"),
+                              "--dsn", pg.dsn], check=True, stdout=subprocess.PIPE,
+                             text=True).stdout
+        for line in out.splitlines():
+            emit(json.loads(line))
+    finally:
+        pg.close()
+
+
+CASES = {"agent": bench_agent, "relay": bench_relay, "odata": bench_odata, "recon": bench_recon,
+         "api": bench_api}
 
 
 def main():
