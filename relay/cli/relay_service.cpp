@@ -139,9 +139,14 @@ void check_alerts_once(db::Pool& pool, const RelayConfig& config) {
 // cancel a long statement instead of waiting it out.
 class Cancellable {
 public:
-    void add(db::Connection* c) {
+    // False once stopping: the work must not start.
+    bool add(db::Connection* c) {
         std::lock_guard lock(mutex_);
+        if (stopping_) {
+            return false;
+        }
         live_.insert(c);
+        return true;
     }
     void remove(db::Connection* c) {
         std::lock_guard lock(mutex_);
@@ -275,7 +280,7 @@ struct RelayService::Impl {
             auto held = std::make_shared<server::KeyedLimiter::Permit>(std::move(*permit));
             recon_lane.post([this, d, held] {
                 if (background_work.stopping()) {
-                    return;
+                    return;  // not worth a connection
                 }
                 auto lease = background.acquire(config.database.acquire_timeout);
                 if (!lease) {
@@ -283,9 +288,12 @@ struct RelayService::Impl {
                                  lease.error().message);
                     return;
                 }
-                background_work.add(&**lease);
+                if (!background_work.add(&**lease)) {
+                    return;
+                }
                 recon::TickReport ran;
-                recon_scheduler.run_due(**lease, d, ran);
+                recon_scheduler.run_due(**lease, d, ran,
+                                        [this] { return background_work.stopping(); });
                 background_work.remove(&**lease);
                 log_runs(ran);
             });

@@ -158,7 +158,8 @@ Expected<std::vector<DueRun>> Scheduler::due(db::Connection& conn, TickReport& r
     return out;
 }
 
-void Scheduler::run_due(db::Connection& conn, const DueRun& due, TickReport& report) const {
+void Scheduler::run_due(db::Connection& conn, const DueRun& due, TickReport& report,
+                        const std::function<bool()>& stopping) const {
     RunOptions options;
     options.trigger = due.trigger;
     auto summary = run(conn, due.tenant_id, options);
@@ -166,7 +167,7 @@ void Scheduler::run_due(db::Connection& conn, const DueRun& due, TickReport& rep
         report.errors.push_back(
             fmt::format("tenant {}: {}", due.tenant_id, summary.error().message));
         // Another instance running the tenant is no failure of the run.
-        if (summary.error().code != ErrorCode::conflict && conn.ok()) {
+        if (summary.error().code != ErrorCode::conflict && conn.ok() && !(stopping && stopping())) {
             if (auto s =
                     record_failed_attempt(conn, due.tenant_id, summary.error().message, options_);
                 !s) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -81,9 +82,12 @@ public:
     // longest-waiting first. Not thread-safe (it remembers how far it scanned).
     Expected<std::vector<DueRun>> due(db::Connection& conn, TickReport& report);
     // Runs one due tenant, then suggests mappings for what it found unmapped.
-    // A failure is recorded with the tenant's next attempt. Thread-safe: the
+    // A failure is recorded with the tenant's next attempt, unless `stopping`
+    // says the run was cancelled because the relay is stopping (it is no
+    // failure of the run: the next start runs it again). Thread-safe: the
     // relay runs several tenants at once, each on its own connection.
-    void run_due(db::Connection& conn, const DueRun& due, TickReport& report) const;
+    void run_due(db::Connection& conn, const DueRun& due, TickReport& report,
+                 const std::function<bool()>& stopping = {}) const;
     // due() and run_due() for each, one tenant after the other.
     Expected<TickReport> tick(db::Connection& conn);
 
