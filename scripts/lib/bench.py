@@ -19,12 +19,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def run_measured(argv, env=None, cwd=None):
     """Runs argv; returns (seconds, peak_rss_mb). Raises on a non-zero exit."""
-    start = time.monotonic()
-    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.monotonic() - start
-    out = proc.stdout.read().decode(errors="replace")
-    err = proc.stderr.read().decode(errors="replace")
+    # Output into files, not pipes: a program's background helpers (Wine's)
+    # may keep a pipe open long after it exited.
+    with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
+        start = time.monotonic()
+        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out_file, stderr=err_file)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.monotonic() - start
+        out_file.seek(0)
+        err_file.seek(0)
+        out = out_file.read().decode(errors="replace")
+        err = err_file.read().decode(errors="replace")
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}\n{out}\n{err}")
@@ -84,7 +89,9 @@ def bench_agent(args):
                           WINEDLLOVERRIDES="mscoree,mshtml=")
         os.makedirs(os.environ["WINEPREFIX"], exist_ok=True)
         subprocess.run(["wineserver", "-p"], check=True)
-        subprocess.run(["wine", "cmd", "/c", "exit"], capture_output=True, timeout=300)
+        # No pipes: Wine's background processes would hold them open.
+        subprocess.run(["wine", "cmd", "/c", "exit"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=300)
     for _ in range(args.runs):
         work = tempfile.mkdtemp(prefix="cs-bench-agent-", dir=os.path.join(args.build, "data"))
         try:
@@ -119,7 +126,7 @@ def bench_agent(args):
               "baseline_seconds": round(baseline, 3), "ratio": round(seconds / baseline, 3),
               "peak_rss_mb": round(max(rss[case]), 1)})
     if args.windows:
-        subprocess.run(["wineserver", "-k"], capture_output=True)
+        subprocess.run(["wineserver", "-k"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         linux = statistics.median(results["first"])
         seconds = statistics.median(windows)
         # Informational: Wine translates every system call; Windows itself does not.
