@@ -266,37 +266,39 @@ Expected<std::optional<Principal>> resolve_api_token(db::Connection& conn, std::
     return std::optional<Principal>(std::move(p));
 }
 
-Status end_session(db::Connection& conn, std::string_view session_id) {
-    auto r = conn.query("ending the session",
-                        "UPDATE user_sessions SET ended_at = now() WHERE session_id = $1::uuid "
-                        "AND ended_at IS NULL",
-                        db::Params().text(session_id));
+namespace {
+
+// One UPDATE with one id parameter, as a Status.
+Status update_by_id(db::Connection& conn, std::string_view what, std::string_view sql,
+                    std::string_view id) {
+    auto r = conn.query(what, sql, db::Params().text(id));
     if (!r) {
         return std::move(r).error();
     }
     return ok();
+}
+
+}  // namespace
+
+Status end_session(db::Connection& conn, std::string_view session_id) {
+    return update_by_id(conn, "ending the session",
+                        "UPDATE user_sessions SET ended_at = now() WHERE session_id = $1::uuid "
+                        "AND ended_at IS NULL",
+                        session_id);
 }
 
 Status end_user_sessions(db::Connection& conn, std::string_view user_id) {
-    auto r = conn.query("ending the user's sessions",
+    return update_by_id(conn, "ending the user's sessions",
                         "UPDATE user_sessions SET ended_at = now() WHERE user_id = $1::uuid AND "
                         "ended_at IS NULL",
-                        db::Params().text(user_id));
-    if (!r) {
-        return std::move(r).error();
-    }
-    return ok();
+                        user_id);
 }
 
 Status revoke_user_tokens(db::Connection& conn, std::string_view user_id) {
-    auto r = conn.query("revoking the user's API tokens",
+    return update_by_id(conn, "revoking the user's API tokens",
                         "UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1::uuid AND "
                         "revoked_at IS NULL",
-                        db::Params().text(user_id));
-    if (!r) {
-        return std::move(r).error();
-    }
-    return ok();
+                        user_id);
 }
 
 Expected<std::string> create_user(db::Connection& conn, const NewUser& user,

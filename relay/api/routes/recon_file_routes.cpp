@@ -106,15 +106,7 @@ Reply get_vendor_file_errors(RequestContext& ctx) {
     if (auto file = rc::get_vendor_file(ctx.db, *tenant, *id); !file) {
         return Reply::from(file.error());
     }
-    auto errors = rc::vendor_file_errors(ctx.db, *tenant, *id);
-    if (!errors) {
-        return Reply::from(errors.error());
-    }
-    json items = json::array();
-    for (const auto& e : *errors) {
-        items.push_back(rc::to_json(e));
-    }
-    return Reply::json({{"items", std::move(items)}});
+    return items_reply(rc::vendor_file_errors(ctx.db, *tenant, *id));
 }
 
 }  // namespace

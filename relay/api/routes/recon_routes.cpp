@@ -375,15 +375,7 @@ Reply search_items(RequestContext& ctx) {
     if (!q) {
         return bad_request("'q' (an item id or words of a description) is required");
     }
-    auto items = rc::find_p21_items(ctx.db, *tenant, *q);
-    if (!items) {
-        return Reply::from(items.error());
-    }
-    json out = json::array();
-    for (const auto& i : *items) {
-        out.push_back(rc::to_json(i));
-    }
-    return Reply::json({{"items", std::move(out)}});
+    return items_reply(rc::find_p21_items(ctx.db, *tenant, *q));
 }
 
 // ---- policy and vendor links

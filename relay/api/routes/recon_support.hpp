@@ -46,4 +46,17 @@ nlohmann::json page_json(const recon::Page<T>& page) {
                  : nlohmann::json(encode_page_token(nlohmann::json::array({page.next_cursor})))}};
 }
 
+// A whole (unpaged) list of the library's items as {"items": [...]}, or its error.
+template <typename List>
+Reply items_reply(const Expected<List>& list) {
+    if (!list) {
+        return Reply::from(list.error());
+    }
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& item : *list) {
+        items.push_back(recon::to_json(item));
+    }
+    return Reply::json({{"items", std::move(items)}});
+}
+
 }  // namespace cs::relay::api::routes::recon_support
