@@ -278,10 +278,14 @@ std::vector<HANDLE> processes_of(const std::filesystem::path& exe) {
         if (process == nullptr) {
             continue;
         }
+        // The image may already be deleted (RemoveFiles runs first), and then
+        // its path cannot be read: the name alone decides.
         wchar_t image[MAX_PATH * 2];
         DWORD size = MAX_PATH * 2;
-        if (QueryFullProcessImageNameW(process, 0, image, &size) &&
-            lstrcmpiW(image, exe.c_str()) == 0) {
+        if (!QueryFullProcessImageNameW(process, 0, image, &size) ||
+            lstrcmpiW(image, exe.c_str()) == 0 ||
+            lstrcmpiW(std::filesystem::path(image).filename().c_str(), exe.filename().c_str()) ==
+                0) {
             found.push_back(process);
         } else {
             CloseHandle(process);
@@ -329,7 +333,7 @@ UINT __stdcall RemoveAgentData(MSIHANDLE install) {
     }
     // A process that has just exited may still be closing files for a moment.
     std::error_code ec;
-    for (int attempt = 0; attempt < 60; ++attempt) {
+    for (int attempt = 0; attempt < 120; ++attempt) {
         ec.clear();
         std::filesystem::remove_all(data_dir, ec);
         if (!ec) {
