@@ -95,6 +95,13 @@ Expected<RetentionReport> prune(db::Connection& conn, const RetentionPolicy& pol
                    "DELETE FROM site_heartbeats WHERE ctid = ANY (ARRAY(SELECT ctid FROM "
                    "site_heartbeats WHERE minute < now() - $1::interval LIMIT $2::int))",
                    policy.heartbeats, &report.heartbeats},
+             // A run older than the limit goes unless it is its entity's newest.
+             Sweep{"pruning sync_runs",
+                   "DELETE FROM sync_runs WHERE ctid = ANY (ARRAY(SELECT r.ctid FROM sync_runs r "
+                   "WHERE r.received_at < now() - $1::interval AND EXISTS (SELECT 1 FROM "
+                   "sync_runs n WHERE n.tenant_id = r.tenant_id AND n.site_id = r.site_id AND "
+                   "n.entity = r.entity AND n.received_at > r.received_at) LIMIT $2::int))",
+                   policy.sync_runs, &report.sync_runs},
          }) {
         auto n = delete_in_batches(conn, s.what, std::string(s.sql), s.age, policy.batch_rows);
         if (!n) {

@@ -18,6 +18,8 @@ struct RetentionPolicy {
     std::chrono::milliseconds ended_sessions{7LL * 86'400'000};
     // Heartbeat history, for the portal's heartbeat chart.
     std::chrono::milliseconds heartbeats{14LL * 86'400'000};
+    // Sync run reports; each entity's newest run is kept whatever its age.
+    std::chrono::milliseconds sync_runs{90LL * 86'400'000};
     std::size_t batch_rows = 50'000;  // per DELETE, so no statement runs for long
 };
 
@@ -27,8 +29,9 @@ struct RetentionReport {
     std::uint64_t events = 0;
     std::uint64_t accounts = 0;  // login attempts, ended sessions, delivered webhooks
     std::uint64_t heartbeats = 0;
+    std::uint64_t sync_runs = 0;
     std::uint64_t total() const {
-        return change_log + applied_change_sets + events + accounts + heartbeats;
+        return change_log + applied_change_sets + events + accounts + heartbeats + sync_runs;
     }
 };
 

@@ -101,6 +101,7 @@ void prune_once(db::Pool& pool, const RelayConfig& config, metrics::RelayMetrics
     apply::RetentionPolicy policy{config.retention.change_log, config.retention.applied_change_sets,
                                   config.retention.events};
     policy.heartbeats = config.retention.heartbeats;
+    policy.sync_runs = config.retention.sync_runs;
     auto report = apply::prune(**lease, policy);
     if (!report) {
         spdlog::warn("retention: {}", report.error().message);
@@ -109,10 +110,10 @@ void prune_once(db::Pool& pool, const RelayConfig& config, metrics::RelayMetrics
     m.retention_rows_deleted.inc(static_cast<double>(report->total()));
     if (report->total() > 0) {
         spdlog::info(
-            "retention: removed {} change_log, {} applied_change_sets, {} event, {} account and "
-            "{} heartbeat rows",
+            "retention: removed {} change_log, {} applied_change_sets, {} event, {} account, {} "
+            "heartbeat and {} sync run rows",
             report->change_log, report->applied_change_sets, report->events, report->accounts,
-            report->heartbeats);
+            report->heartbeats, report->sync_runs);
     }
 }
 
@@ -201,6 +202,7 @@ api::ApiEnv api_env(const RelayConfig& c, db::Pool& scoped, db::Pool& owner,
     env.lock_timeout = c.api.lock_timeout;
     env.heavy_statement_timeout = c.api.heavy_statement_timeout;
     env.heavy = &heavy;
+    env.max_token_lifetime_days = c.api.max_token_lifetime_days;
     return env;
 }
 

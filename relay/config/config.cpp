@@ -91,11 +91,13 @@ void read_timeouts(const config::Reader& r, TimeoutsConfig& t, Fields& f) {
 }
 
 void read_retention(const config::Reader& r, RetentionConfig& t, Fields& f) {
-    f.take(r.allow_only({"change_log", "applied_change_sets", "events", "heartbeats", "interval"}));
+    f.take(r.allow_only(
+        {"change_log", "applied_change_sets", "events", "heartbeats", "sync_runs", "interval"}));
     f.take(r.duration_or("change_log", t.change_log), t.change_log);
     f.take(r.duration_or("applied_change_sets", t.applied_change_sets), t.applied_change_sets);
     f.take(r.duration_or("events", t.events), t.events);
     f.take(r.duration_or("heartbeats", t.heartbeats), t.heartbeats);
+    f.take(r.duration_or("sync_runs", t.sync_runs), t.sync_runs);
     f.take(r.duration_or("interval", t.interval), t.interval);
 }
 
@@ -104,7 +106,8 @@ void read_api(const config::Reader& r, ApiConfig& a, Fields& f) {
                          "argon2_iterations", "argon2_parallelism", "login_failures_per_account",
                          "login_failures_per_address", "login_window", "connections", "threads",
                          "statement_timeout", "lock_timeout", "heavy_statement_timeout",
-                         "heavy_per_tenant", "heavy_total", "alert_interval", "portal_dir"}));
+                         "heavy_per_tenant", "heavy_total", "alert_interval", "portal_dir",
+                         "max_token_lifetime_days"}));
     f.take(r.duration_or("session_idle", a.session_idle), a.session_idle);
     f.take(r.duration_or("session_lifetime", a.session_lifetime), a.session_lifetime);
     f.take(r.boolean_or("secure_cookies", a.secure_cookies), a.secure_cookies);
@@ -129,6 +132,8 @@ void read_api(const config::Reader& r, ApiConfig& a, Fields& f) {
     f.take(r.integer_or("heavy_total", static_cast<std::int64_t>(a.heavy_total), 0, 1024),
            a.heavy_total);
     f.take(r.duration_or("alert_interval", a.alert_interval), a.alert_interval);
+    f.take(r.integer_or("max_token_lifetime_days", a.max_token_lifetime_days, 1, 3650),
+           a.max_token_lifetime_days);
     std::string portal;
     f.take(r.string_or("portal_dir", ""), portal);
     a.portal_dir = portal;

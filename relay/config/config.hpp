@@ -67,6 +67,7 @@ struct RetentionConfig {
     std::chrono::milliseconds applied_change_sets{30LL * 86'400'000};
     std::chrono::milliseconds events{90LL * 86'400'000};
     std::chrono::milliseconds heartbeats{14LL * 86'400'000};  // the heartbeat chart's history
+    std::chrono::milliseconds sync_runs{90LL * 86'400'000};   // each entity's newest is kept
     std::chrono::milliseconds interval{3'600'000};            // how often the pruning job runs
 };
 
@@ -97,7 +98,10 @@ struct ApiConfig {
     std::size_t heavy_per_tenant = 1;
     std::size_t heavy_total = 0;
     std::chrono::milliseconds alert_interval{15'000};  // how often alert conditions are checked
-    std::filesystem::path portal_dir;                  // built portal files; empty: none
+    // The longest lifetime of an API token, where the tenant sets no shorter
+    // one (tenant_settings.max_token_lifetime_days); every token expires.
+    int max_token_lifetime_days = 365;
+    std::filesystem::path portal_dir;  // built portal files; empty: none
 };
 
 // Contract reconciliation's background work (docs/reconciliation.md).

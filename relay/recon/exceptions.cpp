@@ -22,7 +22,8 @@ std::string view_columns() {
            ", ''), coalesce(resolved_by::text, ''), coalesce(resolution_kind, ''), "
            "coalesce(resolution, ''), coalesce(override_until::text, ''), "
            "coalesce(override_reason, ''), coalesce(overridden_by::text, ''), coalesce(" +
-           sql::iso("overridden_at") + ", ''), " + sql::iso("updated_at") + ", severity_rank";
+           sql::iso("overridden_at") + ", ''), " + sql::iso("updated_at") +
+           ", severity_rank, number";
 }
 
 ExceptionView view_from(const db::Result& r, int row) {
@@ -30,7 +31,7 @@ ExceptionView view_from(const db::Result& r, int row) {
     int c = 0;
     auto next = [&] { return sql::text(r, row, c++); };
     v.exception_id = next();
-    v.number = r.integer(row, c++);
+    ++c;  // seq: the list order, for cursors only
     v.rule = next();
     v.severity = next();
     v.status = next();
@@ -60,6 +61,8 @@ ExceptionView view_from(const db::Result& r, int row) {
     v.overridden_by = next();
     v.overridden_at = next();
     v.updated_at = next();
+    ++c;  // severity_rank
+    v.number = r.integer(row, c++);
     return v;
 }
 constexpr int kRankColumn = 29;

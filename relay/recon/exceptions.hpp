@@ -20,7 +20,7 @@ namespace cs::relay::recon {
 // One exception as the portal shows it. Empty strings stand for null.
 struct ExceptionView {
     std::string exception_id;
-    std::int64_t number = 0;  // recon_exceptions.seq: short, increasing, for people
+    std::int64_t number = 0;  // counted per tenant: short, increasing, for people
     std::string rule;
     std::string severity;
     std::string status;

@@ -394,16 +394,31 @@ LEFT JOIN recon_exceptions e ON e.tenant_id = $1::uuid AND e.rule = h.rule
 inline constexpr std::string_view kMergeIndex = R"sql(
 CREATE INDEX ON cs_recon_merge (exception_id))sql";
 
-// New exceptions, each with an 'opened' event. $1 tenant, $2 run id.
+// New exceptions, each with an 'opened' event and the tenant's next numbers
+// (recon_exception_numbers: only runs write it, one at a time per tenant;
+// never below the highest number in use).
+// $1 tenant, $2 run id.
 inline constexpr std::string_view kInsertNew = R"sql(
-WITH ins AS (
+WITH fresh AS (
+    SELECT m.*, row_number() OVER (ORDER BY line_key, rule) AS n
+    FROM cs_recon_merge m WHERE action = 'new'),
+highest AS (
+    SELECT coalesce(max(number), 0) AS n FROM recon_exceptions WHERE tenant_id = $1::uuid),
+counter AS (
+    INSERT INTO recon_exception_numbers AS c (tenant_id, last)
+    SELECT $1::uuid, (SELECT n FROM highest) + (SELECT count(*) FROM fresh)
+    ON CONFLICT (tenant_id) DO UPDATE
+        SET last = GREATEST(c.last, (SELECT n FROM highest)) + (SELECT count(*) FROM fresh)
+    RETURNING c.last - (SELECT count(*) FROM fresh) AS base),
+ins AS (
     INSERT INTO recon_exceptions (tenant_id, rule, line_key, vendor_id, contract_no, vendor_item,
         vendor_uom, supplier_id, p21_site_id, p21_item_bk, p21_item_id, severity, severity_rank,
-        status, message, suggested_action, details, fingerprint, first_run_id, last_run_id)
+        status, message, suggested_action, details, fingerprint, first_run_id, last_run_id,
+        number)
     SELECT $1::uuid, rule, line_key, vendor_id, contract_no, vendor_item, vendor_uom,
            supplier_id, item_site, item_bk, p21_item_id, severity, severity_rank, 'open', message,
-           suggested_action, details, fingerprint, $2::uuid, $2::uuid
-    FROM cs_recon_merge WHERE action = 'new'
+           suggested_action, details, fingerprint, $2::uuid, $2::uuid, counter.base + fresh.n
+    FROM fresh CROSS JOIN counter
     RETURNING exception_id)
 INSERT INTO recon_exception_events (tenant_id, exception_id, run_id, kind, note)
 SELECT $1::uuid, exception_id, $2::uuid, 'opened', 'found by the run' FROM ins)sql";

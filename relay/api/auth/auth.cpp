@@ -18,6 +18,12 @@ std::string interval(std::chrono::milliseconds d) {
 // The user columns every principal query selects, in this order.
 constexpr std::string_view kUserColumns = "u.user_id, u.email, u.display_name, u.tenant_id, u.role";
 
+// api_tokens.scopes as the bits of Scope.
+constexpr std::string_view kScopeBits =
+    "('read' = ANY(t.scopes))::int + ('recon:write' = ANY(t.scopes))::int * 2 + "
+    "('admin' = ANY(t.scopes))::int * 4";
+static_assert(kScopeRead == 1 && kScopeReconWrite == 2 && kScopeAdmin == 4);
+
 Principal principal_from(const db::Result& r, int row) {
     Principal p;
     p.user_id = r.text(row, 0);
@@ -247,11 +253,12 @@ Expected<std::optional<Principal>> resolve_api_token(db::Connection& conn, std::
     }
     auto r = conn.query(
         "resolving the API token",
-        fmt::format("WITH t AS (UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1 "
-                    "AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) "
-                    "RETURNING token_id, name, user_id) SELECT {}, t.token_id, t.name FROM t "
-                    "JOIN users u ON u.user_id = t.user_id WHERE u.disabled_at IS NULL",
-                    kUserColumns),
+        fmt::format(
+            "WITH t AS (UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1 "
+            "AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) "
+            "RETURNING token_id, name, user_id, scopes) SELECT {}, t.token_id, t.name, {} FROM t "
+            "JOIN users u ON u.user_id = t.user_id WHERE u.disabled_at IS NULL",
+            kUserColumns, kScopeBits),
         db::Params().bytea(sites::hash_site_key(token)));
     if (!r) {
         return std::move(r).error();
@@ -263,6 +270,7 @@ Expected<std::optional<Principal>> resolve_api_token(db::Connection& conn, std::
     p.via_token = true;
     p.token_id = r->text(0, 5);
     p.token_name = r->text(0, 6);
+    p.scopes = static_cast<Scopes>(r->integer(0, 7));
     return std::optional<Principal>(std::move(p));
 }
 

@@ -42,6 +42,37 @@ std::optional<Role> role_from(bool staff, std::string_view role) {
     return std::nullopt;
 }
 
+std::string_view scope_name(Scope scope) {
+    switch (scope) {
+        case kScopeRead:
+            return "read";
+        case kScopeReconWrite:
+            return "recon:write";
+        case kScopeAdmin:
+            return "admin";
+    }
+    return "unknown";
+}
+
+std::optional<Scope> scope_from(std::string_view name) {
+    for (auto scope : kEveryScope) {
+        if (scope_name(scope) == name) {
+            return scope;
+        }
+    }
+    return std::nullopt;
+}
+
+Scope default_scope(std::string_view method, std::string_view path) {
+    if (method == "GET" || method == "HEAD") {
+        return kScopeRead;
+    }
+    if (path.starts_with("/api/v1/recon/") || path.starts_with("/api/v1/vendor-files")) {
+        return kScopeReconWrite;
+    }
+    return kScopeAdmin;
+}
+
 std::string Principal::actor() const {
     return via_token ? fmt::format("token '{}' of {}", token_name, email) : email;
 }

@@ -24,6 +24,7 @@ struct ApiEnv {
     server::KeyedLimiter* heavy = nullptr;     // caps heavy routes; null: no cap
     std::size_t max_upload_bytes = 64u << 20;  // request bodies of upload routes
     storage::BlobStore* blobs = nullptr;       // uploaded vendor files; null: uploads refused
+    int max_token_lifetime_days = 365;         // where the tenant sets no shorter limit
 };
 
 }  // namespace cs::relay::api

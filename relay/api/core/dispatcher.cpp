@@ -196,6 +196,11 @@ Reply Dispatcher::dispatch(const server::HttpRequest& request) const {
         return forbidden(fmt::format("your role ({}) may not call {} {}",
                                      role_name(principal->role), route.method, route.path));
     }
+    if ((route.scope & principal->scopes) == 0) {
+        return forbidden(fmt::format(
+            "this API token lacks the '{}' scope that {} {} needs; create a token with it",
+            scope_name(static_cast<Scope>(route.scope)), route.method, route.path));
+    }
     if (is_mutation(request.method) && !principal->via_token &&
         !same_secret(request.header("x-csrf-token"), principal->csrf_token)) {
         return forbidden(

@@ -38,6 +38,9 @@ bool match(std::string_view pattern, std::string_view path,
 }  // namespace
 
 Route& RouteTable::add(Route route) {
+    if (route.scope == 0) {
+        route.scope = default_scope(route.method, route.path);
+    }
     return routes_.emplace_back(std::move(route));
 }
 

@@ -32,6 +32,9 @@ struct Route {
     // Long or large work (a manual run, an upload, an export): a longer
     // statement timeout, and a cap on how many run at once (api.heavy_*).
     bool heavy = false;
+    // What an API token needs to call it (0: default_scope of the method and
+    // path, filled in by RouteTable::add). Listed as x-contractsync-scope.
+    Scopes scope = 0;
 };
 
 // Every API route, matched segment by segment; "{name}" segments capture.

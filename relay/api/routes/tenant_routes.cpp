@@ -19,7 +19,7 @@ constexpr std::string_view kSettingsJson =
     "json_build_object('tenant_id', t.tenant_id, 'offline_after_seconds', "
     "coalesce(s.offline_after_seconds, 300), 'lag_alert_seconds', coalesce(s.lag_alert_seconds, "
     "3600), 'failing_runs_alert', coalesce(s.failing_runs_alert, 3), 'alert_webhook_url', "
-    "s.alert_webhook_url)";
+    "s.alert_webhook_url, 'max_token_lifetime_days', s.max_token_lifetime_days)";
 
 Reply list_tenants(RequestContext& ctx) {
     auto page = ctx.page();
@@ -120,8 +120,9 @@ Reply update_settings(RequestContext& ctx) {
     if (!body) {
         return Reply::from(body.error());
     }
-    if (auto s = only_fields(*body, {"offline_after_seconds", "lag_alert_seconds",
-                                     "failing_runs_alert", "alert_webhook_url"});
+    if (auto s =
+            only_fields(*body, {"offline_after_seconds", "lag_alert_seconds", "failing_runs_alert",
+                                "alert_webhook_url", "max_token_lifetime_days"});
         !s) {
         return Reply::from(s.error());
     }
@@ -133,11 +134,13 @@ Reply update_settings(RequestContext& ctx) {
     auto lag = int_field(*body, "lag_alert_seconds", 60, 30 * 86400);
     auto failing = int_field(*body, "failing_runs_alert", 1, 100);
     auto url = string_field(*body, "alert_webhook_url", false, 2048);
-    if (!offline || !lag || !failing || !url) {
+    auto lifetime = int_field(*body, "max_token_lifetime_days", 1, 3650);
+    if (!offline || !lag || !failing || !url || !lifetime) {
         return Reply::from(!offline   ? offline.error()
                            : !lag     ? lag.error()
                            : !failing ? failing.error()
-                                      : url.error());
+                           : !url     ? url.error()
+                                      : lifetime.error());
     }
     // Public https only (alerts/webhook_target.hpp); the name is resolved
     // again at every delivery.
@@ -149,6 +152,8 @@ Reply update_settings(RequestContext& ctx) {
     };
     bool clear_url = body->contains("alert_webhook_url") &&
                      ((*body)["alert_webhook_url"].is_null() || url->value_or("").empty());
+    bool clear_lifetime =
+        body->contains("max_token_lifetime_days") && (*body)["max_token_lifetime_days"].is_null();
     auto r = ctx.db.query(
         "updating the settings",
         "INSERT INTO tenant_settings (tenant_id) VALUES ($1::uuid) ON CONFLICT DO NOTHING",
@@ -161,15 +166,18 @@ Reply update_settings(RequestContext& ctx) {
         "UPDATE tenant_settings SET offline_after_seconds = coalesce($2::int, "
         "offline_after_seconds), lag_alert_seconds = coalesce($3::int, lag_alert_seconds), "
         "failing_runs_alert = coalesce($4::int, failing_runs_alert), alert_webhook_url = CASE "
-        "WHEN $6 THEN NULL ELSE coalesce($5, alert_webhook_url) END, updated_at = now() WHERE "
-        "tenant_id = $1::uuid",
+        "WHEN $6 THEN NULL ELSE coalesce($5, alert_webhook_url) END, max_token_lifetime_days = "
+        "CASE WHEN $8 THEN NULL ELSE coalesce($7::int, max_token_lifetime_days) END, updated_at "
+        "= now() WHERE tenant_id = $1::uuid",
         db::Params()
             .text(*ctx.tenant)
             .optional_text(opt(*offline))
             .optional_text(opt(*lag))
             .optional_text(opt(*failing))
             .optional_text(clear_url ? std::nullopt : *url)
-            .boolean(clear_url));
+            .boolean(clear_url)
+            .optional_text(opt(*lifetime))
+            .boolean(clear_lifetime));
     if (!r) {
         return Reply::from(r.error());
     }

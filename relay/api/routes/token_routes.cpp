@@ -15,10 +15,55 @@ constexpr std::string_view kTokenJson =
     "json_build_object('token_id', t.token_id, 'name', t.name, 'prefix', t.token_prefix, "
     "'user_id', t.user_id, 'email', u.email, 'tenant_id', t.tenant_id, 'created_at', "
     "t.created_at, 'expires_at', t.expires_at, 'last_used_at', t.last_used_at, 'revoked', "
-    "t.revoked_at IS NOT NULL)";
+    "t.revoked_at IS NOT NULL, 'scopes', to_jsonb(t.scopes))";
 
 bool is_admin(const Principal& p) {
     return p.role == kTenantAdmin || p.role == kStaffAdmin;
+}
+
+// "scopes": names of Scope, ["read"] when absent; as stored, comma-separated.
+Expected<std::string> requested_scopes(const nlohmann::json& body) {
+    auto it = body.find("scopes");
+    if (it == body.end() || it->is_null()) {
+        return std::string(scope_name(kScopeRead));
+    }
+    if (!it->is_array() || it->empty()) {
+        return make_error(ErrorCode::invalid_argument,
+                          "'scopes' must be a non-empty list of: read, recon:write, admin");
+    }
+    Scopes seen = 0;
+    for (const auto& v : *it) {
+        auto scope = v.is_string() ? scope_from(v.get<std::string>()) : std::nullopt;
+        if (!scope) {
+            return make_error(ErrorCode::invalid_argument,
+                              "'scopes': {} is not a scope; use read, recon:write or admin",
+                              v.dump());
+        }
+        seen |= *scope;
+    }
+    std::string out;
+    for (auto scope : kEveryScope) {
+        if ((seen & scope) != 0) {
+            out += (out.empty() ? "" : ",") + std::string(scope_name(scope));
+        }
+    }
+    return out;
+}
+
+// The tenant's limit on token lifetimes, or the relay's.
+Expected<std::int64_t> max_lifetime_days(RequestContext& ctx) {
+    std::int64_t days = ctx.env.max_token_lifetime_days;
+    if (!ctx.tenant) {
+        return days;
+    }
+    auto r = ctx.db.query("reading the tenant's token lifetime",
+                          "SELECT max_token_lifetime_days FROM tenant_settings WHERE tenant_id = "
+                          "$1::uuid AND max_token_lifetime_days IS NOT NULL",
+                          db::Params().text(*ctx.tenant));
+    if (!r) {
+        return std::move(r).error();
+    }
+    return r->rows() == 1 ? std::min<std::int64_t>(days, r->integer(0, 0)) : days;
 }
 
 Reply list_tokens(RequestContext& ctx) {
@@ -52,18 +97,32 @@ Reply create_token(RequestContext& ctx) {
     if (!body) {
         return Reply::from(body.error());
     }
-    if (auto s = only_fields(*body, {"name", "expires_in_days"}); !s) {
+    if (auto s = only_fields(*body, {"name", "expires_in_days", "scopes"}); !s) {
         return Reply::from(s.error());
     }
     auto name = string_field(*body, "name", true, 100);
     if (!name) {
         return Reply::from(name.error());
     }
-    std::int64_t days = 0;
+    auto scopes = requested_scopes(*body);
+    if (!scopes) {
+        return Reply::from(scopes.error());
+    }
+    auto max_days = max_lifetime_days(ctx);
+    if (!max_days) {
+        return Reply::from(max_days.error());
+    }
+    // Every token expires: by default after 90 days or the maximum, if shorter.
+    std::int64_t days = std::min<std::int64_t>(90, *max_days);
     if (auto it = body->find("expires_in_days"); it != body->end() && !it->is_null()) {
         if (!it->is_number_integer() || it->get<std::int64_t>() < 1 ||
-            it->get<std::int64_t>() > 3650) {
-            return bad_request("'expires_in_days' must be an integer from 1 to 3650");
+            it->get<std::int64_t>() > *max_days) {
+            return bad_request(fmt::format(
+                "'expires_in_days' must be an integer from 1 to {} (the longest token lifetime "
+                "{})",
+                *max_days,
+                ctx.tenant ? "this tenant allows (settings: max_token_lifetime_days)"
+                           : "the relay allows (api.max_token_lifetime_days)"));
         }
         days = it->get<std::int64_t>();
     }
@@ -76,8 +135,8 @@ Reply create_token(RequestContext& ctx) {
     auto r = ctx.db.query(
         "creating the API token",
         "INSERT INTO api_tokens (token_id, token_hash, token_prefix, user_id, tenant_id, name, "
-        "expires_at) VALUES ($1::uuid, $2, $3, $4::uuid, $5::uuid, $6, CASE WHEN $7::int > 0 THEN "
-        "now() + $7::int * interval '1 day' END)",
+        "expires_at, scopes) VALUES ($1::uuid, $2, $3, $4::uuid, $5::uuid, $6, now() + $7::int * "
+        "interval '1 day', string_to_array($8, ','))",
         db::Params()
             .text(id)
             .bytea(token->hash)
@@ -85,7 +144,8 @@ Reply create_token(RequestContext& ctx) {
             .text(p.user_id)
             .optional_text(p.tenant_id)
             .text(**name)
-            .integer(days));
+            .integer(days)
+            .text(*scopes));
     if (!r) {
         return Reply::from(r.error());
     }

@@ -220,6 +220,7 @@ export interface Settings {
   lag_alert_seconds: number;
   failing_runs_alert: number;
   alert_webhook_url: string | null;
+  max_token_lifetime_days: number | null;
 }
 
 export interface ApiToken {
@@ -233,7 +234,10 @@ export interface ApiToken {
   expires_at: string | null;
   last_used_at: string | null;
   revoked: boolean;
+  scopes: TokenScope[];
 }
+
+export type TokenScope = 'read' | 'recon:write' | 'admin';
 
 export interface Throughput {
   site_id: string;

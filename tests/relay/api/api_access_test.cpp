@@ -362,8 +362,10 @@ TEST_F(ApiAccessTest, BruteForceLoginIsThrottledPerAccountAndPerAddress) {
 
 TEST_F(ApiAccessTest, ApiTokensAreShownOnceWorkAsBearerAndStopWhenRevoked) {
     auto s = login(email("a", "analyst"));
-    auto created = call("POST", "/api/v1/tokens", &s, {{"name", "ci export"}});
+    auto created =
+        call("POST", "/api/v1/tokens", &s, {{"name", "ci export"}, {"scopes", {"read", "admin"}}});
     ASSERT_EQ(created.status, 201) << created.raw;
+    EXPECT_EQ(created.body["scopes"], nlohmann::json::array({"read", "admin"}));
     std::string token = created.body["token"];
     EXPECT_EQ(token.rfind("cs_tok_", 0), 0u);
     Session bearer;

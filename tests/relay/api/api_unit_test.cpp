@@ -1,5 +1,6 @@
 // The API's pure parts: query strings, cookies, page tokens, route matching,
 // passwords, and the OpenAPI document against the route table.
+#include <map>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -115,6 +116,28 @@ TEST(PasswordTest, HashesWithArgon2idAndVerifies) {
     EXPECT_TRUE(check_password_policy("twelve chars"));
 }
 
+// Every route needs one scope: reads, reconciliation changes, everything else.
+TEST(ScopeTest, EachRouteNeedsTheScopeOfWhatItDoes) {
+    auto routes = build_routes();
+    std::map<std::string, Scopes> found;
+    for (const auto& r : routes->routes()) {
+        if (r.access == Access::scoped) {
+            found[r.method + " " + r.path] = r.scope;
+        }
+    }
+    EXPECT_EQ(found.at("GET /api/v1/sites"), kScopeRead);
+    EXPECT_EQ(found.at("POST /api/v1/recon/runs"), kScopeReconWrite);
+    EXPECT_EQ(found.at("POST /api/v1/vendor-files"), kScopeReconWrite);
+    EXPECT_EQ(found.at("POST /api/v1/users"), kScopeAdmin);
+    EXPECT_EQ(found.at("PATCH /api/v1/settings"), kScopeAdmin);
+    for (const auto& [id, scope] : found) {
+        EXPECT_TRUE(scope == kScopeRead || scope == kScopeReconWrite || scope == kScopeAdmin)
+            << id << " needs exactly one scope";
+    }
+    EXPECT_EQ(scope_from("recon:write"), kScopeReconWrite);
+    EXPECT_EQ(scope_from("write"), std::nullopt);
+}
+
 // The document and the code must list the same operations with the same roles.
 TEST(OpenApiTest, DocumentMatchesTheRouteTableExactly) {
     auto doc = nlohmann::json::parse(openapi_document());
@@ -157,6 +180,13 @@ TEST(OpenApiTest, DocumentMatchesTheRouteTableExactly) {
             }
         }
         EXPECT_EQ(doc_roles, code_roles) << "roles differ for " << id;
+        if (r.access == Access::scoped) {
+            const auto& op = doc["paths"][r.path][method];
+            auto scope = std::string(scope_name(static_cast<Scope>(r.scope)));
+            EXPECT_EQ(op.value("x-contractsync-scope", ""), scope) << "scope differs for " << id;
+            EXPECT_EQ(op["security"][1]["token"], nlohmann::json::array({scope}))
+                << "token security differs for " << id;
+        }
     }
     for (const auto& id : documented) {
         EXPECT_TRUE(coded.count(id))

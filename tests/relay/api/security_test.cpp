@@ -155,6 +155,91 @@ TEST_F(SecurityTest, TokensCannotMintTokensAndDieWithAPasswordChangeOrADisable) 
     EXPECT_EQ(revoked.integer(0, 0), 0);
 }
 
+TEST_F(SecurityTest, ATokenDoesOnlyWhatItsScopesAllow) {
+    auto analyst = login(email("a", "analyst"));
+    auto mint = [&](const nlohmann::json& extra) {
+        nlohmann::json body = {{"name", "scoped"}};
+        if (extra.is_object()) {
+            body.update(extra);
+        }
+        return call("POST", "/api/v1/tokens", &analyst, body);
+    };
+    auto bearer = [](const Response& r) {
+        Session s;
+        s.token = r.body.value("token", "");
+        return s;
+    };
+    // No scopes asked for: read only.
+    auto plain = mint({});
+    ASSERT_EQ(plain.status, 201) << plain.raw;
+    EXPECT_EQ(plain.body["scopes"], nlohmann::json::array({"read"}));
+    auto reader = bearer(plain);
+    EXPECT_EQ(call("GET", "/api/v1/sites", &reader).status, 200);
+    auto refused = call("POST", "/api/v1/sites/" + a_.site_id + "/commands", &reader,
+                        {{"command", "sync_now"}});
+    EXPECT_EQ(refused.status, 403) << refused.raw;
+    EXPECT_NE(refused.raw.find("lacks the 'admin' scope"), std::string::npos) << refused.raw;
+    EXPECT_EQ(call("POST", "/api/v1/recon/runs", &reader, nlohmann::json::object()).status, 403);
+
+    // Reconciliation work, nothing else.
+    auto recon = bearer(mint({{"scopes", {"recon:write"}}}));
+    auto run = call("POST", "/api/v1/recon/runs", &recon, nlohmann::json::object());
+    EXPECT_NE(run.status, 403) << run.raw;
+    EXPECT_EQ(call("GET", "/api/v1/sites", &recon).status, 403);
+    EXPECT_EQ(
+        call("POST", "/api/v1/sites/" + a_.site_id + "/commands", &recon, {{"command", "sync_now"}})
+            .status,
+        403);
+    // Scopes never add to the role: a viewer's admin-scoped token still cannot act.
+    auto viewer = login(email("a", "viewer"));
+    auto wide = call("POST", "/api/v1/tokens", &viewer,
+                     {{"name", "wide"}, {"scopes", {"read", "recon:write", "admin"}}});
+    ASSERT_EQ(wide.status, 201) << wide.raw;
+    auto viewer_token = bearer(wide);
+    EXPECT_EQ(call("POST", "/api/v1/sites/" + a_.site_id + "/commands", &viewer_token,
+                   {{"command", "sync_now"}})
+                  .status,
+              403);
+    EXPECT_EQ(mint({{"scopes", {"write"}}}).status, 400);
+    EXPECT_EQ(mint({{"scopes", nlohmann::json::array()}}).status, 400);
+}
+
+TEST_F(SecurityTest, EveryTokenExpiresWithinTheTenantsLimit) {
+    auto admin = login(email("a", "admin"));
+    auto forever = call("POST", "/api/v1/tokens", &admin, {{"name", "no expiry asked"}});
+    ASSERT_EQ(forever.status, 201) << forever.raw;
+    ASSERT_TRUE(forever.body["expires_at"].is_string()) << forever.raw;
+    auto days =
+        sql(fmt::format("SELECT round(extract(epoch FROM expires_at - created_at) / 86400) "
+                        "FROM api_tokens WHERE token_id = '{}'",
+                        forever.body["token_id"].get<std::string>()));
+    EXPECT_EQ(days.text(0, 0), "90");
+    EXPECT_EQ(
+        call("POST", "/api/v1/tokens", &admin, {{"name", "long"}, {"expires_in_days", 400}}).status,
+        400)
+        << "over the relay's maximum of 365 days";
+
+    // The tenant admin shortens the limit: longer tokens are refused, the default shrinks.
+    auto set = call("PATCH", "/api/v1/settings", &admin, {{"max_token_lifetime_days", 30}});
+    ASSERT_EQ(set.status, 200) << set.raw;
+    EXPECT_EQ(set.body["max_token_lifetime_days"], 30);
+    auto too_long =
+        call("POST", "/api/v1/tokens", &admin, {{"name", "long"}, {"expires_in_days", 31}});
+    EXPECT_EQ(too_long.status, 400);
+    EXPECT_NE(too_long.raw.find("from 1 to 30"), std::string::npos) << too_long.raw;
+    auto capped = call("POST", "/api/v1/tokens", &admin, {{"name", "default"}});
+    ASSERT_EQ(capped.status, 201);
+    days =
+        sql(fmt::format("SELECT round(extract(epoch FROM expires_at - created_at) / 86400) "
+                        "FROM api_tokens WHERE token_id = '{}'",
+                        capped.body["token_id"].get<std::string>()));
+    EXPECT_EQ(days.text(0, 0), "30");
+    // Tenant B keeps the relay's limit.
+    auto b = login(email("b", "admin"));
+    EXPECT_EQ(call("POST", "/api/v1/tokens", &b, {{"name", "b"}, {"expires_in_days", 200}}).status,
+              201);
+}
+
 TEST_F(SecurityTest, TheAuditLogHoldsNoWebhookSecretAndShowsAddressesToAdminsOnly) {
     auto admin = login(email("a", "admin"), "198.51.100.7");
     const std::string secret = "T0-hook-credential-9f3a";

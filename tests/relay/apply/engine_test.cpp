@@ -199,10 +199,19 @@ TEST_F(EngineTest, RetentionPrunesButAVeryLateResendStaysADuplicate) {
         "'{}', '{}', m, 4, m FROM unnest(ARRAY[now() - interval '3 days', now() - interval '1 "
         "day', now()]) m RETURNING 1",
         site_.tenant_id, site_.site_id));
+    // Run reports: two old ones of "items" go; its newest and the only (old) one
+    // of "prices" stay, so every entity still shows its last run.
+    scalar(fmt::format(
+        "INSERT INTO sync_runs (tenant_id, site_id, run_id, entity, status, report, received_at) "
+        "SELECT '{}', '{}', r, e, 'ok', '{{}}', now() - d * interval '1 day' FROM (VALUES ('r1', "
+        "'items', 200), ('r2', 'items', 100), ('r3', 'items', 1), ('r1', 'prices', 200)) v(r, e, "
+        "d) RETURNING 1",
+        site_.tenant_id, site_.site_id));
     auto report = prune(*conn_, {.change_log = std::chrono::milliseconds(0),
                                  .applied_change_sets = std::chrono::milliseconds(0),
                                  .events = std::chrono::milliseconds(0),
                                  .heartbeats = std::chrono::hours(48),
+                                 .sync_runs = std::chrono::hours(24 * 90),
                                  .batch_rows = 7});
     ASSERT_TRUE(report) << report.error().message;
     EXPECT_EQ(report->change_log, 30u);
@@ -220,6 +229,10 @@ TEST_F(EngineTest, RetentionPrunesButAVeryLateResendStaysADuplicate) {
                      "days'"),
               "2");
     EXPECT_EQ(scalar("SELECT count(*) FROM site_heartbeats"), "2");
+    EXPECT_EQ(report->sync_runs, 2u);
+    EXPECT_EQ(scalar("SELECT string_agg(entity || ':' || run_id, ',' ORDER BY entity) FROM "
+                     "sync_runs"),
+              "items:r3,prices:r1");
 }
 
 }  // namespace

@@ -35,9 +35,9 @@ protected:
         ASSERT_TRUE(conn_->query("other exceptions", R"sql(
             INSERT INTO recon_exceptions (tenant_id, rule, line_key, vendor_id, contract_no,
                 vendor_item, vendor_uom, severity, severity_rank, status, message,
-                suggested_action, details, fingerprint, first_run_id, last_run_id)
+                suggested_action, details, fingerprint, first_run_id, last_run_id, number)
             SELECT $1::uuid, 'MISSING_MAPPING', 'V' || n, 'V', 'C', 'I' || n, 'EA', 'medium', 2,
-                   'open', 'm', 'a', '{}', 'f', gen_random_uuid(), gen_random_uuid()
+                   'open', 'm', 'a', '{}', 'f', gen_random_uuid(), gen_random_uuid(), n
             FROM generate_series(1, 20000) n)sql",
                                  db::Params().text(other)));
         ASSERT_TRUE(conn_->exec("statistics", "ANALYZE recon_exceptions"));

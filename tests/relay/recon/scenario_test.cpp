@@ -162,6 +162,37 @@ TEST_F(ScenarioTest, AnExceptionStillTrueKeepsItsIdentity) {
     EXPECT_EQ(scalar("SELECT count(*) FROM recon_exceptions"), "10");
 }
 
+// Numbers are counted per tenant: other tenants' exceptions (here, a global
+// sequence already far along) do not show in this tenant's "#1", "#2", ...
+TEST_F(ScenarioTest, ExceptionNumbersAreCountedPerTenant) {
+    scalar("SELECT setval(pg_get_serial_sequence('recon_exceptions', 'seq'), 118000)");
+    run_on("2026-03-01");
+    std::set<std::int64_t> numbers;
+    for (const auto& e : exceptions()) {
+        numbers.insert(e.number);
+    }
+    std::set<std::int64_t> expected;
+    for (std::int64_t n = 1; n <= static_cast<std::int64_t>(kExpected.size()); ++n) {
+        expected.insert(n);
+    }
+    EXPECT_EQ(numbers, expected);
+    auto price = find("PRICE_MISMATCH", "3M-2090-2");
+
+    // A new finding takes the next number; one that clears and returns keeps its own.
+    p21_.supplier_item(2, 1002, 10, "3M-2090-2", "0.8000");
+    p21_.remove_supplier_item(9);  // WSH-1 no longer maps: MISSING_MAPPING opens
+    sync_p21();
+    run_on("2026-03-02");
+    EXPECT_EQ(find("MISSING_MAPPING", "WSH-1").number,
+              static_cast<std::int64_t>(kExpected.size()) + 1);
+    p21_.supplier_item(2, 1002, 10, "3M-2090-2", "0.7500");
+    sync_p21();
+    run_on("2026-03-03");
+    EXPECT_EQ(find("PRICE_MISMATCH", "3M-2090-2").number, price.number);
+    EXPECT_EQ(scalar("SELECT last FROM recon_exception_numbers"),
+              std::to_string(kExpected.size() + 1));
+}
+
 TEST_F(ScenarioTest, CorrectionsSyncedFromP21AutoResolveWithANote) {
     run_on("2026-03-01");
     auto price = find("PRICE_MISMATCH", "3M-2090-2");

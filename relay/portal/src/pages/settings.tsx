@@ -1,7 +1,7 @@
 // Settings: your API tokens; for administrators the users and roles, the
 // alert thresholds and webhook, and the reconciliation tolerance policy.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiToken, del, errorText, IssuedSite, patch, post, Settings, User } from '../api';
+import { ApiToken, del, errorText, IssuedSite, patch, post, Settings, TokenScope, User } from '../api';
 import { ActionButton, Dialog, Empty, ErrorBox, Field, Loading, Notice, PagedView, PageHeader, Pill, SecretReveal, Tabs } from '../components/ui';
 import { fmtAgo, fmtDateTime } from '../format';
 import { useApi, usePaged } from '../hooks';
@@ -14,29 +14,45 @@ function randomPassword(): string {
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
 }
 
+const TOKEN_SCOPES: [TokenScope, string][] = [
+  ['read', 'read (every list and page)'],
+  ['recon:write', 'recon:write (runs, uploads, exception and mapping decisions)'],
+  ['admin', 'admin (sites, users, settings, commands)'],
+];
+
 function TokensTab() {
   const { me } = useSession();
   const list = usePaged<ApiToken>('/tokens', 100);
   const [name, setName] = useState('');
   const [days, setDays] = useState('90');
+  const [scopes, setScopes] = useState<TokenScope[]>(['read']);
   const [issued, setIssued] = useState<string | null>(null);
+  const toggleScope = (s: TokenScope) => setScopes(scopes.includes(s) ? scopes.filter((x) => x !== s) : [...scopes, s]);
   return (
     <>
       <section class="card">
         <h2>New API token</h2>
-        <p class="muted">A token acts as you, with your role, for scripts and integrations: send it as <code>Authorization: Bearer …</code>.</p>
+        <p class="muted">A token acts as you, for scripts and integrations: send it as <code>Authorization: Bearer …</code>. It can do no more than your role allows, and only what its scopes allow.</p>
         <div class="form-row">
           <Field label="Name">
             <input type="text" value={name} maxLength={200} placeholder="e.g. nightly export" onInput={(e) => setName(e.currentTarget.value)} />
           </Field>
-          <Field label="Expires after (days)" hint="Empty: never">
+          <Field label="Expires after (days)" hint="Every token expires; your tenant sets the longest lifetime">
             <input type="number" min={1} max={3650} value={days} onInput={(e) => setDays(e.currentTarget.value)} />
           </Field>
+          <fieldset class="scopes">
+            <legend>Scopes</legend>
+            {TOKEN_SCOPES.map(([s, label]) => (
+              <label>
+                <input type="checkbox" checked={scopes.includes(s)} onChange={() => toggleScope(s)} /> {label}
+              </label>
+            ))}
+          </fieldset>
           <ActionButton
             kind="primary"
-            disabled={!name.trim()}
+            disabled={!name.trim() || scopes.length === 0}
             onClick={async () => {
-              const body: Record<string, unknown> = { name: name.trim() };
+              const body: Record<string, unknown> = { name: name.trim(), scopes };
               if (days) body.expires_in_days = Number(days);
               const r = await post<{ token: string }>('/tokens', body);
               setIssued(r.token);
@@ -57,6 +73,7 @@ function TokensTab() {
                 <th scope="col">Prefix</th>
                 <th scope="col">Owner</th>
                 <th scope="col">Created</th>
+                <th scope="col">Scopes</th>
                 <th scope="col">Expires</th>
                 <th scope="col">Last used</th>
                 <th scope="col">
@@ -73,6 +90,7 @@ function TokensTab() {
                   </td>
                   <td>{t.user_id === me!.user.user_id ? 'you' : t.email}</td>
                   <td>{fmtDateTime(t.created_at)}</td>
+                  <td>{(t.scopes ?? []).join(', ')}</td>
                   <td>{t.expires_at ? fmtDateTime(t.expires_at) : 'never'}</td>
                   <td>{fmtAgo(t.last_used_at)}</td>
                   <td>
@@ -315,6 +333,20 @@ function AlertSettingsTab() {
             onInput={(e) => {
               setSaved(false);
               setDraft({ ...draft, alert_webhook_url: e.currentTarget.value || null });
+            }}
+          />
+        </Field>
+        <Field label="Longest API token lifetime (days)" hint="1 to 3650; empty: the relay's limit (365 unless set otherwise).">
+          <input
+            type="number"
+            min={1}
+            max={3650}
+            value={draft.max_token_lifetime_days ?? ''}
+            disabled={!edit}
+            onInput={(e) => {
+              setSaved(false);
+              const v = e.currentTarget.value;
+              setDraft({ ...draft, max_token_lifetime_days: v ? Number(v) : null });
             }}
           />
         </Field>
