@@ -101,23 +101,32 @@ private:
 struct Dispatch {
     const std::function<int(ServiceManagerLink&, Shutdown&)>* body = nullptr;
     Shutdown shutdown;
-    // Set by service_main once the link exists; the control handler, on the
-    // dispatcher's thread, may run before that.
-    std::atomic<ScmLink*> link{nullptr};
+    // Set by service_main while the link exists; the control handler, on
+    // another thread, may run before, during and after that.
+    std::mutex link_mutex;
+    ScmLink* link = nullptr;
     int exit_code = 0;
 };
-Dispatch* g_dispatch = nullptr;
+// Set by run_as_service for as long as the dispatcher runs.
+std::atomic<Dispatch*> g_dispatch{nullptr};
 
 DWORD WINAPI on_control(DWORD control, DWORD, LPVOID, LPVOID) {
+    Dispatch* dispatch = g_dispatch.load();
     switch (control) {
         case SERVICE_CONTROL_STOP:
         case SERVICE_CONTROL_PRESHUTDOWN:
         case SERVICE_CONTROL_SHUTDOWN:
-            if (ScmLink* link = g_dispatch->link.load()) {
-                link->stopping();
+            if (dispatch == nullptr) {
+                return ERROR_SERVICE_NOT_ACTIVE;
             }
-            g_dispatch->shutdown.request(control == SERVICE_CONTROL_STOP ? "service stop"
-                                                                         : "system shutdown");
+            {
+                std::lock_guard lock(dispatch->link_mutex);
+                if (dispatch->link != nullptr) {
+                    dispatch->link->stopping();
+                }
+            }
+            dispatch->shutdown.request(control == SERVICE_CONTROL_STOP ? "service stop"
+                                                                       : "system shutdown");
             return NO_ERROR;
         case SERVICE_CONTROL_INTERROGATE:
             return NO_ERROR;
@@ -127,19 +136,31 @@ DWORD WINAPI on_control(DWORD control, DWORD, LPVOID, LPVOID) {
 }
 
 void WINAPI service_main(DWORD, LPWSTR*) {
+    Dispatch& dispatch = *g_dispatch.load();
     SERVICE_STATUS_HANDLE handle = RegisterServiceCtrlHandlerExW(kServiceName, on_control, nullptr);
     if (handle == nullptr) {
-        g_dispatch->exit_code = 1;
+        dispatch.exit_code = 1;
         return;
     }
     ScmLink link(handle);
-    g_dispatch->link.store(&link);
-    if (g_dispatch->shutdown.requested()) {
+    {
+        std::lock_guard lock(dispatch.link_mutex);
+        dispatch.link = &link;
+    }
+    if (dispatch.shutdown.requested()) {
         link.stopping();  // asked to stop before the link existed
     }
-    g_dispatch->exit_code = (*g_dispatch->body)(link, g_dispatch->shutdown);
-    link.stopped(g_dispatch->exit_code, g_dispatch->shutdown.reason());
-    g_dispatch->link.store(nullptr);
+    int exit_code = (*dispatch.body)(link, dispatch.shutdown);
+    std::string reason = dispatch.shutdown.reason();
+    dispatch.exit_code = exit_code;
+    {
+        std::lock_guard lock(dispatch.link_mutex);
+        dispatch.link = nullptr;
+    }
+    // Last: once the SCM sees SERVICE_STOPPED, StartServiceCtrlDispatcherW
+    // may return on the main thread and `dispatch` is gone, so nothing after
+    // this call may touch it.
+    link.stopped(exit_code, reason);
 }
 
 }  // namespace
@@ -147,13 +168,13 @@ void WINAPI service_main(DWORD, LPWSTR*) {
 std::optional<int> run_as_service(const std::function<int(ServiceManagerLink&, Shutdown&)>& body) {
     Dispatch dispatch;
     dispatch.body = &body;
-    g_dispatch = &dispatch;
+    g_dispatch.store(&dispatch);
     SERVICE_TABLE_ENTRYW table[] = {{const_cast<LPWSTR>(kServiceName), service_main},
                                     {nullptr, nullptr}};
     // Returns when the service has stopped; fails at once in a console.
     BOOL dispatched = StartServiceCtrlDispatcherW(table);
     DWORD error = GetLastError();
-    g_dispatch = nullptr;
+    g_dispatch.store(nullptr);
     if (!dispatched && error == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) {
         return std::nullopt;
     }

@@ -18,6 +18,14 @@
 // Its data (CustomActionData) is five lines: install folder, data folder,
 // relay URL, proxy URL, site key file.
 //
+// StopAgentService, before StopServices on every install, repair and
+// uninstall except the old version's removal inside an upgrade: stops the
+// ContractSyncAgent service and waits until its process has exited (up to the
+// service's 120 s wait hint, then the process is ended), so that no file of
+// the install or data folder is still open when the files are replaced or
+// removed. StopServices alone does not guarantee that: it may return while the
+// service is still stopping. It needs no data.
+//
 // RemoveAgentData, on an uninstall with REMOVE_DATA=1 (never on an upgrade):
 // deletes %ProgramData%\ContractSync\Agent (config, state, secrets, logs),
 // once every agent process started from the install folder has exited (the
@@ -216,6 +224,7 @@ int run_agent(const ActionData& data, const std::wstring& args, std::string inpu
 // The entry points the MSI's CustomAction table names.
 extern "C" __declspec(dllexport) UINT __stdcall ConfigureAgent(MSIHANDLE install);
 extern "C" __declspec(dllexport) UINT __stdcall RemoveAgentData(MSIHANDLE install);
+extern "C" __declspec(dllexport) UINT __stdcall StopAgentService(MSIHANDLE install);
 
 UINT __stdcall ConfigureAgent(MSIHANDLE install) {
     ActionData data = parse(property(install, L"CustomActionData"));
@@ -345,5 +354,68 @@ UINT __stdcall RemoveAgentData(MSIHANDLE install) {
                           cs::text::widen(ec.message())
                     : L"REMOVE_DATA: deleted " + data_dir.wstring());
     // Keeping data is never worth failing an uninstall for.
+    return ERROR_SUCCESS;
+}
+
+UINT __stdcall StopAgentService(MSIHANDLE install) {
+    constexpr DWORD kWaitHintMs = 120'000;
+    SC_HANDLE scm = OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT);
+    if (scm == nullptr) {
+        log(install, L"StopAgentService: cannot open the service control manager");
+        return ERROR_SUCCESS;
+    }
+    SC_HANDLE service =
+        OpenServiceW(scm, L"ContractSyncAgent", SERVICE_STOP | SERVICE_QUERY_STATUS);
+    if (service == nullptr) {
+        log(install, GetLastError() == ERROR_SERVICE_DOES_NOT_EXIST
+                         ? std::wstring(L"StopAgentService: the service is not installed")
+                         : L"StopAgentService: cannot open the service (error " +
+                               std::to_wstring(GetLastError()) + L")");
+        CloseServiceHandle(scm);
+        return ERROR_SUCCESS;
+    }
+    SERVICE_STATUS_PROCESS status{};
+    DWORD needed = 0;
+    bool known = QueryServiceStatusEx(service, SC_STATUS_PROCESS_INFO,
+                                      reinterpret_cast<BYTE*>(&status), sizeof status, &needed);
+    if (!known) {
+        log(install, L"StopAgentService: cannot query the service (error " +
+                         std::to_wstring(GetLastError()) + L")");
+    } else if (status.dwCurrentState == SERVICE_STOPPED) {
+        log(install, L"StopAgentService: the service is not running");
+    } else {
+        HANDLE process = status.dwProcessId == 0 ? nullptr
+                                                 : OpenProcess(SYNCHRONIZE | PROCESS_TERMINATE,
+                                                               FALSE, status.dwProcessId);
+        SERVICE_STATUS ignored{};
+        if (status.dwCurrentState != SERVICE_STOP_PENDING &&
+            !ControlService(service, SERVICE_CONTROL_STOP, &ignored)) {
+            log(install, L"StopAgentService: the service did not accept the stop (error " +
+                             std::to_wstring(GetLastError()) + L")");
+        }
+        if (process != nullptr) {
+            if (WaitForSingleObject(process, kWaitHintMs) == WAIT_OBJECT_0) {
+                log(install, L"StopAgentService: agent process " +
+                                 std::to_wstring(status.dwProcessId) + L" has exited");
+            } else {
+                log(install, L"StopAgentService: agent process " +
+                                 std::to_wstring(status.dwProcessId) +
+                                 L" still running after the 120 s wait hint; ending it");
+                TerminateProcess(process, ERROR_PROCESS_ABORTED);
+                WaitForSingleObject(process, 10'000);
+            }
+            CloseHandle(process);
+        } else {
+            // Without a process handle, the service state is all there is.
+            ULONGLONG deadline = GetTickCount64() + kWaitHintMs;
+            while (QueryServiceStatusEx(service, SC_STATUS_PROCESS_INFO,
+                                        reinterpret_cast<BYTE*>(&status), sizeof status, &needed) &&
+                   status.dwCurrentState != SERVICE_STOPPED && GetTickCount64() < deadline) {
+                Sleep(200);
+            }
+        }
+    }
+    CloseServiceHandle(service);
+    CloseServiceHandle(scm);
     return ERROR_SUCCESS;
 }

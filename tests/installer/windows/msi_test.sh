@@ -105,6 +105,16 @@ remove_data=$(seq_of RemoveAgentData); remove_files=$(seq_of RemoveFiles); stop_
 [[ -n "$remove_data" && $stop_services -lt $remove_data && $remove_files -lt $remove_data ]] \
     && echo "PASS order: StopServices $stop_services, RemoveFiles $remove_files < RemoveAgentData $remove_data" \
     || { echo "FAIL RemoveAgentData runs before the service stopped"; failures=$((failures + 1)); }
+expect CustomAction "^StopAgentService${tab}(3073|3137)${tab}ActionsDll${tab}StopAgentService" \
+    "StopAgentService: deferred, as LocalSystem, from the DLL"
+expect InstallExecuteSequence "^StopAgentService${tab}NOT UPGRADINGPRODUCTCODE${tab}" \
+    "the service is stopped and waited for, except by the old version's removal in an upgrade"
+stop_agent=$(seq_of StopAgentService); initialize=$(seq_of InstallInitialize)
+install_files=$(seq_of InstallFiles)
+[[ -n "$stop_agent" && $initialize -lt $stop_agent && $stop_agent -lt $stop_services
+   && $stop_agent -lt $install_files ]] \
+    && echo "PASS order: InstallInitialize $initialize < StopAgentService $stop_agent < StopServices $stop_services, InstallFiles $install_files" \
+    || { echo "FAIL StopAgentService must run after InstallInitialize, before StopServices and InstallFiles"; failures=$((failures + 1)); }
 
 expect File "${tab}contractsync-agent.exe${tab}" "installs contractsync-agent.exe"
 expect File "${tab}agent.json.template${tab}" "installs the config template"
