@@ -25,11 +25,6 @@ Reply unauthenticated(std::string_view detail) {
     return r;
 }
 
-struct Authenticated {
-    std::optional<Principal> principal;
-    std::optional<Reply> failure;
-};
-
 Authenticated authenticate(db::Connection& conn, const server::HttpRequest& req,
                            const ApiEnv& env) {
     Authenticated a;
@@ -138,6 +133,10 @@ server::HttpResponse Dispatcher::handle(const server::HttpRequest& request) cons
                   .count();
     spdlog::log(reply.status >= 500 ? spdlog::level::warn : spdlog::level::debug,
                 "api: {} {} -> {} ({:.1f} ms)", request.method, request.path, reply.status, ms);
+    return finish(std::move(reply));
+}
+
+server::HttpResponse Dispatcher::finish(Reply reply) {
     if (reply.status == 503 || reply.status == 429) {
         bool has = false;
         for (const auto& [name, value] : reply.headers) {
@@ -151,6 +150,54 @@ server::HttpResponse Dispatcher::handle(const server::HttpRequest& request) cons
     response.headers.emplace_back("Cache-Control", "no-store");
     response.headers.emplace_back("X-Content-Type-Options", "nosniff");
     return response;
+}
+
+Authenticated Dispatcher::admit_caller(const server::HttpRequest& request,
+                                       const Route& route) const {
+    Authenticated a;
+    {
+        auto lease = env_.owner_pool->acquire(env_.acquire_timeout);
+        if (!lease) {
+            a.failure = Reply::from(lease.error());
+            return a;
+        }
+        a = authenticate(**lease, request, env_);
+        if (a.failure) {
+            return a;
+        }
+    }
+    const Principal& principal = *a.principal;
+    if ((route.roles & principal.role) == 0) {
+        a.failure = forbidden(fmt::format("your role ({}) may not call {} {}",
+                                          role_name(principal.role), route.method, route.path));
+    } else if (is_mutation(request.method) && !principal.via_token &&
+               !same_secret(request.header("x-csrf-token"), principal.csrf_token)) {
+        a.failure = forbidden(
+            "missing or wrong X-CSRF-Token header (the token comes with login and "
+            "GET /api/v1/auth/me)");
+    }
+    return a;
+}
+
+std::optional<server::HttpResponse> Dispatcher::admit(const server::HttpRequest& request) const {
+    auto match = routes_->find(request.method, request.path);
+    if (match.route == nullptr || match.route->access == Access::open) {
+        return std::nullopt;  // dispatch() answers these with the body read
+    }
+    std::optional<Reply> refusal;
+    try {
+        auto a = admit_caller(request, *match.route);
+        refusal = std::move(a.failure);
+    } catch (const std::exception& e) {
+        spdlog::error("api: {} {}: {}", request.method, request.path, e.what());
+        refusal = Reply::error(500, "internal error; see the relay log");
+    }
+    if (!refusal) {
+        return std::nullopt;
+    }
+    spdlog::debug("api: {} {} -> {} before its body", request.method, request.path,
+                  refusal->status);
+    return finish(std::move(*refusal));
 }
 
 Reply Dispatcher::dispatch(const server::HttpRequest& request) const {
@@ -180,28 +227,11 @@ Reply Dispatcher::dispatch(const server::HttpRequest& request) const {
     }
 
     // Authenticate on an owner connection, then run the handler on a scoped one.
-    std::optional<Principal> principal;
-    {
-        auto lease = env_.owner_pool->acquire(env_.acquire_timeout);
-        if (!lease) {
-            return Reply::from(lease.error());
-        }
-        auto a = authenticate(**lease, request, env_);
-        if (a.failure) {
-            return std::move(*a.failure);
-        }
-        principal = std::move(a.principal);
+    auto a = admit_caller(request, route);
+    if (a.failure) {
+        return std::move(*a.failure);
     }
-    if ((route.roles & principal->role) == 0) {
-        return forbidden(fmt::format("your role ({}) may not call {} {}",
-                                     role_name(principal->role), route.method, route.path));
-    }
-    if (is_mutation(request.method) && !principal->via_token &&
-        !same_secret(request.header("x-csrf-token"), principal->csrf_token)) {
-        return forbidden(
-            "missing or wrong X-CSRF-Token header (the token comes with login and "
-            "GET /api/v1/auth/me)");
-    }
+    std::optional<Principal> principal = std::move(a.principal);
     std::optional<std::string> tenant = principal->tenant_id;
     if (principal->staff()) {
         auto selected = request.header("x-tenant-id");
