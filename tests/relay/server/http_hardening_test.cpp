@@ -239,6 +239,20 @@ TEST_F(HttpHardeningTest, ABodyBetweenTheOrdinaryAndTheUploadLimitIsServed) {
         relay_->port(),
         request_head("POST", "/api/v1/vendor-files?name=two.csv", csv.size(), analyst) + csv);
     EXPECT_EQ(x.status, 201) << x.error << " " << x.body;
+    EXPECT_EQ(x.interim, 0);
+    // A client that waits for 100 Continue (curl does) gets it once admitted.
+    auto waiting = tls_exchange(
+        relay_->port(), request_head("POST", "/api/v1/vendor-files?name=three.csv", csv.size(),
+                                     analyst + "Expect: 100-continue\r\n") +
+                            csv);
+    EXPECT_EQ(waiting.status, 201) << waiting.error << " " << waiting.body;
+    EXPECT_EQ(waiting.interim, 1);
+    auto refused =
+        tls_exchange(relay_->port(), request_head("POST", "/api/v1/vendor-files?name=four.csv",
+                                                  csv.size(), "Expect: 100-continue\r\n") +
+                                         csv);
+    EXPECT_EQ(refused.status, 401);
+    EXPECT_EQ(refused.interim, 0) << "no 100 Continue for a caller who is refused";
 }
 
 TEST_F(HttpHardeningTest, AContentLengthOverTheLimitIs413NamingTheLimit) {

@@ -29,9 +29,15 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-// True once `raw` holds a whole response (head and Content-Length body).
-bool complete(TlsExchange& x, const std::string& raw) {
+// True once `raw` holds a whole final response (head and Content-Length
+// body); interim 1xx responses before it are counted and dropped.
+bool complete(TlsExchange& x, std::string& raw) {
     auto end = raw.find("\r\n\r\n");
+    while (end != std::string::npos && raw.starts_with("HTTP/1.1 1")) {
+        ++x.interim;
+        raw.erase(0, end + 4);
+        end = raw.find("\r\n\r\n");
+    }
     if (end == std::string::npos) {
         return false;
     }

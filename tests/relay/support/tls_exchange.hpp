@@ -17,6 +17,7 @@ struct TlsExchange {
     std::uint64_t sent = 0;       // bytes of `request` written when the response began (or all)
     bool response_early = false;  // the response began before all of `request` was written
     int status = 0;               // 0: no complete status line
+    int interim = 0;              // 1xx responses before it (100 Continue)
     std::string head;             // status line and header fields
     std::string body;
     std::string error;                                // why the exchange ended early, if it did
