@@ -19,6 +19,20 @@ bool same_secret(std::string_view a, std::string_view b) {
     return a.size() == b.size() && !a.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+Reply too_much_heavy_work() {
+    auto r = Reply::error(429,
+                          "too many long-running requests (runs, uploads, exports) at once for "
+                          "this tenant or this relay; try again shortly");
+    r.headers.emplace_back("Retry-After", "5");
+    return r;
+}
+
+// Whose share of the heavy-work cap a request uses: its tenant's, or for
+// staff without one their own.
+std::string heavy_key(const Authenticated& a) {
+    return a.tenant.value_or("staff:" + a.principal->user_id);
+}
+
 Reply unauthenticated(std::string_view detail) {
     auto r = Reply::error(401, detail);
     r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"contractsync\"");
@@ -175,6 +189,14 @@ Authenticated Dispatcher::admit_caller(const server::HttpRequest& request,
         a.failure = forbidden(
             "missing or wrong X-CSRF-Token header (the token comes with login and "
             "GET /api/v1/auth/me)");
+    } else {
+        a.tenant = principal.tenant_id;
+        auto selected = principal.staff() ? request.header("x-tenant-id") : std::string_view();
+        if (!selected.empty() && !is_uuid(selected)) {
+            a.failure = bad_request("X-Tenant-Id must be a tenant id (a UUID)");
+        } else if (!selected.empty()) {
+            a.tenant = std::string(selected);
+        }
     }
     return a;
 }
@@ -188,6 +210,12 @@ std::optional<server::HttpResponse> Dispatcher::admit(const server::HttpRequest&
     try {
         auto a = admit_caller(request, *match.route);
         refusal = std::move(a.failure);
+        // Full now: not worth reading the body to learn so. (A slot freed
+        // meanwhile is taken when the body has arrived, or the 429 comes then.)
+        if (!refusal && match.route->heavy && env_.heavy != nullptr &&
+            env_.heavy->full(heavy_key(a))) {
+            refusal = too_much_heavy_work();
+        }
     } catch (const std::exception& e) {
         spdlog::error("api: {} {}: {}", request.method, request.path, e.what());
         refusal = Reply::error(500, "internal error; see the relay log");
@@ -231,32 +259,17 @@ Reply Dispatcher::dispatch(const server::HttpRequest& request) const {
     if (a.failure) {
         return std::move(*a.failure);
     }
-    std::optional<Principal> principal = std::move(a.principal);
-    std::optional<std::string> tenant = principal->tenant_id;
-    if (principal->staff()) {
-        auto selected = request.header("x-tenant-id");
-        if (!selected.empty()) {
-            if (!is_uuid(selected)) {
-                return bad_request("X-Tenant-Id must be a tenant id (a UUID)");
-            }
-            tenant = std::string(selected);
-        }
-    }
-
     // Heavy work is capped per tenant and in all, so that it never occupies
     // the threads interactive requests need; over the cap it is refused now.
     std::optional<server::KeyedLimiter::Permit> heavy_permit;
     if (route.heavy && env_.heavy != nullptr) {
-        heavy_permit = env_.heavy->try_acquire(tenant.value_or("staff:" + principal->user_id));
+        heavy_permit = env_.heavy->try_acquire(heavy_key(a));
         if (!heavy_permit) {
-            auto r = Reply::error(
-                429,
-                "too many long-running requests (runs, uploads, exports) at once for this "
-                "tenant or this relay; try again shortly");
-            r.headers.emplace_back("Retry-After", "5");
-            return r;
+            return too_much_heavy_work();
         }
     }
+    std::optional<Principal> principal = std::move(a.principal);
+    std::optional<std::string> tenant = std::move(a.tenant);
     auto statement_timeout = route.heavy ? env_.heavy_statement_timeout : env_.statement_timeout;
 
     auto lease = env_.scoped_pool->acquire(env_.acquire_timeout);

@@ -9,9 +9,12 @@
 
 namespace cs::relay::api {
 
-// Who is calling, or the reply that refuses them.
+// Who is calling and the tenant in scope (their own, or the one a staff
+// member selected with X-Tenant-Id; nullopt: staff across tenants), or the
+// reply that refuses them.
 struct Authenticated {
     std::optional<Principal> principal;
+    std::optional<std::string> tenant;
     std::optional<Reply> failure;
 };
 
@@ -25,9 +28,9 @@ public:
 
     server::HttpResponse handle(const server::HttpRequest& request) const;
 
-    // The checks that need no body (credentials, role, CSRF), for upload
-    // routes before their body is read: the refusal handle() would give, or
-    // nullopt. handle() checks again when the body has arrived.
+    // The checks that need no body (credentials, role, CSRF, the heavy-work
+    // cap), for upload routes before their body is read: the refusal handle()
+    // would give, or nullopt. handle() checks again when the body has arrived.
     std::optional<server::HttpResponse> admit(const server::HttpRequest& request) const;
 
 private:
