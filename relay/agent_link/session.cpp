@@ -62,6 +62,7 @@ public:
         : ws_(std::move(handoff.impl().stream)),
           request_(std::move(handoff.impl().request)),
           remote_(handoff.impl().remote_address),
+          connection_slot_(std::move(handoff.impl().connection_slot)),
           ctx_(std::move(ctx)),
           site_(std::move(site)),
           site_ref_{site_.tenant_id, site_.site_id},
@@ -700,6 +701,7 @@ private:
     websocket::stream<server::TlsStream> ws_;
     server::BeastRequest request_;
     std::string remote_;
+    std::shared_ptr<void> connection_slot_;  // counts under the server's connection caps
     std::shared_ptr<const AgentContext> ctx_;
     sites::SiteIdentity site_;
     apply::SiteRef site_ref_;

@@ -43,15 +43,33 @@ void install(server::Router& router, const ApiEnv& env) {
     auto routes = build_routes();
     auto dispatcher = std::make_shared<Dispatcher>(routes, env);
     // Upload routes first: the router takes the first match, and only these
-    // may carry bodies beyond the server's limit.
+    // may carry bodies beyond the server's limit. Their callers are checked on
+    // the header, before the body is read, and the body streams to the blob
+    // store's staging area (docs/security.md, "Uploads").
     for (const auto& route : routes->routes()) {
         if (route.upload) {
-            router.add(
-                route.method, route.path, server::Execution::blocking,
+            server::UploadOptions upload;
+            upload.max_body_bytes = env.max_upload_bytes;
+            upload.limit_setting = "limits.max_upload_bytes";
+            upload.admit =
+                [dispatcher, blobs = env.blobs](
+                    const server::HttpRequest& request) -> std::optional<server::HttpResponse> {
+                if (auto refusal = dispatcher->admit(request)) {
+                    return refusal;
+                }
+                if (blobs == nullptr) {  // nowhere to stream the body to: not worth reading
+                    return server::HttpResponse::error(
+                        503, "uploads need somewhere to keep the files: set the relay's data_dir");
+                }
+                return std::nullopt;
+            };
+            upload.spool = env.blobs;
+            router.add_upload(
+                route.method, route.path,
                 [dispatcher](const server::HttpRequest& request) {
                     return dispatcher->handle(request);
                 },
-                env.max_upload_bytes);
+                std::move(upload));
         }
     }
     for (const char* method : {"GET", "POST", "PATCH", "PUT", "DELETE"}) {

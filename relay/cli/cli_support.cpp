@@ -33,6 +33,9 @@ Expected<RelayConfig> load_and_init(const std::filesystem::path& path, bool quie
     if (!config->database.password.empty()) {
         log::register_secret(config->database.password);
     }
+    if (config->metrics && !config->metrics->bearer_token.empty()) {
+        log::register_secret(config->metrics->bearer_token);
+    }
     auto options = config->logging;
     if (quiet && options.file.empty()) {
         options.level = "warn";  // admin commands print their own results

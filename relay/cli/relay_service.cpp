@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "common/net/metrics_server.hpp"
 #include "common/version/version.hpp"
 #include "relay/agent_link/agent_endpoint.hpp"
 #include "relay/agent_link/notifier.hpp"
@@ -57,7 +58,7 @@ std::string instance_name() {
     return fmt::format("{}:{}", host, ::getpid());
 }
 
-server::ServerOptions server_options(const RelayConfig& c) {
+server::ServerOptions server_options(const RelayConfig& c, metrics::Registry& registry) {
     server::ServerOptions o;
     o.address = c.listen_address;
     o.port = c.listen_port;
@@ -65,19 +66,25 @@ server::ServerOptions server_options(const RelayConfig& c) {
     o.io_threads = c.io_threads;
     o.max_header_bytes = c.limits.max_header_bytes;
     o.max_body_bytes = c.limits.max_http_body_bytes;
+    o.max_connections = c.limits.max_connections;
+    o.max_connections_per_address = c.limits.max_connections_per_address;
     o.tls_handshake = c.timeouts.tls_handshake;
     o.http_request = c.timeouts.http_request;
     o.http_idle = c.timeouts.http_idle;
+    o.http_upload = c.timeouts.http_upload;
     o.shutdown_grace = c.timeouts.shutdown_grace;
+    o.hsts_max_age = std::chrono::seconds(c.tls->hsts_max_age_seconds);
+    o.metrics = &registry;
     return o;
 }
 
-// Supervisors and tests learn the bound port here when listen.port is 0.
-Status write_port_file(const std::filesystem::path& dir, int port) {
+// Supervisors and tests learn the bound ports here when they are 0:
+// relay.port (listen.port), relay.metrics-port (metrics.listen).
+Status write_port_file(const std::filesystem::path& dir, std::string_view name, int port) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    auto path = dir / "relay.port";
-    auto tmp = dir / "relay.port.tmp";
+    auto path = dir / name;
+    auto tmp = dir / fmt::format("{}.tmp", name);
     {
         std::ofstream out(tmp);
         out << port << "\n";
@@ -248,6 +255,7 @@ struct RelayService::Impl {
     agent_link::SessionRegistry live;
     agent_link::Notifier notifier;
     std::unique_ptr<server::Server> server;
+    std::unique_ptr<net::MetricsServer> metrics_server;  // metrics.listen
     std::unique_ptr<apply::PeriodicWorker> retention;
     std::unique_ptr<apply::PeriodicWorker> alert_checks;
     std::unique_ptr<storage::LocalBlobStore> blobs;  // uploaded vendor files
@@ -313,6 +321,10 @@ int RelayService::port() const {
     return impl_->port;
 }
 
+int RelayService::metrics_port() const {
+    return impl_->metrics_server ? impl_->metrics_server->port() : 0;
+}
+
 Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& config) {
     if (!config.tls) {
         return make_error(ErrorCode::invalid_argument,
@@ -349,7 +361,7 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
     auto context = std::make_shared<agent_link::AgentContext>(agent_link::AgentContext{
         s.config, &s.shared, &s.sessions, &s.agent_lane, &s.metrics, &s.live, instance_name()});
     auto router = std::make_shared<server::Router>();
-    server::add_health_routes(*router, s.shared, s.registry);
+    server::add_health_routes(*router, s.shared);
     router->add_websocket("/v1/agent", std::make_shared<agent_link::AgentEndpoint>(context));
     s.api = api_env(s.config, s.api_pool, s.shared, s.heavy);
     if (!s.config.data_dir.empty()) {
@@ -367,16 +379,41 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
         spdlog::info("serving the portal from {}", s.config.api.portal_dir.string());
     }
     s.notifier.start();
-    s.server = std::make_unique<server::Server>(
-        server_options(s.config), router, server::Lanes{&s.api_lane, &s.probe_lane, &s.agent_lane});
+    s.server =
+        std::make_unique<server::Server>(server_options(s.config, s.registry), router,
+                                         server::Lanes{&s.api_lane, &s.probe_lane, &s.agent_lane});
     auto port = s.server->start();
     if (!port) {
         s.notifier.stop();
         return std::move(port).error();
     }
     s.port = *port;
+    if (s.config.metrics) {
+        const auto& m = *s.config.metrics;
+        auto metrics_server = net::MetricsServer::start(
+            m.host, m.port, [raw = impl.get()] { return raw->registry.expose(); },
+            {m.bearer_token});
+        if (!metrics_server) {
+            s.server->stop();
+            s.server->wait();
+            s.notifier.stop();
+            return std::move(metrics_server).error().wrap("metrics.listen");
+        }
+        s.metrics_server = std::move(*metrics_server);
+        spdlog::info("metrics on http://{}:{}/metrics{}",
+                     m.host.find(':') == std::string::npos ? m.host : "[" + m.host + "]",
+                     s.metrics_server->port(), m.bearer_token.empty() ? "" : " (bearer token)");
+    }
     if (!s.config.data_dir.empty()) {
-        if (auto st = write_port_file(s.config.data_dir, s.port); !st) {
+        // The metrics port first: relay.port tells a waiting test all is up.
+        if (s.metrics_server) {
+            if (auto st = write_port_file(s.config.data_dir, "relay.metrics-port",
+                                          s.metrics_server->port());
+                !st) {
+                spdlog::warn("{}", st.error().message);
+            }
+        }
+        if (auto st = write_port_file(s.config.data_dir, "relay.port", s.port); !st) {
             spdlog::warn("{}", st.error().message);
         }
     }
@@ -410,6 +447,7 @@ void RelayService::stop() {
     // start runs it again) rather than waited for.
     s.background_work.cancel_all();
     s.recon_lane.join();
+    s.metrics_server.reset();
     s.server->stop();
     s.server->wait();
     s.api_lane.join();

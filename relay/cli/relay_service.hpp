@@ -8,8 +8,9 @@
 namespace cs::relay::cli {
 
 // Everything `serve` runs, wired together: migrations, connection pools, the
-// TLS server with /v1/agent, /livez, /readyz and /metrics, the NOTIFY listener
-// and the retention job. Tests run it in-process.
+// TLS server with /v1/agent, /livez, /readyz, the API and the portal, the
+// /metrics listener, the NOTIFY listener and the background jobs. Tests run
+// it in-process.
 class RelayService {
 public:
     // Migrates the schema and starts serving.
@@ -19,6 +20,8 @@ public:
     RelayService& operator=(const RelayService&) = delete;
 
     int port() const;
+    // The /metrics listener's port; 0 when metrics.listen is off.
+    int metrics_port() const;
     // Closes agent sessions (1001), drains connections, releases site locks.
     void stop();
 

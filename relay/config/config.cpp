@@ -1,7 +1,11 @@
 #include "relay/config/config.hpp"
 
+#include <fmt/format.h>
+
 #include "common/config/reader.hpp"
+#include "common/net/metrics_server.hpp"
 #include "relay/config/database_config.hpp"
+#include "relay/config/secret_setting.hpp"
 
 namespace cs::relay {
 namespace {
@@ -39,7 +43,8 @@ void read_limits(const config::Reader& r, LimitsConfig& limits, Fields& f) {
     f.take(r.allow_only({"max_frame_bytes", "max_body_bytes", "max_rows", "max_fields",
                          "max_value_bytes", "max_text_message_bytes", "max_header_bytes",
                          "max_http_body_bytes", "max_upload_bytes", "window",
-                         "max_streams_per_hello", "max_sessions", "failed_rows_cap"}));
+                         "max_streams_per_hello", "max_sessions", "max_connections",
+                         "max_connections_per_address", "failed_rows_cap"}));
     auto& w = limits.wire;
     constexpr std::int64_t kGiB = 1LL << 30;
     f.take(
@@ -74,17 +79,25 @@ void read_limits(const config::Reader& r, LimitsConfig& limits, Fields& f) {
     f.take(
         r.integer_or("max_sessions", static_cast<std::int64_t>(limits.max_sessions), 1, 1'000'000),
         limits.max_sessions);
+    f.take(r.integer_or("max_connections", static_cast<std::int64_t>(limits.max_connections), 0,
+                        10'000'000),
+           limits.max_connections);
+    f.take(
+        r.integer_or("max_connections_per_address",
+                     static_cast<std::int64_t>(limits.max_connections_per_address), 0, 10'000'000),
+        limits.max_connections_per_address);
     f.take(r.integer_or("failed_rows_cap", static_cast<std::int64_t>(limits.failed_rows_cap), 1,
                         100'000'000),
            limits.failed_rows_cap);
 }
 
 void read_timeouts(const config::Reader& r, TimeoutsConfig& t, Fields& f) {
-    f.take(r.allow_only({"tls_handshake", "http_request", "http_idle", "hello", "site_lock_wait",
-                         "shutdown_grace"}));
+    f.take(r.allow_only({"tls_handshake", "http_request", "http_idle", "http_upload", "hello",
+                         "site_lock_wait", "shutdown_grace"}));
     f.take(r.duration_or("tls_handshake", t.tls_handshake), t.tls_handshake);
     f.take(r.duration_or("http_request", t.http_request), t.http_request);
     f.take(r.duration_or("http_idle", t.http_idle), t.http_idle);
+    f.take(r.duration_or("http_upload", t.http_upload), t.http_upload);
     f.take(r.duration_or("hello", t.hello), t.hello);
     f.take(r.duration_or("site_lock_wait", t.site_lock_wait), t.site_lock_wait);
     f.take(r.duration_or("shutdown_grace", t.shutdown_grace), t.shutdown_grace);
@@ -139,6 +152,37 @@ void read_api(const config::Reader& r, ApiConfig& a, Fields& f) {
     a.portal_dir = portal;
 }
 
+// "metrics": {"listen": "127.0.0.1:9464", "bearer_token_env" | "bearer_token_file"};
+// an empty listen turns the listener off.
+void read_metrics(const config::Reader& r, std::optional<MetricsListenConfig>& m,
+                  const char* const* env, const std::filesystem::path& base_dir, Fields& f) {
+    f.take(r.allow_only({"listen", "bearer_token_env", "bearer_token_file"}));
+    std::string listen = "127.0.0.1:9464";
+    f.take(r.string_or("listen", listen), listen);
+    std::string token;
+    f.take(read_secret_setting(r, "bearer_token", "metrics bearer token", env, base_dir), token);
+    if (f.failed()) {
+        return;
+    }
+    if (listen.empty()) {
+        m.reset();
+        return;
+    }
+    auto where = net::parse_host_port(listen, "metrics.listen");
+    if (!where) {
+        f.take(Status(r.error("listen", where.error().message)));
+        return;
+    }
+    if (!net::is_loopback(where->host) && token.empty()) {
+        f.take(Status(r.error("listen", fmt::format("{} is not a loopback address: set "
+                                                    "bearer_token_env or bearer_token_file so "
+                                                    "that scrapes must authenticate",
+                                                    where->host))));
+        return;
+    }
+    m = MetricsListenConfig{where->host, where->port, std::move(token)};
+}
+
 void read_logging(const config::Reader& r, log::Options& o, Fields& f) {
     f.take(r.allow_only({"format", "level", "file", "max_file_bytes", "max_files"}));
     std::string format = "console";
@@ -172,8 +216,8 @@ Expected<RelayConfig> parse_config(config::Document doc, const char* const* env,
     cfg.origin = doc.origin();
     Fields f;
     f.take(root.allow_only({"listen", "tls", "database", "limits", "timeouts", "agents",
-                            "retention", "api", "reconciliation", "io_threads", "apply_threads",
-                            "data_dir", "logging"}));
+                            "retention", "api", "reconciliation", "metrics", "io_threads",
+                            "apply_threads", "data_dir", "logging"}));
     if (auto listen = root.optional_object("listen")) {
         f.take(listen->allow_only({"address", "port"}));
         f.take(listen->string_or("address", cfg.listen_address), cfg.listen_address);
@@ -183,9 +227,11 @@ Expected<RelayConfig> parse_config(config::Document doc, const char* const* env,
         TlsConfig t;
         std::string cert;
         std::string key;
-        f.take(tls->allow_only({"certificate_file", "private_key_file"}));
+        f.take(tls->allow_only({"certificate_file", "private_key_file", "hsts_max_age_seconds"}));
         f.take(tls->string("certificate_file"), cert);
         f.take(tls->string("private_key_file"), key);
+        f.take(tls->integer_or("hsts_max_age_seconds", t.hsts_max_age_seconds, 0, 2LL * 31'536'000),
+               t.hsts_max_age_seconds);
         t.certificate_file = cert;
         t.private_key_file = key;
         cfg.tls = t;
@@ -232,6 +278,9 @@ Expected<RelayConfig> parse_config(config::Document doc, const char* const* env,
     }
     if (auto r = root.optional_object("logging")) {
         read_logging(*r, cfg.logging, f);
+    }
+    if (auto r = root.optional_object("metrics")) {
+        read_metrics(*r, cfg.metrics, env, base_dir, f);
     }
     f.take(root.integer_or("io_threads", static_cast<std::int64_t>(cfg.io_threads), 1, 256),
            cfg.io_threads);

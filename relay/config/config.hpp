@@ -32,6 +32,8 @@ struct DatabaseConfig {
 struct TlsConfig {
     std::filesystem::path certificate_file;  // PEM chain, leaf first
     std::filesystem::path private_key_file;  // PEM
+    // Strict-Transport-Security max-age sent on every response; 0: none.
+    std::int64_t hsts_max_age_seconds = 31'536'000;
 };
 
 // Limits on everything an agent or HTTP client controls.
@@ -44,6 +46,11 @@ struct LimitsConfig {
     std::size_t window = 8;                         // change sets queued per session
     std::size_t max_streams_per_hello = 64;         // streams an agent may announce
     std::size_t max_sessions = 1000;                // agent sessions per instance
+    // TLS connections open at once (HTTP and agent WebSockets alike), in all
+    // and from one source address; 0: no cap. A fleet of agents behind one NAT
+    // address needs max_connections_per_address above its size.
+    std::size_t max_connections = 2000;
+    std::size_t max_connections_per_address = 64;
     std::size_t failed_rows_cap = 10'000;           // kept per site and entity
     std::size_t max_failed_rows_per_message = 500;  // protocol: up to 500
 };
@@ -52,6 +59,7 @@ struct TimeoutsConfig {
     std::chrono::milliseconds tls_handshake{10'000};
     std::chrono::milliseconds http_request{30'000};  // reading one request
     std::chrono::milliseconds http_idle{60'000};     // keep-alive between requests
+    std::chrono::milliseconds http_upload{600'000};  // the whole body of an upload
     std::chrono::milliseconds hello{30'000};         // upgrade to hello
     std::chrono::milliseconds site_lock_wait{10'000};
     std::chrono::milliseconds shutdown_grace{10'000};
@@ -115,6 +123,15 @@ struct ReconConfig {
     std::chrono::milliseconds retry_max{6LL * 3'600'000};
 };
 
+// Prometheus metrics, served on their own plain-HTTP listener and never on
+// the public port. Off the loopback interface a scrape must bring the bearer
+// token (docs/relay.md, "Metrics").
+struct MetricsListenConfig {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 9464;  // 0: any free port
+    std::string bearer_token;   // resolved at load time; never in the file itself
+};
+
 // The `serve` configuration (also read by `migrate` and `admin` for the database).
 struct RelayConfig {
     std::string origin;  // the file it came from, for messages
@@ -128,6 +145,7 @@ struct RelayConfig {
     RetentionConfig retention;
     ApiConfig api;
     ReconConfig reconciliation;
+    std::optional<MetricsListenConfig> metrics = MetricsListenConfig{};  // nullopt: off
     std::size_t io_threads = 2;
     std::size_t apply_threads = 4;   // blocking database work (libpq is synchronous)
     std::filesystem::path data_dir;  // empty: none

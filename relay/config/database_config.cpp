@@ -1,48 +1,10 @@
 #include "relay/config/database_config.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include <libpq-fe.h>
 
+#include "relay/config/secret_setting.hpp"
+
 namespace cs::relay {
-namespace {
-
-std::string env_value(const char* const* env, std::string_view name) {
-    if (env == nullptr) {
-        return {};
-    }
-    for (auto p = env; *p != nullptr; ++p) {
-        std::string_view entry(*p);
-        if (entry.size() > name.size() && entry.substr(0, name.size()) == name &&
-            entry[name.size()] == '=') {
-            return std::string(entry.substr(name.size() + 1));
-        }
-    }
-    return {};
-}
-
-Expected<std::string> read_password_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return make_error(ErrorCode::io_error, "{}: cannot read the database password file",
-                          path.string());
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    std::string password = text.str();
-    // A trailing newline is what editors and `echo` leave; it is never part of a password.
-    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
-        password.pop_back();
-    }
-    if (password.empty()) {
-        return make_error(ErrorCode::invalid_argument, "{}: the database password file is empty",
-                          path.string());
-    }
-    return password;
-}
-
-}  // namespace
 
 Status check_dsn_has_no_password(std::string_view dsn) {
     char* message = nullptr;
@@ -89,34 +51,11 @@ Expected<DatabaseConfig> read_database_config(const config::Reader& section, con
     }
     db.dsn = *dsn;
 
-    auto password_env = section.string_or("password_env", "");
-    auto password_file = section.string_or("password_file", "");
-    if (!password_env) {
-        return std::move(password_env).error();
+    auto password = read_secret_setting(section, "password", "database password", env, base_dir);
+    if (!password) {
+        return std::move(password).error();
     }
-    if (!password_file) {
-        return std::move(password_file).error();
-    }
-    if (!password_env->empty() && !password_file->empty()) {
-        return section.error("password_env", "set either password_env or password_file, not both");
-    }
-    if (!password_env->empty()) {
-        db.password = env_value(env, *password_env);
-        if (db.password.empty()) {
-            return section.error("password_env",
-                                 fmt::format("environment variable {} is not set", *password_env));
-        }
-    } else if (!password_file->empty()) {
-        std::filesystem::path file = *password_file;
-        if (!base_dir.empty() && file.is_relative()) {
-            file = base_dir / file;
-        }
-        auto pw = read_password_file(file);
-        if (!pw) {
-            return section.error("password_file", pw.error().message);
-        }
-        db.password = std::move(*pw);
-    }
+    db.password = std::move(*password);
 
     auto sessions = section.integer_or("session_connections", 64, 1, 10'000);
     auto shared = section.integer_or("shared_connections", 4, 1, 1'000);

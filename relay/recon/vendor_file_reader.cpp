@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <span>
@@ -175,13 +177,23 @@ char sniff_delimiter(std::string_view bytes) {
     return kCandidates[best];
 }
 
-Expected<std::unique_ptr<RowReader>> open_reader(std::string_view name, std::string_view bytes,
-                                                 const IngestLimits& limits, std::string& format) {
-    if (is_xlsx(bytes)) {
+// A vendor file in memory, or on disk (an upload the server streamed there).
+struct Source {
+    std::string_view name;
+    std::string_view head;  // its first bytes: the whole buffer, or up to 64 KiB of the file
+    std::string_view bytes;
+    const std::filesystem::path* path = nullptr;  // set: read from here, not `bytes`
+};
+
+Expected<std::unique_ptr<RowReader>> open_reader(const Source& source, const IngestLimits& limits,
+                                                 std::string& format) {
+    if (is_xlsx(source.head)) {
         format = "xlsx";
         XlsxOptions options;
         options.limits.max_cell_bytes = limits.max_field_bytes * 4;
-        auto reader = XlsxReader::from_buffer(bytes, std::string(name), options);
+        auto reader = source.path != nullptr ? XlsxReader::open(*source.path, options)
+                                             : XlsxReader::from_buffer(
+                                                   source.bytes, std::string(source.name), options);
         if (!reader) {
             return std::move(reader).error();
         }
@@ -189,9 +201,11 @@ Expected<std::unique_ptr<RowReader>> open_reader(std::string_view name, std::str
     }
     format = "csv";
     CsvOptions options;
-    options.delimiter = sniff_delimiter(bytes);
+    options.delimiter = sniff_delimiter(source.head);
     options.limits.max_field_bytes = limits.max_field_bytes * 4;
-    auto reader = CsvReader::from_buffer(bytes, std::string(name), options);
+    auto reader = source.path != nullptr
+                      ? CsvReader::open(*source.path, options)
+                      : CsvReader::from_buffer(source.bytes, std::string(source.name), options);
     if (!reader) {
         return std::move(reader).error();
     }
@@ -397,14 +411,13 @@ std::string LineError::describe(std::string_view file_name) const {
     return fmt::format("{}:{}: {}: {}", file_name, line, field, message);
 }
 
-Expected<ReadResult> read_vendor_file(std::string_view file_name, std::string_view bytes,
-                                      const ReadOptions& options) {
-    if (bytes.size() > options.limits.max_file_bytes) {
-        return make_error(ErrorCode::limit_exceeded, "{}: {} bytes, more than the {} allowed",
-                          file_name, bytes.size(), options.limits.max_file_bytes);
-    }
+namespace {
+
+// Everything after the size check: columns by header name, then line by line.
+Expected<ReadResult> read_source(const Source& source, const ReadOptions& options) {
+    std::string_view file_name = source.name;
     ReadResult result;
-    auto reader = open_reader(file_name, bytes, options.limits, result.format);
+    auto reader = open_reader(source, options.limits, result.format);
     if (!reader) {
         return std::move(reader).error();
     }
@@ -514,6 +527,54 @@ Expected<ReadResult> read_vendor_file(std::string_view file_name, std::string_vi
         for (auto& e : batch_errors) {
             reject(std::move(e));
         }
+    }
+    return result;
+}
+
+std::string replace_all(std::string text, std::string_view from, std::string_view to) {
+    for (auto at = text.find(from); !from.empty() && at != std::string::npos;
+         at = text.find(from, at + to.size())) {
+        text.replace(at, from.size(), to);
+    }
+    return text;
+}
+
+}  // namespace
+
+Expected<ReadResult> read_vendor_file(std::string_view file_name, std::string_view bytes,
+                                      const ReadOptions& options) {
+    if (bytes.size() > options.limits.max_file_bytes) {
+        return make_error(ErrorCode::limit_exceeded, "{}: {} bytes, more than the {} allowed",
+                          file_name, bytes.size(), options.limits.max_file_bytes);
+    }
+    return read_source(Source{file_name, bytes, bytes, nullptr}, options);
+}
+
+Expected<ReadResult> read_vendor_file_at(std::string_view file_name,
+                                         const std::filesystem::path& path,
+                                         const ReadOptions& options) {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(path, ec);
+    if (ec) {
+        return make_error(ErrorCode::io_error, "{}: {}", file_name, ec.message());
+    }
+    if (size > options.limits.max_file_bytes) {
+        return make_error(ErrorCode::limit_exceeded, "{}: {} bytes, more than the {} allowed",
+                          file_name, size, options.limits.max_file_bytes);
+    }
+    std::string head(64 * 1024, '\0');
+    {
+        std::ifstream in(path, std::ios::binary);
+        in.read(head.data(), static_cast<std::streamsize>(head.size()));
+        head.resize(static_cast<std::size_t>(in.gcount()));
+    }
+    auto result = read_source(Source{file_name, head, {}, &path}, options);
+    if (!result) {
+        // The readers name the file by its path, which here is a staging
+        // file's: users know it by the name they gave.
+        auto error = std::move(result).error();
+        error.message = replace_all(std::move(error.message), path.string(), file_name);
+        return error;
     }
     return result;
 }

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -75,5 +76,10 @@ struct ReadResult {
 // missing, more than limits.max_lines lines) is an Error.
 Expected<ReadResult> read_vendor_file(std::string_view file_name, std::string_view bytes,
                                       const ReadOptions& options);
+// The same for a file on disk, streamed: memory grows with the accepted lines
+// (at most limits.max_lines), not with the file. Messages name `file_name`.
+Expected<ReadResult> read_vendor_file_at(std::string_view file_name,
+                                         const std::filesystem::path& path,
+                                         const ReadOptions& options);
 
 }  // namespace cs::relay::recon

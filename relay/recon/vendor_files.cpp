@@ -1,10 +1,11 @@
 #include "relay/recon/vendor_files.hpp"
 
+#include <fstream>
+#include <optional>
 #include <set>
 #include <utility>
 
 #include <fmt/format.h>
-#include <openssl/sha.h>
 
 #include "common/uuid/uuid.hpp"
 #include "relay/recon/atomic.hpp"
@@ -15,15 +16,32 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string sha256_hex(std::string_view bytes) {
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-    std::string hex;
-    hex.reserve(2 * SHA256_DIGEST_LENGTH);
-    for (unsigned char b : digest) {
-        hex += fmt::format("{:02x}", b);
+// The file to ingest, staged on disk: the caller's, or the bytes given in memory.
+Expected<storage::StagedFile*> staged_input(storage::BlobStore& store, const VendorUpload& upload,
+                                            std::optional<storage::StagedFile>& own) {
+    if (upload.staged != nullptr) {
+        return upload.staged;
     }
-    return hex;
+    auto writer = store.stage(upload.bytes.size());
+    if (!writer) {
+        return std::move(writer).error();
+    }
+    if (auto s = (*writer)->write(upload.bytes); !s) {
+        return std::move(s).error();
+    }
+    auto staged = (*writer)->finish();
+    if (!staged) {
+        return std::move(staged).error();
+    }
+    own.emplace(std::move(*staged));
+    return &*own;
+}
+
+// "xlsx" for a zip package, else "csv": what a file that could not be read claimed to be.
+std::string format_of(const std::filesystem::path& path) {
+    char head[4] = {};
+    std::ifstream(path, std::ios::binary).read(head, sizeof head);
+    return std::string_view(head, 4) == std::string_view("PK\x03\x04", 4) ? "xlsx" : "csv";
 }
 
 constexpr std::string_view kFileColumns =
@@ -204,9 +222,11 @@ std::string vendor_file_blob_key(std::string_view tenant_id, std::string_view fi
 Expected<IngestReport> ingest_vendor_file(db::Connection& conn, storage::BlobStore& store,
                                           std::string_view tenant_id, const VendorUpload& upload) {
     const auto& limits = upload.options.limits;
-    if (upload.bytes.size() > limits.max_file_bytes) {
+    const std::uint64_t size =
+        upload.staged != nullptr ? upload.staged->size() : upload.bytes.size();
+    if (size > limits.max_file_bytes) {
         return make_error(ErrorCode::limit_exceeded, "{}: {} bytes, more than the {} allowed",
-                          upload.file_name, upload.bytes.size(), limits.max_file_bytes);
+                          upload.file_name, size, limits.max_file_bytes);
     }
     if (upload.file_name.empty() || upload.file_name.size() > 255) {
         return make_error(ErrorCode::invalid_argument, "a vendor file needs a name of 1-255 bytes");
@@ -221,16 +241,24 @@ Expected<IngestReport> ingest_vendor_file(db::Connection& conn, storage::BlobSto
     file.name = upload.file_name;
     file.vendor_id = upload.options.vendor_id.value_or("");
     file.blob_key = vendor_file_blob_key(*tenant, file.file_id);
-    file.size_bytes = upload.bytes.size();
-    file.sha256 = sha256_hex(upload.bytes);
+    std::optional<storage::StagedFile> own;
+    auto staged = staged_input(store, upload, own);
+    if (!staged) {
+        return std::move(staged).error().wrap(fmt::format("keeping {}", upload.file_name));
+    }
+    file.size_bytes = (*staged)->size();
+    file.sha256 = (*staged)->sha256();
     file.uploaded_by = upload.uploaded_by.user_id;
 
-    // The original is kept first: whatever happens to its lines, the file itself
-    // is never lost.
-    if (auto s = store.put(file.blob_key, upload.bytes); !s) {
+    // Read where it was staged, then kept before anything is recorded:
+    // whatever happens to its lines, the file itself is never lost.
+    auto read = read_vendor_file_at(upload.file_name, (*staged)->path(), upload.options);
+    if (!read) {
+        file.format = format_of((*staged)->path());
+    }
+    if (auto s = store.put_staged(file.blob_key, **staged); !s) {
         return std::move(s).error().wrap(fmt::format("keeping {}", upload.file_name));
     }
-    auto read = read_vendor_file(upload.file_name, upload.bytes, upload.options);
     ReadResult content;
     if (read) {
         content = std::move(*read);
@@ -249,7 +277,6 @@ Expected<IngestReport> ingest_vendor_file(db::Connection& conn, storage::BlobSto
         }
         report.errors = content.errors;
     } else {
-        file.format = upload.bytes.starts_with(std::string_view("PK\x03\x04", 4)) ? "xlsx" : "csv";
         file.status = "rejected";
         file.error = read.error().message;
     }

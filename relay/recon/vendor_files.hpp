@@ -32,10 +32,13 @@ struct VendorFile {
 };
 
 struct VendorUpload {
-    std::string file_name;  // as the user named it; shown in messages, never a path
-    std::string_view bytes;
-    ReadOptions options;  // vendor / contract when the file lacks them, limits
+    std::string file_name;   // as the user named it; shown in messages, never a path
+    std::string_view bytes;  // the file in memory, unless `staged` is set
+    ReadOptions options;     // vendor / contract when the file lacks them, limits
     Actor uploaded_by;
+    // The file on disk in the store's staging area instead (an upload the
+    // server streamed there): read from disk and moved into the store.
+    storage::StagedFile* staged = nullptr;
 };
 
 struct IngestReport {
@@ -48,7 +51,9 @@ struct IngestReport {
 // The blob store key of an uploaded file.
 std::string vendor_file_blob_key(std::string_view tenant_id, std::string_view file_id);
 
-// Keeps the original bytes in `store`, reads the file (read_vendor_file) and
+// Keeps the original bytes in `store`, reads the file (read_vendor_file,
+// streamed from the staged file: memory grows with the accepted lines, never
+// with the file) and
 // records it with its accepted lines and the errors of the others. The new
 // file's lines replace every line of earlier uploads with the same vendor and
 // contract number (a file is the whole contract). A file that cannot be read at

@@ -42,6 +42,13 @@ KeyedLimiter::Permit::~Permit() {
     }
 }
 
+bool KeyedLimiter::full(const std::string& key) const {
+    std::lock_guard lock(state_->mutex);
+    auto it = state_->per_key.find(key);
+    std::size_t n = it == state_->per_key.end() ? 0 : it->second;
+    return state_->total >= state_->total_cap || n >= state_->key_cap;
+}
+
 std::size_t KeyedLimiter::running() const {
     std::lock_guard lock(state_->mutex);
     return state_->total;

@@ -37,6 +37,9 @@ public:
     // A permit, or nullopt when `key` or the whole limiter is at its cap.
     std::optional<Permit> try_acquire(const std::string& key);
 
+    // Whether try_acquire(key) would be refused now.
+    bool full(const std::string& key) const;
+
     std::size_t running() const;
     std::size_t running(const std::string& key) const;
 

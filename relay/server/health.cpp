@@ -19,7 +19,7 @@ HttpResponse not_ready(std::string_view why) {
 
 }  // namespace
 
-void add_health_routes(Router& router, db::Pool& pool, const metrics::Registry& registry) {
+void add_health_routes(Router& router, db::Pool& pool) {
     router.add("GET", "/livez", Execution::inline_io,
                [](const HttpRequest&) { return HttpResponse::json(200, R"({"status":"ok"})"); });
     router.add("GET", "/readyz", Execution::probe, [&pool](const HttpRequest&) {
@@ -35,10 +35,6 @@ void add_health_routes(Router& router, db::Pool& pool, const metrics::Registry& 
             return not_ready(s.error().message);
         }
         return HttpResponse::json(200, R"({"status":"ready"})");
-    });
-    router.add("GET", "/metrics", Execution::inline_io, [&registry](const HttpRequest&) {
-        return HttpResponse::text(200, registry.expose(),
-                                  "text/plain; version=0.0.4; charset=utf-8");
     });
 }
 

@@ -1,5 +1,9 @@
 // One TLS connection serving HTTP requests until it closes or upgrades to a
 // WebSocket. Every step has a deadline; request headers and bodies have limits.
+// Upload routes are admitted on their header (credentials checked before any
+// of the body is read) and stream their body to disk, never into memory.
+#include <array>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
@@ -8,9 +12,9 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
 
-#include "common/version/version.hpp"
 #include "relay/server/detail/handoff.hpp"
 #include "relay/server/detail/shared.hpp"
+#include "relay/server/detail/staged_body.hpp"
 
 namespace cs::relay::server {
 namespace {
@@ -19,6 +23,10 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 
+// How long a refused request's connection keeps draining what the client is
+// still sending, so that it reads the refusal instead of a reset.
+constexpr auto kLinger = std::chrono::seconds(2);
+
 // The SSL "short read" and a closed socket are how clients usually leave.
 bool harmless(const beast::error_code& ec) {
     return ec == net::error::operation_aborted || ec == beast::error::timeout ||
@@ -26,7 +34,9 @@ bool harmless(const beast::error_code& ec) {
            ec == net::error::eof || ec == net::error::connection_reset;
 }
 
-HttpRequest to_request(const BeastRequest& req, const std::string& remote) {
+// The header as handlers see it; the body is moved in, never copied.
+HttpRequest to_request(const http::request_header<>& req, std::string body,
+                       const std::string& remote) {
     HttpRequest out;
     out.method = std::string(req.method_string());
     out.target = std::string(req.target());
@@ -40,15 +50,21 @@ HttpRequest to_request(const BeastRequest& req, const std::string& remote) {
         }
         out.headers.emplace_back(std::move(name), std::string(field.value()));
     }
-    out.body = req.body();
+    out.body = std::move(body);
     out.remote_address = remote;
     return out;
 }
 
+// What happens once a response is written.
+enum class After { next_request, close, linger };
+
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
 public:
-    HttpSession(net::ip::tcp::socket socket, std::shared_ptr<const SessionShared> shared)
-        : stream_(std::move(socket), *shared->tls), shared_(std::move(shared)) {
+    HttpSession(net::ip::tcp::socket socket, std::shared_ptr<const SessionShared> shared,
+                std::shared_ptr<void> slot)
+        : stream_(std::move(socket), *shared->tls),
+          shared_(std::move(shared)),
+          slot_(std::move(slot)) {
         beast::error_code ec;
         auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
         remote_ = ec ? "unknown" : endpoint.address().to_string();
@@ -108,12 +124,13 @@ private:
     void do_read() {
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(shared_->options.max_header_bytes));
-        parser_->body_limit(shared_->options.max_body_bytes);
+        // No body limit while the header is parsed: the limit depends on the
+        // route, and a Content-Length over it is answered in on_header.
+        parser_->body_limit(boost::none);
         // The first request must arrive promptly; later ones may idle a while.
         beast::get_lowest_layer(stream_).expires_after(
             first_request_ ? shared_->options.http_request : shared_->options.http_idle);
         first_request_ = false;
-        // The header first: a route may allow a larger body (uploads).
         http::async_read_header(
             stream_, buffer_, *parser_,
             beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
@@ -125,23 +142,139 @@ private:
         }
         busy_ = true;
         const auto& header = parser_->get();
+        version_ = header.version();
+        head_ = header.method() == http::verb::head;
+        keep_alive_ = header.keep_alive();
         auto [path, query] = split_target(std::string_view(header.target()));
-        int status = 404;
-        const auto* route =
-            shared_->router->find(std::string_view(header.method_string()), path, status);
-        if (route != nullptr && route->max_body_bytes > shared_->options.max_body_bytes) {
-            parser_->body_limit(route->max_body_bytes);
+        route_ =
+            shared_->router->find(std::string_view(header.method_string()), path, route_status_);
+        const UploadOptions* upload =
+            route_ != nullptr && route_->upload ? &*route_->upload : nullptr;
+        limit_ = upload != nullptr ? upload->max_body_bytes : shared_->options.max_body_bytes;
+        limit_setting_ =
+            upload != nullptr ? upload->limit_setting : shared_->options.max_body_setting;
+        body_kind_ = upload != nullptr ? "upload" : "request body";
+        if (auto length = parser_->content_length(); length && *length > limit_) {
+            return refuse(body_too_large(body_kind_, *length, limit_, limit_setting_));
+        }
+        parser_->body_limit(limit_);
+        if (upload != nullptr && !beast::websocket::is_upgrade(header)) {
+            return do_admit();
         }
         http::async_read(stream_, buffer_, *parser_,
                          beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
     }
 
+    // An upload route: its admission check (credentials, role, CSRF) sees the
+    // header alone, on the interactive lane; the body waits unread meanwhile.
+    void do_admit() {
+        auto request = std::make_shared<HttpRequest>(to_request(parser_->get(), {}, remote_));
+        beast::get_lowest_layer(stream_).expires_never();
+        auto executor = stream_.get_executor();
+        shared_->lanes.interactive->post(
+            [self = shared_from_this(), route = route_, executor, request]() {
+                auto refusal = route->upload->admit ? route->upload->admit(*request)
+                                                    : std::optional<HttpResponse>();
+                net::post(executor, [self, request, refusal = std::move(refusal)]() mutable {
+                    self->on_admitted(std::move(refusal), std::move(request));
+                });
+            });
+    }
+
+    void on_admitted(std::optional<HttpResponse> refusal, std::shared_ptr<HttpRequest> request) {
+        if (refusal) {
+            return refuse(std::move(*refusal));
+        }
+        if (server_stopping_) {
+            return refuse(HttpResponse::error(503, "the relay is shutting down"));
+        }
+        auto* spool = route_->upload->spool;
+        if (spool == nullptr) {
+            beast::get_lowest_layer(stream_).expires_after(shared_->options.http_request);
+            return http::async_read(
+                stream_, buffer_, *parser_,
+                beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+        }
+        auto writer = spool->stage(limit_);
+        if (!writer) {
+            spdlog::warn("staging an upload from {}: {}", remote_, writer.error().message);
+            return refuse(HttpResponse::error(503, "the relay cannot store uploads right now"));
+        }
+        bool expects_continue = beast::iequals(parser_->get()[http::field::expect], "100-continue");
+        // The header parsed so far continues as a parser whose body goes to disk.
+        upload_parser_.emplace(std::move(*parser_));
+        parser_.reset();
+        upload_parser_->body_limit(limit_);
+        upload_parser_->get().body().writer = std::move(*writer);
+        upload_request_ = std::move(*request);
+        upload_deadline_ = std::chrono::steady_clock::now() + shared_->options.http_upload;
+        if (expects_continue) {
+            return do_continue();
+        }
+        do_upload_read();
+    }
+
+    // The client waits for this before it sends the body (curl does for large ones).
+    void do_continue() {
+        auto interim =
+            std::make_shared<http::response<http::empty_body>>(http::status::continue_, version_);
+        beast::get_lowest_layer(stream_).expires_after(shared_->options.http_request);
+        http::async_write(stream_, *interim,
+                          [self = shared_from_this(), interim](beast::error_code ec, std::size_t) {
+                              if (ec) {
+                                  return self->do_close();
+                              }
+                              self->do_upload_read();
+                          });
+    }
+
+    // One read at a time, each within http_request, all within http_upload.
+    void do_upload_read() {
+        auto left = upload_deadline_ - std::chrono::steady_clock::now();
+        if (left <= std::chrono::steady_clock::duration::zero()) {
+            spdlog::debug("an upload from {} took longer than {} ms", remote_,
+                          shared_->options.http_upload.count());
+            return do_close();
+        }
+        beast::get_lowest_layer(stream_).expires_after(
+            std::min<std::chrono::steady_clock::duration>(left, shared_->options.http_request));
+        http::async_read_some(
+            stream_, buffer_, *upload_parser_,
+            beast::bind_front_handler(&HttpSession::on_upload_read, shared_from_this()));
+    }
+
+    void on_upload_read(beast::error_code ec, std::size_t) {
+        auto& body = upload_parser_->get().body();
+        if (ec == http::error::body_limit) {
+            return refuse(body_too_large(body_kind_, std::nullopt, limit_, limit_setting_));
+        }
+        if (ec && body.failure) {
+            spdlog::warn("storing an upload from {}: {}", remote_, body.failure->message);
+            return refuse(HttpResponse::error(503, "the relay could not store the upload"));
+        }
+        if (ec) {
+            if (!harmless(ec)) {
+                spdlog::debug("reading an upload from {} failed: {}", remote_, ec.message());
+            }
+            return do_close();  // the staged part goes with the parser
+        }
+        if (!upload_parser_->is_done()) {
+            return do_upload_read();
+        }
+        keep_alive_ = upload_parser_->get().keep_alive();
+        auto request = std::move(*upload_request_);
+        upload_request_.reset();
+        request.upload = std::make_shared<storage::StagedFile>(std::move(*body.file));
+        upload_parser_.reset();
+        run_route(std::move(request));
+    }
+
     void on_read(beast::error_code ec, std::size_t) {
         if (ec == http::error::header_limit) {
-            return send(HttpResponse::error(431, "request header fields too large"), false);
+            return refuse(HttpResponse::error(431, "request header fields too large"));
         }
         if (ec == http::error::body_limit) {
-            return send(HttpResponse::error(413, "request body too large"), false);
+            return refuse(body_too_large(body_kind_, std::nullopt, limit_, limit_setting_));
         }
         if (ec) {
             if (!harmless(ec)) {
@@ -151,17 +284,21 @@ private:
         }
         request_ = parser_->release();
         keep_alive_ = request_.keep_alive();
-        auto request = to_request(request_, remote_);
         if (beast::websocket::is_upgrade(request_)) {
-            return on_upgrade_request(std::move(request));
+            return on_upgrade_request(to_request(request_, {}, remote_));
         }
-        int status = 404;
-        const auto* route = shared_->router->find(request.method, request.path, status);
-        if (route == nullptr) {
+        auto request = to_request(request_, std::move(request_.body()), remote_);
+        if (route_ == nullptr) {
             return send(
-                HttpResponse::error(status, status == 404 ? "not found" : "method not allowed"),
+                HttpResponse::error(route_status_,
+                                    route_status_ == 404 ? "not found" : "method not allowed"),
                 keep_alive_);
         }
+        run_route(std::move(request));
+    }
+
+    void run_route(HttpRequest request) {
+        const auto* route = route_;
         if (route->execution == Execution::inline_io) {
             return send(route->handler(request), keep_alive_);
         }
@@ -199,36 +336,53 @@ private:
                                           false);
                     }
                     self->upgraded_ = true;  // the stream moves to the WebSocket session
-                    auto impl = std::make_unique<UpgradeHandoff::Impl>(UpgradeHandoff::Impl{
-                        std::move(self->stream_), std::move(self->request_), self->remote_});
+                    auto impl = std::make_unique<UpgradeHandoff::Impl>(
+                        UpgradeHandoff::Impl{std::move(self->stream_), std::move(self->request_),
+                                             self->remote_, std::move(self->slot_)});
                     endpoint->start(UpgradeHandoff(std::move(impl)), std::move(context));
                 });
             });
     }
 
-    void send(HttpResponse response, bool keep_alive) {
+    // A refusal sent before the request's body was read: the connection closes
+    // after it, draining for a moment so the client sees it rather than a reset.
+    void refuse(HttpResponse response) {
+        upload_parser_.reset();  // what was staged of a refused upload goes now
+        upload_request_.reset();
+        send(std::move(response), false, After::linger);
+    }
+
+    void send(HttpResponse response, bool keep_alive, After after = After::next_request) {
         auto res = std::make_shared<http::response<http::string_body>>(
-            static_cast<http::status>(response.status), request_.version());
-        res->set(http::field::server, "contractsync-relay/" + std::string(cs::version()));
+            static_cast<http::status>(response.status), version_);
+        // The product, not the build: a version tells an attacker what to try.
+        res->set(http::field::server, "contractsync-relay");
         res->set(http::field::content_type, response.content_type);
         res->set(http::field::cache_control, "no-store");
+        if (shared_->options.hsts_max_age.count() > 0) {
+            res->set(http::field::strict_transport_security,
+                     "max-age=" + std::to_string(shared_->options.hsts_max_age.count()));
+        }
         for (const auto& [name, value] : response.headers) {
             res->set(name, value);
         }
         keep_alive = keep_alive && !server_stopping_;
         res->keep_alive(keep_alive);
-        if (request_.method() != http::verb::head) {
+        if (!head_) {
             res->body() = std::move(response.body);
         }
         res->prepare_payload();
         response_ = res;
+        if (!keep_alive && after == After::next_request) {
+            after = After::close;
+        }
         beast::get_lowest_layer(stream_).expires_after(shared_->options.http_request);
         http::async_write(
             stream_, *res,
-            beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), !keep_alive));
+            beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), after));
     }
 
-    void on_write(bool close, beast::error_code ec, std::size_t) {
+    void on_write(After after, beast::error_code ec, std::size_t) {
         busy_ = false;
         if (ec) {
             if (!harmless(ec)) {
@@ -237,10 +391,14 @@ private:
             return;
         }
         response_.reset();
-        if (close) {
-            return do_close();
+        switch (after) {
+            case After::next_request:
+                return do_read();
+            case After::close:
+                return do_close();
+            case After::linger:
+                return do_linger();
         }
-        do_read();
     }
 
     void do_close() {
@@ -252,13 +410,49 @@ private:
 
     void on_shutdown(beast::error_code) {}
 
+    // The response is out; no more is sent (FIN), and what still arrives is
+    // discarded unread, below TLS, until the client stops or kLinger passes.
+    // Closing at once with unread bytes would reset the connection, and many
+    // clients (browsers among them) then lose the response they were sent.
+    void do_linger() {
+        auto& tcp = beast::get_lowest_layer(stream_);
+        beast::error_code ignored;
+        tcp.socket().shutdown(net::socket_base::shutdown_send, ignored);
+        drain_ = std::make_unique<std::array<char, 16 * 1024>>();
+        tcp.expires_after(kLinger);
+        do_drain();
+    }
+
+    void do_drain() {
+        beast::get_lowest_layer(stream_).async_read_some(
+            net::buffer(*drain_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                if (!ec) {
+                    self->do_drain();
+                }
+                // eof, the deadline or an error: the socket closes with the session.
+            });
+    }
+
     TlsStream stream_;
     std::shared_ptr<const SessionShared> shared_;
+    std::shared_ptr<void> slot_;  // this connection's place under the connection caps
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
+    std::optional<http::request_parser<StagedBody>> upload_parser_;
+    std::optional<HttpRequest> upload_request_;  // the header of the upload being read
+    std::chrono::steady_clock::time_point upload_deadline_;
     BeastRequest request_;
     std::shared_ptr<http::response<http::string_body>> response_;
+    std::unique_ptr<std::array<char, 16 * 1024>> drain_;
     std::string remote_;
+    // The request being read: its route, and the body limit that applies.
+    const Router::Route* route_ = nullptr;
+    int route_status_ = 404;
+    std::uint64_t limit_ = 0;
+    std::string limit_setting_;
+    std::string_view body_kind_ = "request body";
+    unsigned version_ = 11;
+    bool head_ = false;
     bool keep_alive_ = false;
     bool first_request_ = true;
     bool busy_ = false;  // from a request's header until its response is written
@@ -301,8 +495,9 @@ UpgradeHandoff::UpgradeHandoff(UpgradeHandoff&&) noexcept = default;
 UpgradeHandoff& UpgradeHandoff::operator=(UpgradeHandoff&&) noexcept = default;
 UpgradeHandoff::~UpgradeHandoff() = default;
 
-void start_http_session(net::ip::tcp::socket socket, std::shared_ptr<const SessionShared> shared) {
-    std::make_shared<HttpSession>(std::move(socket), std::move(shared))->run();
+void start_http_session(net::ip::tcp::socket socket, std::shared_ptr<const SessionShared> shared,
+                        std::shared_ptr<void> slot) {
+    std::make_shared<HttpSession>(std::move(socket), std::move(shared), std::move(slot))->run();
 }
 
 }  // namespace cs::relay::server

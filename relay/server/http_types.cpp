@@ -1,5 +1,8 @@
 #include "relay/server/http_types.hpp"
 
+#include <array>
+
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace cs::relay::server {
@@ -48,6 +51,32 @@ HttpResponse HttpResponse::text(int status, std::string body, std::string conten
     r.body = std::move(body);
     r.content_type = std::move(content_type);
     return r;
+}
+
+std::string format_bytes(std::uint64_t bytes) {
+    constexpr std::array<std::string_view, 3> kUnits = {"KiB", "MiB", "GiB"};
+    if (bytes < 1024) {
+        return fmt::format("{} bytes", bytes);
+    }
+    double value = static_cast<double>(bytes);
+    std::size_t unit = 0;
+    for (value /= 1024; value >= 1024 && unit + 1 < kUnits.size(); value /= 1024) {
+        ++unit;
+    }
+    // Whole numbers print whole ("64 MiB"), others with one decimal.
+    if (value == static_cast<double>(static_cast<std::uint64_t>(value))) {
+        return fmt::format("{} {}", static_cast<std::uint64_t>(value), kUnits[unit]);
+    }
+    return fmt::format("{:.1f} {}", value, kUnits[unit]);
+}
+
+HttpResponse body_too_large(std::string_view what, std::optional<std::uint64_t> size,
+                            std::uint64_t limit, std::string_view setting) {
+    auto message = size ? fmt::format("the {} is {} bytes; the limit is {} ({})", what, *size,
+                                      format_bytes(limit), setting)
+                        : fmt::format("the {} is more than {} bytes; the limit is {} ({})", what,
+                                      limit, format_bytes(limit), setting);
+    return HttpResponse::error(413, message);
 }
 
 std::pair<std::string, std::string> split_target(std::string_view target) {

@@ -10,10 +10,15 @@ bool Router::matches(std::string_view pattern, std::string_view path) {
     return pattern == path;
 }
 
-void Router::add(std::string method, std::string path, Execution execution, Handler handler,
-                 std::size_t max_body_bytes) {
+void Router::add(std::string method, std::string path, Execution execution, Handler handler) {
     routes_.push_back(
-        Route{std::move(method), std::move(path), execution, std::move(handler), max_body_bytes});
+        Route{std::move(method), std::move(path), execution, std::move(handler), std::nullopt});
+}
+
+void Router::add_upload(std::string method, std::string path, Handler handler,
+                        UploadOptions upload) {
+    routes_.push_back(Route{std::move(method), std::move(path), Execution::blocking,
+                            std::move(handler), std::move(upload)});
 }
 
 void Router::add_websocket(std::string path, std::shared_ptr<WebSocketEndpoint> endpoint) {

@@ -1,6 +1,7 @@
 #include "relay/server/server.hpp"
 
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <thread>
 
@@ -10,6 +11,7 @@
 #include <boost/beast/core/bind_handler.hpp>
 #include <spdlog/spdlog.h>
 
+#include "relay/server/admission.hpp"
 #include "relay/server/detail/shared.hpp"
 
 namespace cs::relay::server {
@@ -20,10 +22,68 @@ using tcp = net::ip::tcp;
 
 // Accepts connections; each gets its own strand, which every handler of that
 // connection (HTTP and later WebSocket) runs on.
+// Connections open at once, in all and per source address, with the counts
+// Prometheus sees.
+class ConnectionCaps {
+public:
+    explicit ConnectionCaps(const ServerOptions& o)
+        : limiter_(o.max_connections == 0 ? SIZE_MAX : o.max_connections,
+                   o.max_connections_per_address == 0 ? SIZE_MAX : o.max_connections_per_address),
+          total_cap_(o.max_connections == 0 ? SIZE_MAX : o.max_connections) {
+        if (o.metrics != nullptr) {
+            const std::string refused = "contractsync_relay_http_connections_refused_total";
+            const std::string help =
+                "Connections closed on arrival because a connection cap was reached, by cap";
+            open_ = &o.metrics->gauge("contractsync_relay_http_connections_open",
+                                      "TLS connections open now (HTTP and agent WebSockets)");
+            refused_total_ = &o.metrics->counter(refused, help, {{"cap", "max_connections"}});
+            refused_address_ =
+                &o.metrics->counter(refused, help, {{"cap", "max_connections_per_address"}});
+        }
+    }
+
+    // The connection's slot, or null when a cap is reached (then counted).
+    std::shared_ptr<void> admit(const std::string& address) {
+        auto permit = limiter_.try_acquire(address);
+        if (!permit) {
+            bool total = limiter_.running() >= total_cap_;
+            if (auto* c = total ? refused_total_ : refused_address_) {
+                c->inc();
+            }
+            spdlog::debug("refusing a connection from {}: {} reached", address,
+                          total ? "limits.max_connections" : "limits.max_connections_per_address");
+            return nullptr;
+        }
+        if (open_ != nullptr) {
+            open_->inc();
+        }
+        struct Slot {
+            KeyedLimiter::Permit permit;
+            metrics::Gauge* open;
+            ~Slot() {
+                if (open != nullptr) {
+                    open->dec();
+                }
+            }
+        };
+        return std::make_shared<Slot>(std::move(*permit), open_);
+    }
+
+private:
+    KeyedLimiter limiter_;
+    std::size_t total_cap_;
+    metrics::Gauge* open_ = nullptr;
+    metrics::Counter* refused_total_ = nullptr;
+    metrics::Counter* refused_address_ = nullptr;
+};
+
 class Listener : public std::enable_shared_from_this<Listener> {
 public:
     Listener(net::io_context& ioc, tcp::acceptor acceptor, std::shared_ptr<const SessionShared> s)
-        : ioc_(ioc), acceptor_(std::move(acceptor)), shared_(std::move(s)) {}
+        : ioc_(ioc),
+          acceptor_(std::move(acceptor)),
+          shared_(std::move(s)),
+          caps_(shared_->options) {}
 
     void run() { do_accept(); }
 
@@ -48,15 +108,26 @@ private:
         if (ec) {
             // Typically EMFILE: log and keep accepting rather than stop serving.
             spdlog::warn("accepting a connection failed: {}", ec.message());
+        } else if (auto slot = caps_.admit(remote_of(socket))) {
+            start_http_session(std::move(socket), shared_, std::move(slot));
         } else {
-            start_http_session(std::move(socket), shared_);
+            // Over a cap: closed before TLS, so a flood costs no handshakes.
+            boost::system::error_code ignored;
+            socket.close(ignored);
         }
         do_accept();
+    }
+
+    static std::string remote_of(const tcp::socket& socket) {
+        boost::system::error_code ec;
+        auto endpoint = socket.remote_endpoint(ec);
+        return ec ? "unknown" : endpoint.address().to_string();
     }
 
     net::io_context& ioc_;
     tcp::acceptor acceptor_;
     std::shared_ptr<const SessionShared> shared_;
+    ConnectionCaps caps_;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -79,78 +80,109 @@ std::string temp_name() {
     return fmt::format("{}-{}-{:016x}.part", ::getpid(), counter++, random());
 }
 
-class LocalWriter final : public BlobWriter {
+// Writes into root/.tmp, hashing as it goes; finish() hands the file over as
+// a StagedFile. Unfinished, it removes its file.
+class LocalStagingWriter final : public StagingWriter {
 public:
-    LocalWriter(Fd fd, fs::path temp, fs::path target, std::uint64_t max_bytes, bool sync)
-        : fd_(std::move(fd)),
-          temp_(std::move(temp)),
-          target_(std::move(target)),
-          max_bytes_(max_bytes),
-          sync_(sync) {}
+    LocalStagingWriter(Fd fd, fs::path temp, std::uint64_t max_bytes)
+        : fd_(std::move(fd)), temp_(std::move(temp)), max_bytes_(max_bytes) {
+        if (hash_ == nullptr || EVP_DigestInit_ex(hash_.get(), EVP_sha256(), nullptr) != 1) {
+            hash_.reset();
+        }
+    }
 
-    ~LocalWriter() override {
-        if (!committed_) {
+    ~LocalStagingWriter() override {
+        if (!finished_) {
             fd_.reset();
             ::unlink(temp_.c_str());
         }
     }
 
     Status write(std::string_view bytes) override {
-        if (committed_ || failed_) {
-            return make_error(ErrorCode::invalid_argument, "{}: writer already {}",
-                              target_.string(), committed_ ? "committed" : "failed");
+        if (finished_ || failed_) {
+            return make_error(ErrorCode::invalid_argument, "staging {}: writer already {}",
+                              temp_.filename().string(), finished_ ? "finished" : "failed");
         }
         if (bytes.size() > max_bytes_ - written_) {
             failed_ = true;
-            return make_error(ErrorCode::limit_exceeded, "{}: blob larger than {} bytes",
-                              target_.filename().string(), max_bytes_);
+            return make_error(ErrorCode::limit_exceeded, "more than {} bytes", max_bytes_);
         }
         if (auto s = write_all(fd_.get(), bytes, temp_); !s) {
             failed_ = true;
             return s;
         }
+        if (hash_ && EVP_DigestUpdate(hash_.get(), bytes.data(), bytes.size()) != 1) {
+            hash_.reset();
+        }
         written_ += bytes.size();
         return ok();
     }
 
-    Status commit() override {
-        if (committed_ || failed_) {
-            return make_error(ErrorCode::invalid_argument, "{}: writer already {}",
-                              target_.string(), committed_ ? "committed" : "failed");
+    Expected<StagedFile> finish() override {
+        if (finished_ || failed_) {
+            return make_error(ErrorCode::invalid_argument, "staging {}: writer already {}",
+                              temp_.filename().string(), finished_ ? "finished" : "failed");
         }
-        failed_ = true;  // until everything below succeeded
-        if (sync_ && ::fsync(fd_.get()) != 0) {
-            return os_error("syncing", temp_, errno);
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        unsigned int length = 0;
+        if (!hash_ || EVP_DigestFinal_ex(hash_.get(), digest, &length) != 1) {
+            failed_ = true;
+            return make_error(ErrorCode::internal, "staging {}: SHA-256 unavailable",
+                              temp_.filename().string());
+        }
+        std::string hex;
+        hex.reserve(2 * length);
+        for (unsigned int i = 0; i < length; ++i) {
+            hex += fmt::format("{:02x}", digest[i]);
         }
         fd_.reset();
-        std::error_code ec;
-        fs::create_directories(target_.parent_path(), ec);
-        if (ec) {
-            return make_error(ErrorCode::io_error, "creating {}: {}",
-                              target_.parent_path().string(), ec.message());
-        }
-        if (::rename(temp_.c_str(), target_.c_str()) != 0) {
-            return os_error("renaming into", target_, errno);
-        }
-        committed_ = true;
-        failed_ = false;
-        if (sync_) {
-            return sync_directory(target_.parent_path());
-        }
-        return ok();
+        finished_ = true;
+        return StagedFile(temp_, written_, std::move(hex));
     }
 
     std::uint64_t bytes_written() const override { return written_; }
 
 private:
+    struct HashFree {
+        void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+    };
     Fd fd_;
     fs::path temp_;
-    fs::path target_;
     std::uint64_t max_bytes_;
-    bool sync_;
+    std::unique_ptr<EVP_MD_CTX, HashFree> hash_{EVP_MD_CTX_new()};
     std::uint64_t written_ = 0;
-    bool committed_ = false;
+    bool finished_ = false;
     bool failed_ = false;
+};
+
+// A streamed put: a staging writer whose commit keeps the file under its key.
+class LocalWriter final : public BlobWriter {
+public:
+    LocalWriter(LocalBlobStore& store, std::unique_ptr<StagingWriter> staging, std::string key)
+        : store_(store), staging_(std::move(staging)), key_(std::move(key)) {}
+
+    Status write(std::string_view bytes) override {
+        auto s = staging_->write(bytes);
+        if (!s && s.error().code == ErrorCode::limit_exceeded) {
+            return make_error(ErrorCode::limit_exceeded, "{}: blob {}", key_, s.error().message);
+        }
+        return s;
+    }
+
+    Status commit() override {
+        auto staged = staging_->finish();
+        if (!staged) {
+            return std::move(staged).error();
+        }
+        return store_.put_staged(key_, *staged);
+    }
+
+    std::uint64_t bytes_written() const override { return staging_->bytes_written(); }
+
+private:
+    LocalBlobStore& store_;
+    std::unique_ptr<StagingWriter> staging_;
+    std::string key_;
 };
 
 class LocalReader final : public BlobReader {
@@ -208,6 +240,33 @@ Expected<std::pair<Fd, std::uint64_t>> open_blob(const fs::path& path) {
 
 }  // namespace
 
+StagedFile::StagedFile(fs::path path, std::uint64_t size, std::string sha256)
+    : path_(std::move(path)), size_(size), sha256_(std::move(sha256)) {}
+
+StagedFile::StagedFile(StagedFile&& other) noexcept
+    : path_(std::move(other.path_)), size_(other.size_), sha256_(std::move(other.sha256_)) {
+    other.path_.clear();
+}
+
+StagedFile& StagedFile::operator=(StagedFile&& other) noexcept {
+    if (this != &other) {
+        if (!path_.empty()) {
+            ::unlink(path_.c_str());
+        }
+        path_ = std::move(other.path_);
+        other.path_.clear();
+        size_ = other.size_;
+        sha256_ = std::move(other.sha256_);
+    }
+    return *this;
+}
+
+StagedFile::~StagedFile() {
+    if (!path_.empty()) {
+        ::unlink(path_.c_str());
+    }
+}
+
 Status validate_key(std::string_view key) {
     if (key.empty() || key.size() > kMaxKeyBytes) {
         return make_error(ErrorCode::invalid_argument, "blob key '{}': must be 1-{} bytes", key,
@@ -251,19 +310,59 @@ fs::path LocalBlobStore::path_of(std::string_view key) const {
     return root_ / fs::path(std::string(key));
 }
 
-Expected<std::unique_ptr<BlobWriter>> LocalBlobStore::open_writer(std::string_view key,
-                                                                  std::uint64_t max_bytes) {
-    if (auto s = validate_key(key); !s) {
-        return std::move(s).error();
-    }
+Expected<std::unique_ptr<StagingWriter>> LocalBlobStore::stage(std::uint64_t max_bytes) {
     fs::path temp = root_ / ".tmp" / temp_name();
     Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (fd.get() < 0) {
         return os_error("creating", temp, errno);
     }
+    return std::unique_ptr<StagingWriter>(std::make_unique<LocalStagingWriter>(
+        std::move(fd), std::move(temp), std::min(max_bytes, options_.max_blob_bytes)));
+}
+
+Status LocalBlobStore::put_staged(std::string_view key, StagedFile& file) {
+    if (auto s = validate_key(key); !s) {
+        return s;
+    }
+    if (file.path().empty() || file.path().parent_path() != root_ / ".tmp") {
+        return make_error(ErrorCode::invalid_argument, "{}: not a file staged in {}", key,
+                          root_.string());
+    }
+    // Durable before it is visible: the data, the rename, then the directory.
+    if (options_.sync) {
+        Fd fd(::open(file.path().c_str(), O_RDONLY | O_CLOEXEC));
+        if (fd.get() < 0 || ::fsync(fd.get()) != 0) {
+            return os_error("syncing", file.path(), errno);
+        }
+    }
+    auto target = path_of(key);
+    std::error_code ec;
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) {
+        return make_error(ErrorCode::io_error, "creating {}: {}", target.parent_path().string(),
+                          ec.message());
+    }
+    if (::rename(file.path().c_str(), target.c_str()) != 0) {
+        return os_error("renaming into", target, errno);
+    }
+    file.release();
+    if (options_.sync) {
+        return sync_directory(target.parent_path());
+    }
+    return ok();
+}
+
+Expected<std::unique_ptr<BlobWriter>> LocalBlobStore::open_writer(std::string_view key,
+                                                                  std::uint64_t max_bytes) {
+    if (auto s = validate_key(key); !s) {
+        return std::move(s).error();
+    }
+    auto staging = stage(max_bytes);
+    if (!staging) {
+        return std::move(staging).error();
+    }
     return std::unique_ptr<BlobWriter>(
-        std::make_unique<LocalWriter>(std::move(fd), std::move(temp), path_of(key),
-                                      std::min(max_bytes, options_.max_blob_bytes), options_.sync));
+        std::make_unique<LocalWriter>(*this, std::move(*staging), std::string(key)));
 }
 
 Status LocalBlobStore::put(std::string_view key, std::string_view bytes) {

@@ -14,10 +14,10 @@ struct LocalBlobStoreOptions {
 };
 
 // Blobs as files under `root` (the relay's data_dir/blobs): a key names a path
-// below it. Writes go to root/.tmp first, are fsynced and renamed into place, so
-// a reader sees the old blob or the new one, never part of one, even after a
-// crash. Keys cannot leave `root` (validate_key refuses "..", absolute paths and
-// hidden segments, so root/.tmp is never a key).
+// below it. Writes (and staged uploads) go to root/.tmp first, are fsynced and renamed into place,
+// so a reader sees the old blob or the new one, never part of one, even after a crash. Keys cannot
+// leave `root` (validate_key refuses "..", absolute paths and hidden segments, so root/.tmp is
+// never a key).
 class LocalBlobStore final : public BlobStore {
 public:
     // Creates `root` (and root/.tmp) when missing.
@@ -27,6 +27,8 @@ public:
     Status put(std::string_view key, std::string_view bytes) override;
     Expected<std::unique_ptr<BlobWriter>> open_writer(std::string_view key,
                                                       std::uint64_t max_bytes) override;
+    Expected<std::unique_ptr<StagingWriter>> stage(std::uint64_t max_bytes) override;
+    Status put_staged(std::string_view key, StagedFile& file) override;
     Expected<std::string> get(std::string_view key, std::uint64_t max_bytes) override;
     Expected<std::unique_ptr<BlobReader>> open_reader(std::string_view key) override;
     Expected<std::uint64_t> size(std::string_view key) override;

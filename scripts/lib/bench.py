@@ -194,6 +194,7 @@ def end_to_end_run(args, pg, run, csv_path):
                        "tls": {"certificate_file": os.path.join(tls, "server.pem"),
                                "private_key_file": os.path.join(tls, "server.key")},
                        "database": {"dsn": f"{pg.dsn} dbname={dbname}"},
+                       "metrics": {"listen": "127.0.0.1:0"},
                        "data_dir": work, "logging": {"level": "warn"}}, f)
         subprocess.run([relay_bin, "migrate", "--config", relay_json], check=True,
                        stdout=subprocess.DEVNULL)

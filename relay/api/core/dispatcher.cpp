@@ -19,16 +19,25 @@ bool same_secret(std::string_view a, std::string_view b) {
     return a.size() == b.size() && !a.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+Reply too_much_heavy_work() {
+    auto r = Reply::error(429,
+                          "too many long-running requests (runs, uploads, exports) at once for "
+                          "this tenant or this relay; try again shortly");
+    r.headers.emplace_back("Retry-After", "5");
+    return r;
+}
+
+// Whose share of the heavy-work cap a request uses: its tenant's, or for
+// staff without one their own.
+std::string heavy_key(const Authenticated& a) {
+    return a.tenant.value_or("staff:" + a.principal->user_id);
+}
+
 Reply unauthenticated(std::string_view detail) {
     auto r = Reply::error(401, detail);
     r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"contractsync\"");
     return r;
 }
-
-struct Authenticated {
-    std::optional<Principal> principal;
-    std::optional<Reply> failure;
-};
 
 Authenticated authenticate(db::Connection& conn, const server::HttpRequest& req,
                            const ApiEnv& env) {
@@ -138,6 +147,10 @@ server::HttpResponse Dispatcher::handle(const server::HttpRequest& request) cons
                   .count();
     spdlog::log(reply.status >= 500 ? spdlog::level::warn : spdlog::level::debug,
                 "api: {} {} -> {} ({:.1f} ms)", request.method, request.path, reply.status, ms);
+    return finish(std::move(reply));
+}
+
+server::HttpResponse Dispatcher::finish(Reply reply) {
     if (reply.status == 503 || reply.status == 429) {
         bool has = false;
         for (const auto& [name, value] : reply.headers) {
@@ -151,6 +164,72 @@ server::HttpResponse Dispatcher::handle(const server::HttpRequest& request) cons
     response.headers.emplace_back("Cache-Control", "no-store");
     response.headers.emplace_back("X-Content-Type-Options", "nosniff");
     return response;
+}
+
+Authenticated Dispatcher::admit_caller(const server::HttpRequest& request,
+                                       const Route& route) const {
+    Authenticated a;
+    {
+        auto lease = env_.owner_pool->acquire(env_.acquire_timeout);
+        if (!lease) {
+            a.failure = Reply::from(lease.error());
+            return a;
+        }
+        a = authenticate(**lease, request, env_);
+        if (a.failure) {
+            return a;
+        }
+    }
+    const Principal& principal = *a.principal;
+    if ((route.roles & principal.role) == 0) {
+        a.failure = forbidden(fmt::format("your role ({}) may not call {} {}",
+                                          role_name(principal.role), route.method, route.path));
+    } else if ((route.scope & principal.scopes) == 0) {
+        a.failure = forbidden(fmt::format(
+            "this API token lacks the '{}' scope that {} {} needs; create a token with it",
+            scope_name(static_cast<Scope>(route.scope)), route.method, route.path));
+    } else if (is_mutation(request.method) && !principal.via_token &&
+               !same_secret(request.header("x-csrf-token"), principal.csrf_token)) {
+        a.failure = forbidden(
+            "missing or wrong X-CSRF-Token header (the token comes with login and "
+            "GET /api/v1/auth/me)");
+    } else {
+        a.tenant = principal.tenant_id;
+        auto selected = principal.staff() ? request.header("x-tenant-id") : std::string_view();
+        if (!selected.empty() && !is_uuid(selected)) {
+            a.failure = bad_request("X-Tenant-Id must be a tenant id (a UUID)");
+        } else if (!selected.empty()) {
+            a.tenant = std::string(selected);
+        }
+    }
+    return a;
+}
+
+std::optional<server::HttpResponse> Dispatcher::admit(const server::HttpRequest& request) const {
+    auto match = routes_->find(request.method, request.path);
+    if (match.route == nullptr || match.route->access == Access::open) {
+        return std::nullopt;  // dispatch() answers these with the body read
+    }
+    std::optional<Reply> refusal;
+    try {
+        auto a = admit_caller(request, *match.route);
+        refusal = std::move(a.failure);
+        // Full now: not worth reading the body to learn so. (A slot freed
+        // meanwhile is taken when the body has arrived, or the 429 comes then.)
+        if (!refusal && match.route->heavy && env_.heavy != nullptr &&
+            env_.heavy->full(heavy_key(a))) {
+            refusal = too_much_heavy_work();
+        }
+    } catch (const std::exception& e) {
+        spdlog::error("api: {} {}: {}", request.method, request.path, e.what());
+        refusal = Reply::error(500, "internal error; see the relay log");
+    }
+    if (!refusal) {
+        return std::nullopt;
+    }
+    spdlog::debug("api: {} {} -> {} before its body", request.method, request.path,
+                  refusal->status);
+    return finish(std::move(*refusal));
 }
 
 Reply Dispatcher::dispatch(const server::HttpRequest& request) const {
@@ -180,58 +259,21 @@ Reply Dispatcher::dispatch(const server::HttpRequest& request) const {
     }
 
     // Authenticate on an owner connection, then run the handler on a scoped one.
-    std::optional<Principal> principal;
-    {
-        auto lease = env_.owner_pool->acquire(env_.acquire_timeout);
-        if (!lease) {
-            return Reply::from(lease.error());
-        }
-        auto a = authenticate(**lease, request, env_);
-        if (a.failure) {
-            return std::move(*a.failure);
-        }
-        principal = std::move(a.principal);
+    auto a = admit_caller(request, route);
+    if (a.failure) {
+        return std::move(*a.failure);
     }
-    if ((route.roles & principal->role) == 0) {
-        return forbidden(fmt::format("your role ({}) may not call {} {}",
-                                     role_name(principal->role), route.method, route.path));
-    }
-    if ((route.scope & principal->scopes) == 0) {
-        return forbidden(fmt::format(
-            "this API token lacks the '{}' scope that {} {} needs; create a token with it",
-            scope_name(static_cast<Scope>(route.scope)), route.method, route.path));
-    }
-    if (is_mutation(request.method) && !principal->via_token &&
-        !same_secret(request.header("x-csrf-token"), principal->csrf_token)) {
-        return forbidden(
-            "missing or wrong X-CSRF-Token header (the token comes with login and "
-            "GET /api/v1/auth/me)");
-    }
-    std::optional<std::string> tenant = principal->tenant_id;
-    if (principal->staff()) {
-        auto selected = request.header("x-tenant-id");
-        if (!selected.empty()) {
-            if (!is_uuid(selected)) {
-                return bad_request("X-Tenant-Id must be a tenant id (a UUID)");
-            }
-            tenant = std::string(selected);
-        }
-    }
-
     // Heavy work is capped per tenant and in all, so that it never occupies
     // the threads interactive requests need; over the cap it is refused now.
     std::optional<server::KeyedLimiter::Permit> heavy_permit;
     if (route.heavy && env_.heavy != nullptr) {
-        heavy_permit = env_.heavy->try_acquire(tenant.value_or("staff:" + principal->user_id));
+        heavy_permit = env_.heavy->try_acquire(heavy_key(a));
         if (!heavy_permit) {
-            auto r = Reply::error(
-                429,
-                "too many long-running requests (runs, uploads, exports) at once for this "
-                "tenant or this relay; try again shortly");
-            r.headers.emplace_back("Retry-After", "5");
-            return r;
+            return too_much_heavy_work();
         }
     }
+    std::optional<Principal> principal = std::move(a.principal);
+    std::optional<std::string> tenant = std::move(a.tenant);
     auto statement_timeout = route.heavy ? env_.heavy_statement_timeout : env_.statement_timeout;
 
     auto lease = env_.scoped_pool->acquire(env_.acquire_timeout);

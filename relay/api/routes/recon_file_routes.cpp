@@ -35,12 +35,16 @@ Reply upload_vendor_file(RequestContext& ctx) {
     if (!name || name->size() > 255) {
         return bad_request("'name' (the file's name, 1-255 bytes) is required");
     }
-    if (ctx.http.body.empty()) {
+    // The server streams the body to the store's staging area; callers in
+    // process (tests, tools) may still hand it over in memory.
+    auto* staged = ctx.http.upload.get();
+    if (staged != nullptr ? staged->size() == 0 : ctx.http.body.empty()) {
         return bad_request("the file is empty");
     }
     rc::VendorUpload upload;
     upload.file_name = *name;
     upload.bytes = ctx.http.body;
+    upload.staged = staged;
     upload.options.vendor_id = query(ctx, "vendor_id");
     upload.options.contract_no = query(ctx, "contract_no");
     upload.options.day_first = query(ctx, "day_first").value_or("false") == "true";

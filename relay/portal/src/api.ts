@@ -333,11 +333,11 @@ export const patch = <T>(path: string, body: unknown) => request<T>('PATCH', pat
 export const del = <T>(path: string) => request<T>('DELETE', path);
 
 // POSTs a file as the raw request body, reporting upload progress (fetch has
-// no upload progress events, XMLHttpRequest does).
-// The file goes as its bytes (read into memory first, at most the relay's
-// 64 MB limit), which every browser and proxy forwards alike.
+// no upload progress events, XMLHttpRequest does). The browser streams the
+// file from disk with its Content-Length; it is never read into memory here.
+// A refusal the relay sends before the body is through (401, 403, 413) is
+// shown as the relay worded it.
 export async function upload<T>(path: string, file: File, onProgress: (sent: number, total: number) => void): Promise<T> {
-  const bytes = await file.arrayBuffer();
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/v1' + path);
@@ -355,10 +355,10 @@ export async function upload<T>(path: string, file: File, onProgress: (sent: num
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
       else {
         if (xhr.status === 401) unauthorized();
-        reject(new ApiError(xhr.status, body?.title ?? xhr.statusText, body?.detail ?? ''));
+        reject(new ApiError(xhr.status, body?.title ?? xhr.statusText, body?.detail ?? body?.error ?? ''));
       }
     };
-    xhr.send(bytes);
+    xhr.send(file);
   });
 }
 

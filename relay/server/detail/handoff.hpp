@@ -2,6 +2,8 @@
 
 // Beast types behind UpgradeHandoff. Include only from Beast translation units.
 
+#include <memory>
+
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
@@ -19,6 +21,9 @@ struct UpgradeHandoff::Impl {
     TlsStream stream;
     BeastRequest request;
     std::string remote_address;
+    // The connection's slot under the server's connection caps: whoever takes
+    // the stream keeps this for as long as the connection stays open.
+    std::shared_ptr<void> connection_slot;
 };
 
 }  // namespace cs::relay::server

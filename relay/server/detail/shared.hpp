@@ -42,10 +42,13 @@ struct SessionShared {
 };
 
 // Starts serving one accepted connection (TLS handshake, then HTTP requests).
+// `slot` is its place under the connection caps, held until it closes (by the
+// WebSocket session after an upgrade).
 void start_http_session(boost::asio::ip::tcp::socket socket,
-                        std::shared_ptr<const SessionShared> shared);
+                        std::shared_ptr<const SessionShared> shared, std::shared_ptr<void> slot);
 
-// A server TLS context: certificate chain + key from PEM files, TLS 1.2 minimum.
+// A server TLS context: certificate chain + key from PEM files; TLS 1.3, or
+// TLS 1.2 with ECDHE and an AEAD cipher only, the server's preference first.
 Expected<std::shared_ptr<boost::asio::ssl::context>> make_tls_context(const TlsConfig& tls);
 
 }  // namespace cs::relay::server

@@ -197,6 +197,7 @@ class Relay:
                 "tls": {"certificate_file": os.path.join(tls, "relay.pem"),
                         "private_key_file": os.path.join(tls, "relay.key")},
                 "database": {"dsn": dsn},
+                "metrics": {"listen": "127.0.0.1:0"},
                 "data_dir": self.dir,
                 "logging": {"level": "info", "file": os.path.join(self.dir, "relay.log")},
             }, f)

@@ -166,6 +166,7 @@ TEST(ApiAgentTest, SyncNowThroughTheApiAndOnlineOfflineTracking) {
                               PQuser(admin), dbname)}}},
         {"agents", {{"heartbeat_seconds", 2}}},
         {"api", {{"argon2_memory_kib", 1024}, {"argon2_iterations", 1}}},
+        {"metrics", {{"listen", "127.0.0.1:0"}}},
         {"data_dir", work.string()},
         {"logging", {{"level", "warn"}}}}.dump(2);
     const std::string config = (work / "relay.json").string();

@@ -147,6 +147,7 @@ TEST(UplinkRelayTest, HundredThousandCsvRowsReachTheRelaysRecordsExactly) {
          {{"certificate_file", testing::tls_file("server.pem")},
           {"private_key_file", testing::tls_file("server.key")}}},
         {"database", {{"dsn", admin.dsn_for(dbname)}}},
+        {"metrics", {{"listen", "127.0.0.1:0"}}},
         {"data_dir", work.string()},
         {"logging",
          {{"level", "warn"}}}}.dump(2);

@@ -59,7 +59,7 @@ TEST_F(LinkFaultsTest, AnOversizedFrameClosesWith1009WhileAnotherAgentKeepsWorki
     EXPECT_TRUE(b_report.complete) << b_report.last_problem;
     EXPECT_EQ(b_report.connections, 1);
     testing::expect_records_match(*conn_, db_->site_ref(b_), b_source);
-    auto metrics = testing::https_get(port(), "/metrics").second;
+    auto metrics = scrape();
     EXPECT_NE(metrics.find("contractsync_relay_errors_total{kind=\"message_too_big\"} 2"),
               std::string::npos)
         << metrics;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "relay/cli/relay_service.hpp"
+#include "tests/common/net/http_get.hpp"
 #include "tests/relay/support/pg_test_database.hpp"
 #include "tests/relay/support/records.hpp"
 #include "tests/relay/support/source_model.hpp"
@@ -40,6 +41,10 @@ protected:
     virtual void configure(RelayConfig&) {}
 
     int port() const { return relay_->port(); }
+    // GET /metrics from the metrics listener (never the public port).
+    std::string scrape() const {
+        return net::testing::http_get(static_cast<std::uint16_t>(relay_->metrics_port()));
+    }
 
     // Frames for `rows` item rows (version `version`), `per_set` rows each.
     std::map<std::uint64_t, std::string> frames(testing::SourceModel& source,

@@ -69,11 +69,10 @@ TEST_F(LinkTest, RefusesMissingUnknownAndRevokedKeysWith401BeforeTheUpgrade) {
     TestAgent revoked(port());
     EXPECT_EQ(revoked.connect(a_.key), 401);
     EXPECT_EQ(nlohmann::json::parse(revoked.refusal_body())["error"], "the site has been revoked");
-    auto metrics = testing::https_get(port(), "/metrics");
-    EXPECT_NE(metrics.second.find(
-                  "contractsync_relay_agent_connections_total{result=\"unauthorized\"} 3"),
+    auto metrics = scrape();
+    EXPECT_NE(metrics.find("contractsync_relay_agent_connections_total{result=\"unauthorized\"} 3"),
               std::string::npos)
-        << metrics.second;
+        << metrics;
     // Another site is served all along.
     TestAgent b(port());
     ASSERT_EQ(b.connect(b_.key), 101);
@@ -110,9 +109,11 @@ TEST_F(LinkTest, HealthEndpointsAndMetrics) {
     auto ready = testing::https_get(port(), "/readyz");
     EXPECT_EQ(ready.first, 200) << ready.second;
     EXPECT_EQ(testing::https_get(port(), "/nothing").first, 404);
-    auto metrics = testing::https_get(port(), "/metrics");
-    EXPECT_EQ(metrics.first, 200);
-    EXPECT_NE(metrics.second.find("# TYPE contractsync_relay_apply_duration_seconds histogram"),
+    EXPECT_EQ(testing::https_get(port(), "/metrics").first, 404)
+        << "metrics are on their own listener, never on the public port";
+    auto metrics = scrape();
+    EXPECT_TRUE(metrics.starts_with("HTTP/1.1 200")) << metrics;
+    EXPECT_NE(metrics.find("# TYPE contractsync_relay_apply_duration_seconds histogram"),
               std::string::npos);
     // Not ready once the schema is behind this binary's migrations.
     ASSERT_TRUE(conn_->exec("forget", "DELETE FROM schema_migrations"));

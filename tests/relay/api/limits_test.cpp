@@ -103,6 +103,29 @@ TEST_F(LimitsTest, HeavyRoutesAreCappedPerTenantAndRefusedAtOnce) {
     EXPECT_EQ(call("POST", "/api/v1/recon/runs", &a, nlohmann::json::object()).status, 201);
 }
 
+TEST_F(LimitsTest, AnUploadOverTheHeavyCapIsRefusedBeforeItsBody) {
+    server::KeyedLimiter heavy(2, 1);
+    env_.heavy = &heavy;
+    dispatcher_ = std::make_unique<Dispatcher>(build_routes(), env_);
+    auto a = login(email("a", "analyst"));
+    server::HttpRequest header;  // what the server knows before the body
+    header.method = "POST";
+    header.target = "/api/v1/vendor-files?name=x.csv";
+    std::tie(header.path, header.query) = server::split_target(header.target);
+    header.headers = {{"cookie", a.cookie}, {"x-csrf-token", a.csrf}, {"content-type", "text/csv"}};
+    EXPECT_FALSE(dispatcher_->admit(header)) << "admitted while the tenant has room";
+    auto busy = heavy.try_acquire(a_.tenant_id);  // tenant A's run in progress
+    ASSERT_TRUE(busy);
+    auto refusal = dispatcher_->admit(header);
+    ASSERT_TRUE(refusal);
+    EXPECT_EQ(refusal->status, 429) << refusal->body;
+    EXPECT_EQ(heavy.running(), 1u) << "admission holds no slot";
+    header.headers[1].second = "wrong";
+    auto csrf = dispatcher_->admit(header);
+    ASSERT_TRUE(csrf);
+    EXPECT_EQ(csrf->status, 403) << "credentials are checked first";
+}
+
 TEST_F(LimitsTest, TheStateShowsFailuresAndTheNextAttempt) {
     sql(
         fmt::format("UPDATE recon_state SET failures = 3, last_attempt_at = now(), last_error = "

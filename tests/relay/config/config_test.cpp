@@ -94,6 +94,50 @@ TEST(RelayConfigTest, ReadsTheBudgetsOfEachKindOfWork) {
     EXPECT_FALSE(parse(R"({"database": {"dsn": "host=db"}, "reconciliation": {"retries": 1}})"));
 }
 
+TEST(RelayConfigTest, ReadsTheHttpHardeningSettings) {
+    auto defaults = parse(R"({"database": {"dsn": "host=db"}})");
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    EXPECT_EQ(defaults->limits.max_connections, 2000u);
+    EXPECT_EQ(defaults->limits.max_connections_per_address, 64u);
+    EXPECT_EQ(defaults->timeouts.http_upload, std::chrono::minutes(10));
+    ASSERT_TRUE(defaults->metrics) << "metrics are on, on the loopback interface";
+    EXPECT_EQ(defaults->metrics->host, "127.0.0.1");
+    EXPECT_EQ(defaults->metrics->port, 9464);
+
+    auto c = parse(R"({
+        "tls": {"certificate_file": "c.pem", "private_key_file": "k.pem",
+                "hsts_max_age_seconds": 600},
+        "database": {"dsn": "host=db"},
+        "limits": {"max_connections": 10, "max_connections_per_address": 0},
+        "timeouts": {"http_upload": "2m"},
+        "metrics": {"listen": "0.0.0.0:9100", "bearer_token_env": "CS_METRICS_TOKEN"}
+    })",
+                   {"CS_METRICS_TOKEN=tok-123"});
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->tls->hsts_max_age_seconds, 600);
+    EXPECT_EQ(c->limits.max_connections, 10u);
+    EXPECT_EQ(c->limits.max_connections_per_address, 0u) << "0: no per-address cap (one NAT)";
+    EXPECT_EQ(c->timeouts.http_upload, std::chrono::minutes(2));
+    ASSERT_TRUE(c->metrics);
+    EXPECT_EQ(c->metrics->host, "0.0.0.0");
+    EXPECT_EQ(c->metrics->port, 9100);
+    EXPECT_EQ(c->metrics->bearer_token, "tok-123");
+
+    auto off = parse(R"({"database": {"dsn": "host=db"}, "metrics": {"listen": ""}})");
+    ASSERT_TRUE(off) << off.error().message;
+    EXPECT_FALSE(off->metrics);
+
+    auto open = parse(R"({"database": {"dsn": "host=db"}, "metrics": {"listen": "0.0.0.0:9100"}})");
+    ASSERT_FALSE(open);
+    EXPECT_NE(open.error().message.find("metrics.listen"), std::string::npos)
+        << open.error().message;
+    EXPECT_NE(open.error().message.find("not a loopback address"), std::string::npos)
+        << open.error().message;
+    auto bad = parse(R"({"database": {"dsn": "host=db"}, "metrics": {"listen": "9464"}})");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("address:port"), std::string::npos) << bad.error().message;
+}
+
 TEST(RelayConfigTest, RefusesAPasswordInTheDsn) {
     for (const char* dsn :
          {"host=db password=hunter2 dbname=cs", "postgresql://relay:hunter2@db/cs"}) {

@@ -23,6 +23,7 @@ std::string relay_json(const PgTestDatabase& db, const TempDir& dir, int port) {
         "tls": {{"certificate_file": "{}", "private_key_file": "{}"}},
         "database": {{"dsn": "{}", "session_connections": 8, "acquire_timeout": "5s"}},
         "limits": {{"window": 4}},
+        "metrics": {{"listen": "127.0.0.1:0"}},
         "data_dir": "{}"
     }})",
                        port, (tls / "relay-test.crt").string(), (tls / "relay-test.key").string(),

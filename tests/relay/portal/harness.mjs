@@ -173,6 +173,7 @@ export class Stack {
       database: { dsn: this.dbDsn },
       agents: { heartbeat_seconds: 2 },
       api: { argon2_memory_kib: 1024, argon2_iterations: 1, portal_dir: portalDir, alert_interval: '2s' },
+      metrics: { listen: '127.0.0.1:0' },
       data_dir: this.work,
       logging: { level: 'warn' },
     };

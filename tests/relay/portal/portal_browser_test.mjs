@@ -5,10 +5,12 @@
 //          issue a site key (shown once), stop the agent and see the site go
 //          offline, work inside one tenant through the switcher;
 //   tenant analyst: dashboard, find a record and its history, runs, failed
-//          rows with a retry, alerts, audit, an API token shown once;
+//          rows with a retry, alerts, audit, an API token shown once, a 60 MB
+//          upload with its progress bar and one over the limit refused in words;
 //   isolation: a tenant user cannot open staff pages or another tenant's data.
 // Any console error or uncaught exception on any page fails the test (the one
-// 404 the isolation check provokes is expected by name). Screenshots of every
+// 404 the isolation check provokes and the 413 of the over-limit upload are
+// expected by name). Screenshots of every
 // page go to <build>/portal-screenshots/.
 //
 // Needs CS_TEST_PG_DSN (scripts/test starts PostgreSQL); exits 77 (skipped)
@@ -157,6 +159,8 @@ async function main() {
     assert(h['content-security-policy']?.includes("default-src 'self'"), 'CSP on the page: ' + h['content-security-policy']);
     assert(h['x-frame-options'] === 'DENY', 'X-Frame-Options');
     assert(h['cache-control'] === 'no-cache', 'index.html revalidates: ' + h['cache-control']);
+    assert(h['strict-transport-security'] === 'max-age=31536000', 'HSTS: ' + h['strict-transport-security']);
+    assert(h['server'] === 'contractsync-relay', 'no build version in Server: ' + h['server']);
     const asset = await script; // the page's hashed script, as the browser loaded it
     assert(asset.status() === 200 && asset.headers()['cache-control'].includes('immutable'), 'assets are immutable');
     assert(asset.headers()['content-type'].startsWith('text/javascript'), 'script content type');
@@ -419,6 +423,54 @@ async function main() {
     await shot(analyst, '24-tenant-dashboard-reconciliation');
     await analyst.getByRole('link', { name: 'Settings' }).click();
     await analyst.getByRole('link', { name: 'Tolerance policy' }).count().then((n) => assert(n === 0, 'analysts do not see the policy tab'));
+  });
+
+  await run('tenant analyst: a 60 MB upload shows its progress; one over the limit is refused in words', async () => {
+    // Generated here, never kept in git: a few contract lines, then lines whose
+    // item is too long to accept, to 60 MB.
+    const big = path.join(stack.work, 'acme_big_2026.csv');
+    const pad = 'ACME,AC-BIG,' + 'x'.repeat(3000) + ',EA,1.00\n';
+    let head = 'Vendor,Contract #,Item ID,UOM,Price\n';
+    for (let i = 0; i < 100; i++) head += `ACME,AC-BIG,BIG-${i},EA,${i + 1}.50\n`;
+    const fd = fs.openSync(big, 'w');
+    fs.writeSync(fd, head);
+    const block = pad.repeat(1000);
+    let size = head.length;
+    while (size + block.length <= 60_000_000) {
+      fs.writeSync(fd, block);
+      size += block.length;
+    }
+    while (size + pad.length <= 60_000_000) {
+      fs.writeSync(fd, pad);
+      size += pad.length;
+    }
+    fs.closeSync(fd);
+    assert(size > 59_990_000, 'a 60 MB file: ' + size);
+    await analyst.getByRole('link', { name: 'Vendor files' }).click();
+    await heading(analyst, 'Vendor files');
+    await analyst.getByLabel('File', { exact: true }).setInputFiles(big);
+    await analyst.getByRole('button', { name: 'Upload', exact: true }).click();
+    await analyst.getByLabel('Upload progress').waitFor({ timeout: 10_000 });
+    await shot(analyst, '23a-recon-vendor-file-upload-progress');
+    const report = analyst.locator('.upload-report');
+    await report.waitFor({ timeout: 120_000 });
+    assert((await report.getAttribute('data-file-status')) === 'partial', 'long lines refused: ' + (await report.textContent()));
+    assert((await report.textContent()).includes('100'), 'the 100 good lines are accepted: ' + (await report.textContent()));
+
+    const over = path.join(stack.work, 'acme_too_big.csv');
+    fs.writeFileSync(over, Buffer.alloc(64 * 1024 * 1024 + 1, 0x41));
+    expectedErrors.push(/status of 413/);
+    await analyst.getByLabel('File', { exact: true }).setInputFiles(over);
+    await analyst.getByRole('button', { name: 'Upload', exact: true }).click();
+    const alert = analyst.getByRole('alert');
+    await alert.waitFor({ timeout: 30_000 });
+    const text = await alert.textContent();
+    assert(text.includes('the upload is 67108865 bytes; the limit is 64 MiB (limits.max_upload_bytes)'), 'the relay\'s words: ' + text);
+    assert(!text.includes('interrupted'), 'not a network error: ' + text);
+    await shot(analyst, '23b-recon-vendor-file-over-limit');
+    await waitFor('the expected 413 in the console', async () => !expectedErrors.some((re) => re.source.includes('413')), 5000);
+    fs.rmSync(big);
+    fs.rmSync(over);
   });
 
   await run('tenant analyst: cannot reach staff pages or another tenant', async () => {

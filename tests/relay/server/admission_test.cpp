@@ -27,6 +27,18 @@ TEST(KeyedLimiterTest, CapsEachKeyAndTheTotal) {
     EXPECT_EQ(limiter.running("c"), 0u) << "a refusal leaves nothing behind";
 }
 
+TEST(KeyedLimiterTest, FullSaysWhetherAnAcquireWouldBeRefused) {
+    KeyedLimiter limiter(2, 1);
+    EXPECT_FALSE(limiter.full("a"));
+    auto a = limiter.try_acquire("a");
+    EXPECT_TRUE(limiter.full("a")) << "a's cap";
+    EXPECT_FALSE(limiter.full("b"));
+    auto b = limiter.try_acquire("b");
+    EXPECT_TRUE(limiter.full("c")) << "the total";
+    EXPECT_EQ(limiter.running(), 2u) << "asking takes nothing";
+    EXPECT_TRUE(KeyedLimiter(5, 0).full("x")) << "a zero cap is always full";
+}
+
 TEST(KeyedLimiterTest, APermitReleasesItsSlotWhenDestroyed) {
     KeyedLimiter limiter(1, 1);
     {

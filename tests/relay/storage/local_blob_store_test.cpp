@@ -95,6 +95,47 @@ TEST_F(LocalBlobStoreTest, WritersStopAtTheirLimit) {
     EXPECT_EQ(temp_files(), 0u);
 }
 
+TEST_F(LocalBlobStoreTest, StagedFilesAreHashedAsWrittenAndKeptOnlyWhenPut) {
+    auto writer = store_->stage(1 << 20);
+    ASSERT_TRUE(writer);
+    ASSERT_TRUE((*writer)->write("hello "));
+    ASSERT_TRUE((*writer)->write("world"));
+    auto staged = (*writer)->finish();
+    ASSERT_TRUE(staged) << staged.error().message;
+    EXPECT_EQ(staged->size(), 11u);
+    EXPECT_EQ(staged->sha256(), "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9");
+    EXPECT_EQ(staged->path().parent_path(), dir_ / "blobs" / ".tmp");
+    EXPECT_TRUE(fs::exists(staged->path())) << "readable while staged";
+    ASSERT_TRUE(store_->put_staged("t/one", *staged));
+    EXPECT_TRUE(staged->path().empty()) << "released once kept";
+    EXPECT_EQ(store_->get("t/one", 100).value(), "hello world");
+    EXPECT_EQ(temp_files(), 0u);
+    {
+        auto dropped = store_->stage(1 << 20);
+        ASSERT_TRUE(dropped);
+        ASSERT_TRUE((*dropped)->write("bytes"));
+        auto file = (*dropped)->finish();
+        ASSERT_TRUE(file);
+        EXPECT_EQ(temp_files(), 1u);
+    }
+    EXPECT_EQ(temp_files(), 0u) << "a staged file nobody kept is removed";
+    auto outside = StagedFile(dir_ / "elsewhere", 0, "");
+    EXPECT_FALSE(store_->put_staged("t/two", outside)) << "only files from the staging area";
+    outside.release();
+}
+
+TEST_F(LocalBlobStoreTest, StagingStopsAtItsLimit) {
+    auto writer = store_->stage(8);
+    ASSERT_TRUE(writer);
+    ASSERT_TRUE((*writer)->write("12345678"));
+    auto over = (*writer)->write("9");
+    ASSERT_FALSE(over);
+    EXPECT_EQ(over.error().code, ErrorCode::limit_exceeded);
+    EXPECT_FALSE((*writer)->finish());
+    writer->reset();
+    EXPECT_EQ(temp_files(), 0u);
+}
+
 TEST_F(LocalBlobStoreTest, KeysCannotLeaveTheStore) {
     for (std::string_view bad : {"", "/etc/passwd", "../x", "a/../../x", "a//b", "a/", ".tmp/x",
                                  "a/.hidden", "A/b", "a b", "a\\b", "tenants/x\n"}) {

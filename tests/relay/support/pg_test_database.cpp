@@ -99,6 +99,7 @@ RelayConfig PgTestDatabase::relay_config(const std::filesystem::path& data_dir) 
     c.timeouts.site_lock_wait = std::chrono::seconds(10);
     c.timeouts.shutdown_grace = std::chrono::seconds(5);
     c.apply_threads = 4;
+    c.metrics = MetricsListenConfig{"127.0.0.1", 0, ""};  // any free port: tests run side by side
     return c;
 }
 

@@ -8,7 +8,6 @@ import { usePaged } from '../hooks';
 import { IngestReport, LineError, paths, ReconRun, ruleLabels, VendorFile } from '../recon_api';
 import { useSession } from '../session';
 
-const kMaxUploadBytes = 64 * 1024 * 1024; // the relay refuses larger files (docs/reconciliation.md)
 
 export function RunResult({ run }: { run: ReconRun }) {
   const findings = Object.entries(run.findings ?? {}).filter(([, n]) => n > 0);
@@ -96,7 +95,6 @@ function Upload({ onUploaded }: { onUploaded: () => void }) {
   const [run, setRun] = useState<ReconRun | null>(null);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const tooBig = file !== null && file.size > kMaxUploadBytes;
   const send = async () => {
     setError(null);
     setReport(null);
@@ -128,7 +126,7 @@ function Upload({ onUploaded }: { onUploaded: () => void }) {
   return (
     <Section title="Upload a contract file" id="upload">
       <p class="muted">
-        CSV or XLSX, up to 64 MB. A file is the whole contract: its lines replace earlier lines of the same vendor and contract number. Name the vendor and
+        CSV or XLSX, up to the relay's upload limit (64 MiB unless it was changed). A file is the whole contract: its lines replace earlier lines of the same vendor and contract number. Name the vendor and
         contract here when the file has no such columns.
       </p>
       <div class="form-row">
@@ -141,11 +139,10 @@ function Upload({ onUploaded }: { onUploaded: () => void }) {
         <Field label="Contract (optional)">
           <input type="text" size={12} value={contract} onInput={(e) => setContract(e.currentTarget.value)} />
         </Field>
-        <button type="button" class="primary" disabled={!file || tooBig || sent !== null} onClick={send}>
+        <button type="button" class="primary" disabled={!file || sent !== null} onClick={send}>
           Upload
         </button>
       </div>
-      {tooBig && <Notice tone="bad">This file is {fmtBytes(file!.size)}; the limit is 64 MB. Split it by contract.</Notice>}
       {sent && (
         <div aria-live="polite">
           <p class="small">

@@ -1,4 +1,4 @@
-#include "agent/metrics/metrics_server.hpp"
+#include "common/net/metrics_server.hpp"
 
 #include <chrono>
 #include <thread>
@@ -7,9 +7,10 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
-namespace cs::agent::metrics {
+namespace cs::net {
 namespace {
 
 namespace asio = boost::asio;
@@ -22,8 +23,9 @@ constexpr auto kRequestTimeout = std::chrono::seconds(5);
 // One scrape: read the request, answer, close.
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(tcp::socket socket, const std::function<std::string()>& render)
-        : stream_(std::move(socket)), render_(render) {}
+    Session(tcp::socket socket, const std::function<std::string()>& render,
+            const MetricsServerOptions& options)
+        : stream_(std::move(socket)), render_(render), options_(options) {}
 
     void start() { do_read(); }
 
@@ -43,7 +45,12 @@ private:
         const auto& request = parser_.get();
         response_.version(request.version());
         response_.keep_alive(false);
-        if (request.target() != "/metrics") {
+        if (!authorized(request[http::field::authorization])) {
+            response_.result(http::status::unauthorized);
+            response_.set(http::field::www_authenticate, "Bearer realm=\"metrics\"");
+            response_.set(http::field::content_type, "text/plain");
+            response_.body() = "send the metrics bearer token\n";
+        } else if (request.target() != "/metrics") {
             response_.result(http::status::not_found);
             response_.set(http::field::content_type, "text/plain");
             response_.body() = "only /metrics is served here\n";
@@ -62,6 +69,18 @@ private:
         do_write();
     }
 
+    bool authorized(std::string_view header) const {
+        const std::string& token = options_.bearer_token;
+        if (token.empty()) {
+            return true;
+        }
+        constexpr std::string_view kScheme = "Bearer ";
+        if (header.size() != kScheme.size() + token.size() || !header.starts_with(kScheme)) {
+            return false;
+        }
+        return CRYPTO_memcmp(header.data() + kScheme.size(), token.data(), token.size()) == 0;
+    }
+
     void do_write() {
         stream_.expires_after(kRequestTimeout);
         http::async_write(stream_, response_,
@@ -75,6 +94,7 @@ private:
 
     beast::tcp_stream stream_;
     const std::function<std::string()>& render_;
+    const MetricsServerOptions& options_;
     beast::flat_buffer buffer_;
     http::request_parser<http::empty_body> parser_;
     http::response<http::string_body> response_;
@@ -82,7 +102,8 @@ private:
 
 class AsioMetricsServer final : public MetricsServer {
 public:
-    AsioMetricsServer(std::function<std::string()> render) : render_(std::move(render)) {}
+    AsioMetricsServer(std::function<std::string()> render, MetricsServerOptions options)
+        : render_(std::move(render)), options_(std::move(options)) {}
 
     ~AsioMetricsServer() override {
         io_.stop();
@@ -126,7 +147,7 @@ private:
                     return;  // stopping
                 }
                 if (!ec) {
-                    std::make_shared<Session>(std::move(socket), render_)->start();
+                    std::make_shared<Session>(std::move(socket), render_, options_)->start();
                 } else {
                     spdlog::debug("metrics: accept failed: {}", ec.message());
                 }
@@ -135,6 +156,7 @@ private:
     }
 
     std::function<std::string()> render_;
+    MetricsServerOptions options_;
     asio::io_context io_{1};
     tcp::acceptor acceptor_{io_};
     std::uint16_t port_ = 0;
@@ -145,12 +167,43 @@ private:
 
 Expected<std::unique_ptr<MetricsServer>> MetricsServer::start(const std::string& host,
                                                               std::uint16_t port,
-                                                              std::function<std::string()> render) {
-    auto server = std::make_unique<AsioMetricsServer>(std::move(render));
+                                                              std::function<std::string()> render,
+                                                              MetricsServerOptions options) {
+    auto server = std::make_unique<AsioMetricsServer>(std::move(render), std::move(options));
     if (auto st = server->listen(host, port); !st) {
         return std::move(st).error();
     }
     return std::unique_ptr<MetricsServer>(std::move(server));
 }
 
-}  // namespace cs::agent::metrics
+Expected<HostPort> parse_host_port(std::string_view text, std::string_view what) {
+    auto colon = text.rfind(':');
+    std::string host(colon == std::string_view::npos ? "" : text.substr(0, colon));
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    std::string_view port_text = colon == std::string_view::npos ? "" : text.substr(colon + 1);
+    if (port_text.empty() || port_text.size() > 5 ||
+        port_text.find_first_not_of("0123456789") != std::string_view::npos ||
+        std::stoi(std::string(port_text)) > 65535) {
+        return make_error(ErrorCode::invalid_argument,
+                          "{}: '{}' must be address:port, e.g. 127.0.0.1:9464", what, text);
+    }
+    if (host == "localhost") {
+        host = "127.0.0.1";
+    }
+    beast::error_code ec;
+    asio::ip::make_address(host, ec);
+    if (ec) {
+        return make_error(ErrorCode::invalid_argument, "{}: '{}' is not an IP address", what, host);
+    }
+    return HostPort{host, static_cast<std::uint16_t>(std::stoi(std::string(port_text)))};
+}
+
+bool is_loopback(std::string_view address) {
+    beast::error_code ec;
+    auto a = asio::ip::make_address(std::string(address), ec);
+    return !ec && a.is_loopback();
+}
+
+}  // namespace cs::net
