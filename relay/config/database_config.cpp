@@ -71,11 +71,74 @@ Status check_dsn_has_no_password(std::string_view dsn) {
     return ok();
 }
 
+namespace {
+
+// The password named by `<prefix>password_env` or `<prefix>password_file`;
+// empty when neither is set.
+Expected<std::string> read_password_setting(const config::Reader& section,
+                                            const std::string& prefix, const char* const* env,
+                                            const std::filesystem::path& base_dir) {
+    auto env_key = prefix + "password_env";
+    auto file_key = prefix + "password_file";
+    auto password_env = section.string_or(env_key, "");
+    auto password_file = section.string_or(file_key, "");
+    if (!password_env) {
+        return std::move(password_env).error();
+    }
+    if (!password_file) {
+        return std::move(password_file).error();
+    }
+    if (!password_env->empty() && !password_file->empty()) {
+        return section.error(env_key,
+                             fmt::format("set either {} or {}, not both", env_key, file_key));
+    }
+    if (!password_env->empty()) {
+        auto password = env_value(env, *password_env);
+        if (password.empty()) {
+            return section.error(env_key,
+                                 fmt::format("environment variable {} is not set", *password_env));
+        }
+        return password;
+    }
+    if (password_file->empty()) {
+        return std::string();
+    }
+    std::filesystem::path file = *password_file;
+    if (!base_dir.empty() && file.is_relative()) {
+        file = base_dir / file;
+    }
+    auto pw = read_password_file(file);
+    if (!pw) {
+        return section.error(file_key, pw.error().message);
+    }
+    return std::move(*pw);
+}
+
+Expected<DatabaseLogin> read_login(const config::Reader& section, const std::string& prefix,
+                                   const char* const* env, const std::filesystem::path& base_dir) {
+    DatabaseLogin login;
+    auto user = section.string_or(prefix + "user", "");
+    if (!user) {
+        return std::move(user).error();
+    }
+    login.user = std::move(*user);
+    auto password = read_password_setting(section, prefix, env, base_dir);
+    if (!password) {
+        return std::move(password).error();
+    }
+    login.password = std::move(*password);
+    return login;
+}
+
+}  // namespace
+
 Expected<DatabaseConfig> read_database_config(const config::Reader& section, const char* const* env,
                                               const std::filesystem::path& base_dir) {
-    if (auto s = section.allow_only({"dsn", "password_env", "password_file", "session_connections",
-                                     "shared_connections", "background_connections",
-                                     "connect_timeout", "statement_timeout", "acquire_timeout"});
+    if (auto s = section.allow_only(
+            {"dsn", "password_env", "password_file", "api_tenant_user", "api_tenant_password_env",
+             "api_tenant_password_file", "api_staff_user", "api_staff_password_env",
+             "api_staff_password_file", "session_connections", "shared_connections",
+             "background_connections", "connect_timeout", "statement_timeout", "acquire_timeout"});
         !s) {
         return std::move(s).error();
     }
@@ -88,35 +151,21 @@ Expected<DatabaseConfig> read_database_config(const config::Reader& section, con
         return section.error("dsn", s.error().message);
     }
     db.dsn = *dsn;
-
-    auto password_env = section.string_or("password_env", "");
-    auto password_file = section.string_or("password_file", "");
-    if (!password_env) {
-        return std::move(password_env).error();
+    auto password = read_password_setting(section, "", env, base_dir);
+    if (!password) {
+        return std::move(password).error();
     }
-    if (!password_file) {
-        return std::move(password_file).error();
+    db.password = std::move(*password);
+    auto tenant = read_login(section, "api_tenant_", env, base_dir);
+    if (!tenant) {
+        return std::move(tenant).error();
     }
-    if (!password_env->empty() && !password_file->empty()) {
-        return section.error("password_env", "set either password_env or password_file, not both");
+    db.api_tenant = std::move(*tenant);
+    auto staff = read_login(section, "api_staff_", env, base_dir);
+    if (!staff) {
+        return std::move(staff).error();
     }
-    if (!password_env->empty()) {
-        db.password = env_value(env, *password_env);
-        if (db.password.empty()) {
-            return section.error("password_env",
-                                 fmt::format("environment variable {} is not set", *password_env));
-        }
-    } else if (!password_file->empty()) {
-        std::filesystem::path file = *password_file;
-        if (!base_dir.empty() && file.is_relative()) {
-            file = base_dir / file;
-        }
-        auto pw = read_password_file(file);
-        if (!pw) {
-            return section.error("password_file", pw.error().message);
-        }
-        db.password = std::move(*pw);
-    }
+    db.api_staff = std::move(*staff);
 
     auto sessions = section.integer_or("session_connections", 64, 1, 10'000);
     auto shared = section.integer_or("shared_connections", 4, 1, 1'000);
