@@ -128,6 +128,11 @@ $$;
 
 -- Verifying costs two hashes and a lookup: once per statement, not per row.
 -- A scalar subquery becomes an init plan the executor runs once.
+-- staff_rows admits sessions that logged in as a member of contractsync_staff
+-- (the staff login role; the owner, who sees all rows anyway) rather than
+-- whoever holds the role now: the owner is a member of contractsync_staff
+-- (migration 0002), so owner code run for a tenant session would otherwise
+-- pass it.
 DO $$
 DECLARE
     t text;
@@ -136,6 +141,12 @@ BEGIN
              WHERE schemaname = 'public' AND policyname = 'tenant_rows' LOOP
         EXECUTE format('ALTER POLICY tenant_rows ON %I '
                        'USING (tenant_id = (SELECT cs_current_tenant()))', t);
+    END LOOP;
+    FOR t IN SELECT tablename FROM pg_policies
+             WHERE schemaname = 'public' AND policyname = 'staff_rows' LOOP
+        EXECUTE format('ALTER POLICY staff_rows ON %I '
+                       'USING ((SELECT pg_has_role(session_user, ''contractsync_staff'', '
+                       '''MEMBER'')))', t);
     END LOOP;
 END
 $$;

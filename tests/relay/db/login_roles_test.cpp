@@ -265,9 +265,16 @@ TEST_F(LoginRolesTest, ForcedTablesHideRowsFromOwnerCodeRunningForAnApiSession) 
         "GRANT SELECT ON cs_test_all_sites TO contractsync_tenant");
     EXPECT_EQ(count(*owner_, "SELECT cs_test_count_sites()"), 2) << "the owner's own login";
     EXPECT_EQ(count(*owner_, "SELECT count(*) FROM cs_test_all_sites"), 2);
+    // For a tenant session the owner's code sees the session's tenant only:
+    // owner_rows and staff_rows admit no API session, and the owner's
+    // membership in contractsync_tenant brings tenant_rows with the claim.
     auto conn = tenant_scope();
-    EXPECT_EQ(count(*conn, "SELECT cs_test_count_sites()"), 0);
-    EXPECT_EQ(count(*conn, "SELECT count(*) FROM cs_test_all_sites"), 0);
+    EXPECT_EQ(count(*conn, "SELECT cs_test_count_sites()"), 1);
+    EXPECT_EQ(count(*conn, "SELECT count(*) FROM cs_test_all_sites"), 1);
+    EXPECT_EQ(count(*conn, fmt::format("SELECT count(*) FROM cs_test_all_sites WHERE tenant_id = "
+                                       "'{}'",
+                                       b_)),
+              0);
 }
 
 TEST_F(LoginRolesTest, EveryTenantPolicyVerifiesTheClaimOncePerStatement) {
@@ -280,6 +287,10 @@ TEST_F(LoginRolesTest, EveryTenantPolicyVerifiesTheClaimOncePerStatement) {
                              AND p.polname = 'tenant_rows'
                              AND pg_get_expr(p.polqual, p.polrelid)
                                  = '(tenant_id = ( SELECT cs_current_tenant() AS cs_current_tenant))')
+               OR NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid
+                                AND p.polname = 'staff_rows'
+                                AND pg_get_expr(p.polqual, p.polrelid) LIKE
+                                    '( SELECT pg_has_role(SESSION_USER, %')
                OR (c.relforcerowsecurity AND NOT EXISTS (
                      SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid
                        AND p.polname = 'owner_rows'))))");
