@@ -8,6 +8,7 @@
 
 #include "relay/api/auth/auth.hpp"
 #include "relay/cli/cli_support.hpp"
+#include "relay/db/login_roles.hpp"
 #include "relay/db/migrations.hpp"
 #include "relay/sites/sites.hpp"
 
@@ -83,6 +84,54 @@ int create_user(db::Connection& conn, const RelayConfig& config, const AdminOpti
     return 0;
 }
 
+// Sets each API login role's password to the one the configuration names
+// (database.api_*_password_file or _env), so the relay logs in with what was
+// set and no password ever passes a command line.
+int db_roles(db::Connection& conn, const RelayConfig& config, const AdminOptions& o) {
+    json done = json::array();
+    for (auto scope : {db::ApiScope::tenant, db::ApiScope::staff}) {
+        auto options = api_connect_options(config, scope);
+        const auto& key = db::api_login(scope).config_key;
+        if (options.password.empty()) {
+            if (!o.json) {
+                fmt::print(
+                    "{}: no password configured (database.{}_password_file or _env); "
+                    "left unchanged\n",
+                    options.user, key);
+            }
+            continue;
+        }
+        if (auto s = db::set_login_password(conn, options.user, options.password); !s) {
+            return fail(s.error().wrap("db-roles"));
+        }
+        done.push_back(options.user);
+        if (!o.json) {
+            fmt::print("{}: password set from database.{}_password_*\n", options.user, key);
+        }
+    }
+    if (o.rotate_claim_key) {
+        if (auto r =
+                conn.query("rotating the tenant claim key", "SELECT cs_rotate_tenant_claim_key()");
+            !r) {
+            return fail(r.error().wrap("db-roles"));
+        }
+        if (!o.json) {
+            fmt::print("rotated the tenant claim key: restart every relay instance now\n");
+        }
+    }
+    if (done.empty() && !o.rotate_claim_key) {
+        return fail(
+            "db-roles: the configuration names no API role password "
+            "(database.api_tenant_password_file, database.api_staff_password_file or their "
+            "_env forms); nothing to do");
+    }
+    if (o.json) {
+        fmt::print("{}\n",
+                   json{{"passwords_set", done}, {"claim_key_rotated", o.rotate_claim_key}}.dump());
+    }
+    return 0;
+}
+
 int run_action(db::Connection& conn, const AdminOptions& o) {
     if (o.action == "create-tenant") {
         auto t = sites::create_tenant(conn, o.name);
@@ -146,6 +195,9 @@ int run_admin(const AdminOptions& options) {
     }
     if (options.action == "create-user") {
         return create_user(**conn, *config, options);
+    }
+    if (options.action == "db-roles") {
+        return db_roles(**conn, *config, options);
     }
     return run_action(**conn, options);
 }

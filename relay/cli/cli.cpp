@@ -31,7 +31,9 @@ int run_cli(int argc, char** argv) {
     migrate->add_flag("--json", json, "print the result as JSON");
 
     cli::AdminOptions admin_options;
-    auto* admin = app.add_subcommand("admin", "Create tenants and sites, rotate or revoke keys");
+    auto* admin = app.add_subcommand(
+        "admin",
+        "Create tenants, sites and users, rotate or revoke keys, set database role passwords");
     admin->require_subcommand(1);
     auto add_admin = [&](const char* name, const char* what) {
         auto* sub = admin->add_subcommand(name, what);
@@ -65,6 +67,11 @@ int run_cli(int argc, char** argv) {
                             "name shown in the portal");
     create_user->add_option("--password-file", admin_options.password_file,
                             "file holding the password (default: read standard input)");
+    add_admin("db-roles",
+              "Set the passwords of the API's database login roles to those the configuration "
+              "names (database.api_*_password_file or _env)")
+        ->add_flag("--rotate-claim-key", admin_options.rotate_claim_key,
+                   "also replace the key that signs tenant claims (restart every relay after)");
     add_admin("revoke-site", "Revoke the site and its keys and disconnect its agent")
         ->add_option("--site", admin_options.site, "site id")
         ->required();

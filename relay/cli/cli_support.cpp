@@ -30,8 +30,11 @@ Expected<RelayConfig> load_and_init(const std::filesystem::path& path, bool quie
     if (!config) {
         return std::move(config).error();
     }
-    if (!config->database.password.empty()) {
-        log::register_secret(config->database.password);
+    for (const auto* password : {&config->database.password, &config->database.api_tenant.password,
+                                 &config->database.api_staff.password}) {
+        if (!password->empty()) {
+            log::register_secret(*password);
+        }
     }
     if (config->metrics && !config->metrics->bearer_token.empty()) {
         log::register_secret(config->metrics->bearer_token);
@@ -49,6 +52,15 @@ Expected<RelayConfig> load_and_init(const std::filesystem::path& path, bool quie
 db::ConnectOptions connect_options(const RelayConfig& config) {
     return db::ConnectOptions{config.database.dsn, config.database.password, "contractsync-relay",
                               config.database.connect_timeout, config.database.statement_timeout};
+}
+
+db::ConnectOptions api_connect_options(const RelayConfig& config, db::ApiScope scope) {
+    const auto& login =
+        scope == db::ApiScope::tenant ? config.database.api_tenant : config.database.api_staff;
+    auto o = connect_options(config);
+    o.user = login.user.empty() ? std::string(db::api_login(scope).default_user) : login.user;
+    o.password = login.password;
+    return o;
 }
 
 }  // namespace cs::relay::cli

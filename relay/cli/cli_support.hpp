@@ -6,6 +6,7 @@
 #include "common/base/error.hpp"
 #include "relay/config/config.hpp"
 #include "relay/db/connection.hpp"
+#include "relay/db/login_roles.hpp"
 
 namespace cs::relay::cli {
 
@@ -17,6 +18,10 @@ int fail(const Error& error);
 // the database password as a secret so no log line can contain it.
 Expected<RelayConfig> load_and_init(const std::filesystem::path& path, bool quiet);
 
+// The owner's connection (database.dsn): migrations, agents, authentication,
+// background jobs.
 db::ConnectOptions connect_options(const RelayConfig& config);
+// The same database as the API login role of `scope` (database.api_*_user).
+db::ConnectOptions api_connect_options(const RelayConfig& config, db::ApiScope scope);
 
 }  // namespace cs::relay::cli

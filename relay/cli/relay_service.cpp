@@ -35,8 +35,8 @@ db::ConnectOptions short_options(const RelayConfig& c) {
 }
 
 // API requests set their own limits per transaction; this is the longest.
-db::ConnectOptions api_options(const RelayConfig& c) {
-    auto o = connect_options(c);
+db::ConnectOptions api_options(const RelayConfig& c, db::ApiScope scope) {
+    auto o = api_connect_options(c, scope);
     o.statement_timeout = c.api.heavy_statement_timeout;
     return o;
 }
@@ -190,7 +190,29 @@ void log_runs(const recon::TickReport& report) {
     }
 }
 
-api::ApiEnv api_env(const RelayConfig& c, db::Pool& scoped, db::Pool& owner,
+// Logs in as each API role once and checks it cannot escape row-level
+// security, so a relay with a wrong role refuses to start rather than serve.
+Status check_api_logins(const RelayConfig& c) {
+    for (auto scope : {db::ApiScope::tenant, db::ApiScope::staff}) {
+        auto options = api_connect_options(c, scope);
+        auto what =
+            fmt::format("database.{}_user ({})", db::api_login(scope).config_key, options.user);
+        auto conn = db::Connection::open(options);
+        if (!conn) {
+            return std::move(conn).error().wrap(
+                fmt::format("{}: API requests log in as this role; set its password with "
+                            "database.{}_password_file and `contractsync-relay admin db-roles` "
+                            "(docs/relay.md)",
+                            what, db::api_login(scope).config_key));
+        }
+        if (auto s = db::check_api_login(**conn, scope); !s) {
+            return s;
+        }
+    }
+    return ok();
+}
+
+api::ApiEnv api_env(const RelayConfig& c, db::Pool& scoped, db::Pool& staff, db::Pool& owner,
                     server::KeyedLimiter& heavy) {
     api::ApiEnv env;
     env.auth.cost = {c.api.argon2_memory_kib, c.api.argon2_iterations, c.api.argon2_parallelism};
@@ -202,6 +224,7 @@ api::ApiEnv api_env(const RelayConfig& c, db::Pool& scoped, db::Pool& owner,
     env.secure_cookies = c.api.secure_cookies;
     env.liveness_seconds = 3 * c.agents.heartbeat_seconds;
     env.scoped_pool = &scoped;
+    env.staff_pool = &staff;
     env.owner_pool = &owner;
     env.acquire_timeout = c.database.acquire_timeout;
     env.max_upload_bytes = c.limits.max_upload_bytes;
@@ -225,7 +248,8 @@ struct RelayService::Impl {
           shared(short_options(c), c.database.shared_connections, "shared"),
           background(options, c.database.background_connections, "background"),
           sessions(options, c.database.session_connections, "session"),
-          api_pool(api_options(c), c.api.connections, "api"),
+          api_tenant_pool(api_options(c, db::ApiScope::tenant), c.api.connections, "api-tenant"),
+          api_staff_pool(api_options(c, db::ApiScope::staff), c.api.connections, "api-staff"),
           metrics(registry),
           agent_lane(c.apply_threads),
           api_lane(c.api.threads),
@@ -241,7 +265,10 @@ struct RelayService::Impl {
     db::Pool shared;      // authentication (API and agents) and /readyz
     db::Pool background;  // reconciliation, alerts, retention
     db::Pool sessions;    // one per agent session: its site lock and applies
-    db::Pool api_pool;    // API requests under row-level security
+    // API requests under row-level security, each pool logged in as its own
+    // role; together they never hold more than api.threads connections.
+    db::Pool api_tenant_pool;
+    db::Pool api_staff_pool;
     api::ApiEnv api;
     metrics::Registry registry;
     metrics::RelayMetrics metrics;
@@ -332,6 +359,7 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
                           config.origin);
     }
     std::shared_ptr<const portal_server::PortalServer> portal;
+    db::TenantClaimKey claim_key;
     if (!config.api.portal_dir.empty()) {
         auto opened = portal_server::PortalServer::open({config.api.portal_dir});
         if (!opened) {
@@ -351,6 +379,23 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
         }
         spdlog::info("database schema at version {} ({} migration(s) applied now)",
                      report->current_version, report->applied_now);
+        auto superuser = db::logged_in_as_superuser(**conn);
+        if (!superuser) {
+            return std::move(superuser).error().wrap("database");
+        }
+        if (*superuser) {
+            spdlog::warn(
+                "database.dsn logs in as a superuser, which no row-level security binds; give "
+                "the relay a dedicated owner role (docs/relay.md, \"Database roles\")");
+        }
+        auto key = db::TenantClaimKey::load(**conn);
+        if (!key) {
+            return std::move(key).error().wrap("database");
+        }
+        claim_key = std::move(*key);
+    }
+    if (auto s = check_api_logins(config); !s) {
+        return std::move(s).error();
     }
     auto impl = std::make_unique<Impl>(config);
     auto& s = *impl;
@@ -363,7 +408,8 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
     auto router = std::make_shared<server::Router>();
     server::add_health_routes(*router, s.shared);
     router->add_websocket("/v1/agent", std::make_shared<agent_link::AgentEndpoint>(context));
-    s.api = api_env(s.config, s.api_pool, s.shared, s.heavy);
+    s.api = api_env(s.config, s.api_tenant_pool, s.api_staff_pool, s.shared, s.heavy);
+    s.api.claim_key = std::move(claim_key);
     if (!s.config.data_dir.empty()) {
         auto blobs = storage::LocalBlobStore::open(s.config.data_dir / "blobs");
         if (!blobs) {

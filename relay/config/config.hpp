@@ -17,9 +17,18 @@ namespace cs::relay {
 // Where and how to reach PostgreSQL. The password never sits in the config file
 // in plain text: it comes from an environment variable, a file, or libpq's own
 // PG* variables / .pgpass.
+// A login role of the API's connections (docs/security.md, "Row-level
+// security"): same server and database as `dsn`, its own user and password.
+struct DatabaseLogin {
+    std::string user;      // empty: the role migration 0006 creates for the scope
+    std::string password;  // resolved at load time; empty: let libpq find one
+};
+
 struct DatabaseConfig {
     std::string dsn;                         // libpq connection string or URI, without a password
     std::string password;                    // resolved at load time; empty: let libpq find one
+    DatabaseLogin api_tenant;                // tenant-scoped API requests
+    DatabaseLogin api_staff;                 // staff API requests across tenants
     std::size_t session_connections = 64;    // one per connected agent (holds its site lock)
     std::size_t shared_connections = 4;      // authentication and /readyz: short statements only
     std::size_t background_connections = 4;  // reconciliation runs, alerts, retention

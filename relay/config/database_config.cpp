@@ -33,11 +33,35 @@ Status check_dsn_has_no_password(std::string_view dsn) {
     return ok();
 }
 
+namespace {
+
+Expected<DatabaseLogin> read_login(const config::Reader& section, const std::string& prefix,
+                                   const char* const* env, const std::filesystem::path& base_dir) {
+    DatabaseLogin login;
+    auto user = section.string_or(prefix + "user", "");
+    if (!user) {
+        return std::move(user).error();
+    }
+    login.user = std::move(*user);
+    auto password = read_secret_setting(
+        section, prefix + "password",
+        "password of the " + prefix.substr(0, prefix.size() - 1) + " login", env, base_dir);
+    if (!password) {
+        return std::move(password).error();
+    }
+    login.password = std::move(*password);
+    return login;
+}
+
+}  // namespace
+
 Expected<DatabaseConfig> read_database_config(const config::Reader& section, const char* const* env,
                                               const std::filesystem::path& base_dir) {
-    if (auto s = section.allow_only({"dsn", "password_env", "password_file", "session_connections",
-                                     "shared_connections", "background_connections",
-                                     "connect_timeout", "statement_timeout", "acquire_timeout"});
+    if (auto s = section.allow_only(
+            {"dsn", "password_env", "password_file", "api_tenant_user", "api_tenant_password_env",
+             "api_tenant_password_file", "api_staff_user", "api_staff_password_env",
+             "api_staff_password_file", "session_connections", "shared_connections",
+             "background_connections", "connect_timeout", "statement_timeout", "acquire_timeout"});
         !s) {
         return std::move(s).error();
     }
@@ -56,6 +80,16 @@ Expected<DatabaseConfig> read_database_config(const config::Reader& section, con
         return std::move(password).error();
     }
     db.password = std::move(*password);
+    auto tenant = read_login(section, "api_tenant_", env, base_dir);
+    if (!tenant) {
+        return std::move(tenant).error();
+    }
+    db.api_tenant = std::move(*tenant);
+    auto staff = read_login(section, "api_staff_", env, base_dir);
+    if (!staff) {
+        return std::move(staff).error();
+    }
+    db.api_staff = std::move(*staff);
 
     auto sessions = section.integer_or("session_connections", 64, 1, 10'000);
     auto shared = section.integer_or("shared_connections", 4, 1, 1'000);

@@ -112,6 +112,10 @@ Expected<std::unique_ptr<Connection>> Connection::open(const ConnectOptions& opt
         keys.push_back("options");
         values.push_back(server_options.c_str());
     }
+    if (!options.user.empty()) {
+        keys.push_back("user");
+        values.push_back(options.user.c_str());
+    }
     if (!options.password.empty()) {
         keys.push_back("password");
         values.push_back(options.password.c_str());

@@ -45,6 +45,7 @@ struct ConnectOptions {
     std::chrono::milliseconds connect_timeout{10'000};
     std::chrono::milliseconds statement_timeout{0};  // 0: server default
     std::chrono::milliseconds lock_timeout{0};       // 0: server default
+    std::string user;  // empty: the DSN's (or libpq's default); else overrides it
 };
 
 // A blocking libpq connection. Every failure becomes a cs::Error whose message

@@ -4,6 +4,7 @@
 
 #include "relay/api/auth/auth.hpp"
 #include "relay/db/pool.hpp"
+#include "relay/db/tenant_claim.hpp"
 #include "relay/server/admission.hpp"
 #include "relay/storage/blob_store.hpp"
 
@@ -13,9 +14,14 @@ namespace cs::relay::api {
 struct ApiEnv {
     auth::Settings auth;
     bool secure_cookies = true;
-    int liveness_seconds = 45;        // three agent heartbeat intervals
-    db::Pool* scoped_pool = nullptr;  // requests under row-level security
-    db::Pool* owner_pool = nullptr;   // authentication (before the tenant is known)
+    int liveness_seconds = 45;  // three agent heartbeat intervals
+    // Requests under row-level security, each on connections of its own login
+    // role (docs/security.md): tenant-scoped ones, and staff ones across
+    // tenants (null: scoped_pool serves those too).
+    db::Pool* scoped_pool = nullptr;
+    db::Pool* staff_pool = nullptr;
+    db::Pool* owner_pool = nullptr;  // authentication (before the tenant is known)
+    db::TenantClaimKey claim_key;    // signs the tenant of tenant-scoped requests
     std::chrono::milliseconds acquire_timeout{5'000};
     // Per request transaction (api.* in docs/relay.md).
     std::chrono::milliseconds statement_timeout{10'000};

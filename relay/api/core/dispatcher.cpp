@@ -76,11 +76,14 @@ Authenticated authenticate(db::Connection& conn, const server::HttpRequest& req,
 }
 
 // Sets the transaction's role and tenant: the only place a request's
-// row-level security scope is decided. Also its time limits: no statement of
-// a request waits for a lock longer than lock_timeout or runs longer than
-// statement_timeout, so no request holds a thread for minutes.
+// row-level security scope is decided. The tenant travels as a claim signed
+// with the relay's key, which cs_current_tenant() verifies, and `conn` is
+// logged in as a role that can become only the scope's group role, so SQL
+// that resets either lands nowhere (docs/security.md). Also its time limits:
+// no statement of a request waits for a lock longer than lock_timeout or runs
+// longer than statement_timeout, so no request holds a thread for minutes.
 Status enter_scope(db::Connection& conn, const std::optional<std::string>& tenant,
-                   std::chrono::milliseconds statement_timeout,
+                   const db::TenantClaimKey& claims, std::chrono::milliseconds statement_timeout,
                    std::chrono::milliseconds lock_timeout) {
     auto r = conn.query("entering the request scope",
                         tenant ? "SELECT set_config('role', 'contractsync_tenant', true), "
@@ -92,7 +95,7 @@ Status enter_scope(db::Connection& conn, const std::optional<std::string>& tenan
                                  "set_config('statement_timeout', $2, true), "
                                  "set_config('lock_timeout', $3, true)",
                         db::Params()
-                            .text(tenant.value_or(""))
+                            .text(tenant ? claims.sign_for(*tenant) : "")
                             .text(std::to_string(statement_timeout.count()))
                             .text(std::to_string(lock_timeout.count())));
     if (!r) {
@@ -276,7 +279,8 @@ Reply Dispatcher::dispatch(const server::HttpRequest& request) const {
     std::optional<std::string> tenant = std::move(a.tenant);
     auto statement_timeout = route.heavy ? env_.heavy_statement_timeout : env_.statement_timeout;
 
-    auto lease = env_.scoped_pool->acquire(env_.acquire_timeout);
+    auto* pool = tenant || env_.staff_pool == nullptr ? env_.scoped_pool : env_.staff_pool;
+    auto lease = pool->acquire(env_.acquire_timeout);
     if (!lease) {
         return Reply::from(lease.error());
     }
@@ -285,7 +289,8 @@ Reply Dispatcher::dispatch(const server::HttpRequest& request) const {
     if (!tx) {
         return Reply::from(tx.error());
     }
-    if (auto s = enter_scope(conn, tenant, statement_timeout, env_.lock_timeout); !s) {
+    if (auto s = enter_scope(conn, tenant, env_.claim_key, statement_timeout, env_.lock_timeout);
+        !s) {
         return Reply::from(s.error());
     }
     conn.clear_last_sqlstate();

@@ -249,7 +249,7 @@ TEST_F(ApiAccessTest, RowLevelSecurityHidesOtherTenantsEvenWithoutAFilterInCode)
     sql(
         fmt::format("BEGIN; SET LOCAL ROLE contractsync_tenant; SELECT "
                     "set_config('contractsync.tenant_id', '{}', true)",
-                    a_.tenant_id));
+                    env_.claim_key.sign_for(a_.tenant_id)));
     for (int i = 0; i < tables.rows(); ++i) {
         std::string t(tables.text(i, 0));
         auto r = conn_->query("counting", fmt::format("SELECT count(*) FILTER (WHERE tenant_id = "

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "relay/api/auth/auth.hpp"
+#include "relay/db/login_roles.hpp"
 #include "relay/sites/sites.hpp"
 
 namespace cs::relay::api::testing {
@@ -28,15 +29,24 @@ db::Result ApiFixture::sql(const std::string& statement) {
 
 void ApiFixture::SetUp() {
     CS_REQUIRE_PG();
-    db_ = std::make_unique<relay::testing::PgTestDatabase>();
+    db_ = std::make_unique<relay::testing::PgTestDatabase>(std::nullopt, "cs_test_owner");
     conn_ = db_->connect();
     db::ConnectOptions o;
     o.dsn = db_->dsn();
     owner_pool_ = std::make_unique<db::Pool>(o, 2, "owner");
-    scoped_pool_ = std::make_unique<db::Pool>(o, 2, "api");
+    // The API's own login roles, as the relay runs them (docs/security.md).
+    auto as = [&](db::ApiScope scope) {
+        auto scoped = o;
+        scoped.user = db::api_login(scope).default_user;
+        return scoped;
+    };
+    scoped_pool_ = std::make_unique<db::Pool>(as(db::ApiScope::tenant), 2, "api-tenant");
+    staff_pool_ = std::make_unique<db::Pool>(as(db::ApiScope::staff), 2, "api-staff");
     env_.auth.cost = {64, 1, 1};  // fast hashing for tests
     env_.owner_pool = owner_pool_.get();
     env_.scoped_pool = scoped_pool_.get();
+    env_.staff_pool = staff_pool_.get();
+    env_.claim_key = db::TenantClaimKey::load(*conn_).value();
     blobs_ = storage::LocalBlobStore::open(blob_dir_.path() / "blobs", {.sync = false}).value();
     env_.blobs = blobs_.get();
     dispatcher_ = std::make_unique<Dispatcher>(build_routes(), env_);
@@ -118,6 +128,7 @@ void ApiFixture::SetUp() {
 void ApiFixture::TearDown() {
     dispatcher_.reset();
     scoped_pool_.reset();
+    staff_pool_.reset();
     owner_pool_.reset();
     conn_.reset();
     db_.reset();

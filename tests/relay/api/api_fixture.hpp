@@ -61,12 +61,14 @@ protected:
     Session login(const std::string& email, const std::string& address = "10.0.0.1");
     std::string email(const std::string& tenant, const std::string& role) const;
 
-    // Direct SQL as the owner, for setting up and checking.
+    // Direct SQL as the owner (a role without superuser, as in production),
+    // for setting up and checking.
     db::Result sql(const std::string& statement);
 
     std::unique_ptr<relay::testing::PgTestDatabase> db_;
     std::unique_ptr<db::Pool> owner_pool_;
-    std::unique_ptr<db::Pool> scoped_pool_;
+    std::unique_ptr<db::Pool> scoped_pool_;  // as contractsync_api_tenant
+    std::unique_ptr<db::Pool> staff_pool_;   // as contractsync_api_staff
     relay::testing::TempDir blob_dir_;
     std::unique_ptr<storage::LocalBlobStore> blobs_;
     ApiEnv env_;

@@ -171,6 +171,34 @@ TEST(RelayConfigTest, TakesThePasswordFromAFileWithoutItsNewline) {
     EXPECT_EQ(c->database.password, "from-file");
 }
 
+TEST(RelayConfigTest, ReadsTheApiLoginRolesAndTheirPasswords) {
+    auto path = std::filesystem::temp_directory_path() /
+                ("cs-relay-config-test-api-pw-" + std::to_string(::getpid()));
+    std::ofstream(path) << "staff-pw\n";
+    auto c = parse(R"({"database": {"dsn": "host=db user=owner", "api_tenant_user": "t_login",
+                       "api_tenant_password_env": "CS_API_PW", "api_staff_password_file": ")" +
+                       path.string() + R"("}})",
+                   {"CS_API_PW=tenant-pw"});
+    std::filesystem::remove(path);
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->database.api_tenant.user, "t_login");
+    EXPECT_EQ(c->database.api_tenant.password, "tenant-pw");
+    EXPECT_EQ(c->database.api_staff.user, "");  // the migration's role
+    EXPECT_EQ(c->database.api_staff.password, "staff-pw");
+
+    auto both = parse(R"({"database": {"dsn": "host=db", "api_staff_password_env": "X",
+                          "api_staff_password_file": "/x"}})",
+                      {"X=1"});
+    ASSERT_FALSE(both);
+    EXPECT_NE(both.error().message.find("database.api_staff_password_env"), std::string::npos)
+        << both.error().message;
+    EXPECT_NE(both.error().message.find("not both"), std::string::npos) << both.error().message;
+    auto unset = parse(R"({"database": {"dsn": "host=db", "api_tenant_password_env": "NOPE"}})");
+    ASSERT_FALSE(unset);
+    EXPECT_NE(unset.error().message.find("NOPE is not set"), std::string::npos)
+        << unset.error().message;
+}
+
 TEST(RelayConfigTest, NamesTheLineAndKeyOfATypo) {
     auto c = parse("{\n  \"database\": {\"dsn\": \"host=db\"},\n  \"limits\": {\"windw\": 4}\n}");
     ASSERT_FALSE(c);

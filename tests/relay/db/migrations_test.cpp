@@ -42,7 +42,7 @@ TEST(MigrationsTest, EveryTableCarriesTenantId) {
     auto missing = scalar(*conn, R"(
         SELECT string_agg(t.table_name, ', ') FROM information_schema.tables t
         WHERE t.table_schema = 'public'
-          AND t.table_name NOT IN ('schema_migrations', 'login_attempts')
+          AND t.table_name NOT IN ('schema_migrations', 'login_attempts', 'relay_secrets')
           AND NOT EXISTS (SELECT 1 FROM information_schema.columns c
                           WHERE c.table_name = t.table_name AND c.column_name = 'tenant_id'))");
     EXPECT_EQ(missing, "");

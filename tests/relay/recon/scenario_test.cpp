@@ -2,6 +2,7 @@
 // and on no clean one, then P21 corrections, overrides and reruns.
 #include <gtest/gtest.h>
 
+#include "relay/db/tenant_claim.hpp"
 #include "relay/recon/recon.hpp"
 #include "tests/relay/recon/recon_fixture.hpp"
 
@@ -309,10 +310,11 @@ TEST_F(ScenarioTest, RunsInsideATenantTransactionSeeOnlyTheirTenant) {
     ASSERT_EQ(run(*conn_, other_tenant.tenant_id, {})->opened, 1);
 
     // The API's transaction: role contractsync_tenant, the tenant set.
+    auto claim = db::TenantClaimKey::load(*conn_).value().sign_for(tenant_);
     ASSERT_TRUE(conn_->exec("api transaction",
                             "BEGIN; SET LOCAL ROLE contractsync_tenant; SELECT set_config("
                             "'contractsync.tenant_id', '" +
-                                tenant_ + "', true)"));
+                                claim + "', true)"));
     RunOptions options;
     options.as_of = date("2026-03-01");
     auto summary = run(*conn_, tenant_, options);

@@ -39,16 +39,32 @@ std::optional<std::string> PgTestDatabase::base_dsn() {
     return std::string(dsn);
 }
 
-PgTestDatabase::PgTestDatabase(std::optional<std::string> base) {
+PgTestDatabase::PgTestDatabase(std::optional<std::string> base) : PgTestDatabase(base, "") {}
+
+PgTestDatabase::PgTestDatabase(std::optional<std::string> base, const std::string& owner) {
     base_ = base ? *base : base_dsn().value_or("");
     static std::atomic<int> counter{0};
     std::random_device rd;
     name_ = fmt::format("cs_test_{}_{}_{:x}", ::getpid(), counter++, rd() & 0xffffff);
     auto admin = must_connect(base_);
-    if (auto r = admin->exec("creating the test database", "CREATE DATABASE " + name_); !r) {
+    if (!owner.empty()) {
+        // Roles belong to the cluster: tests running in parallel may race here.
+        auto r = admin->exec("creating the owner role",
+                             fmt::format("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE "
+                                         "rolname = '{0}') THEN CREATE ROLE {0} LOGIN CREATEROLE; "
+                                         "END IF; EXCEPTION WHEN duplicate_object OR "
+                                         "unique_violation THEN NULL; END $$",
+                                         owner));
+        if (!r) {
+            throw std::runtime_error(r.error().message);
+        }
+    }
+    if (auto r = admin->exec("creating the test database",
+                             "CREATE DATABASE " + name_ + (owner.empty() ? "" : " OWNER " + owner));
+        !r) {
         throw std::runtime_error(r.error().message);
     }
-    dsn_ = base_ + " dbname=" + name_;
+    dsn_ = base_ + " dbname=" + name_ + (owner.empty() ? "" : " user=" + owner);
     auto conn = must_connect(dsn_);
     if (auto r = db::run_migrations(*conn); !r) {
         throw std::runtime_error(r.error().message);
@@ -65,6 +81,14 @@ PgTestDatabase::~PgTestDatabase() {
 
 std::unique_ptr<db::Connection> PgTestDatabase::connect() const {
     return must_connect(dsn_);
+}
+
+std::unique_ptr<db::Connection> PgTestDatabase::connect_as(const std::string& user) const {
+    auto conn = db::Connection::open({.dsn = dsn_, .user = user});
+    if (!conn) {
+        throw std::runtime_error(conn.error().message);
+    }
+    return std::move(*conn);
 }
 
 sites::IssuedKey PgTestDatabase::create_site(const std::string& name) {

@@ -20,6 +20,10 @@ public:
     static std::optional<std::string> base_dsn();
 
     explicit PgTestDatabase(std::optional<std::string> base = std::nullopt);
+    // Owned and migrated by `owner`, a role created on the cluster when missing
+    // (LOGIN CREATEROLE, no superuser), as in production: row-level security
+    // then binds the owner where the schema forces it. dsn() logs in as it.
+    PgTestDatabase(std::optional<std::string> base, const std::string& owner);
     ~PgTestDatabase();
     PgTestDatabase(const PgTestDatabase&) = delete;
     PgTestDatabase& operator=(const PgTestDatabase&) = delete;
@@ -27,6 +31,8 @@ public:
     const std::string& dsn() const { return dsn_; }
     const std::string& name() const { return name_; }
     std::unique_ptr<db::Connection> connect() const;
+    // The same database as another role (e.g. an API login role).
+    std::unique_ptr<db::Connection> connect_as(const std::string& user) const;
 
     // A tenant (created once) with a new site; `key` is its site key.
     sites::IssuedKey create_site(const std::string& name);
