@@ -304,23 +304,30 @@ std::vector<HANDLE> processes_of(const std::filesystem::path& exe) {
     return found;
 }
 
+// Waits up to `wait_ms` for `process` to exit, then ends it; `who` starts
+// the log lines ("REMOVE_DATA", "StopAgentService").
+void wait_or_end(MSIHANDLE install, HANDLE process, DWORD wait_ms, const wchar_t* who,
+                 const wchar_t* overdue) {
+    std::wstring name =
+        std::wstring(who) + L": agent process " + std::to_wstring(GetProcessId(process));
+    if (WaitForSingleObject(process, wait_ms) == WAIT_OBJECT_0) {
+        log(install, name + L" has exited");
+        return;
+    }
+    log(install, name + L" still running " + overdue + L"; ending it");
+    TerminateProcess(process, ERROR_PROCESS_ABORTED);
+    WaitForSingleObject(process, 10'000);
+}
+
 // Waits for the agent's processes to exit; ends those still there after a
 // minute (the service no longer exists, nothing else would stop them).
 void wait_for_agent_exit(MSIHANDLE install, const std::filesystem::path& exe) {
     constexpr DWORD kWaitMs = 60'000;
     ULONGLONG deadline = GetTickCount64() + kWaitMs;
     for (HANDLE process : processes_of(exe)) {
-        DWORD pid = GetProcessId(process);
         ULONGLONG now = GetTickCount64();
         DWORD left = now < deadline ? static_cast<DWORD>(deadline - now) : 0;
-        if (WaitForSingleObject(process, left) == WAIT_OBJECT_0) {
-            log(install, L"REMOVE_DATA: agent process " + std::to_wstring(pid) + L" has exited");
-        } else {
-            log(install, L"REMOVE_DATA: agent process " + std::to_wstring(pid) +
-                             L" still running a minute after the service stopped; ending it");
-            TerminateProcess(process, ERROR_PROCESS_ABORTED);
-            WaitForSingleObject(process, 10'000);
-        }
+        wait_or_end(install, process, left, L"REMOVE_DATA", L"a minute after the service stopped");
         CloseHandle(process);
     }
 }
@@ -384,9 +391,11 @@ UINT __stdcall StopAgentService(MSIHANDLE install) {
     } else if (status.dwCurrentState == SERVICE_STOPPED) {
         log(install, L"StopAgentService: the service is not running");
     } else {
-        HANDLE process = status.dwProcessId == 0 ? nullptr
-                                                 : OpenProcess(SYNCHRONIZE | PROCESS_TERMINATE,
-                                                               FALSE, status.dwProcessId);
+        HANDLE process =
+            status.dwProcessId == 0
+                ? nullptr
+                : OpenProcess(SYNCHRONIZE | PROCESS_TERMINATE | PROCESS_QUERY_LIMITED_INFORMATION,
+                              FALSE, status.dwProcessId);
         SERVICE_STATUS ignored{};
         if (status.dwCurrentState != SERVICE_STOP_PENDING &&
             !ControlService(service, SERVICE_CONTROL_STOP, &ignored)) {
@@ -394,16 +403,8 @@ UINT __stdcall StopAgentService(MSIHANDLE install) {
                              std::to_wstring(GetLastError()) + L")");
         }
         if (process != nullptr) {
-            if (WaitForSingleObject(process, kWaitHintMs) == WAIT_OBJECT_0) {
-                log(install, L"StopAgentService: agent process " +
-                                 std::to_wstring(status.dwProcessId) + L" has exited");
-            } else {
-                log(install, L"StopAgentService: agent process " +
-                                 std::to_wstring(status.dwProcessId) +
-                                 L" still running after the 120 s wait hint; ending it");
-                TerminateProcess(process, ERROR_PROCESS_ABORTED);
-                WaitForSingleObject(process, 10'000);
-            }
+            wait_or_end(install, process, kWaitHintMs, L"StopAgentService",
+                        L"after the 120 s wait hint");
             CloseHandle(process);
         } else {
             // Without a process handle, the service state is all there is.
