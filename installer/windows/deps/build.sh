@@ -100,7 +100,8 @@ key_input() {
     "$target-ld" --version | head -1
     cmake --version | head -1
     (cd "$here" && find . -type f | sort | xargs sha256sum)
-    sha256sum "$root/cmake/toolchains/mingw-w64-x86_64.cmake"
+    # Relative names: where the clone is must not change the key.
+    (cd "$root" && sha256sum cmake/toolchains/mingw-w64-x86_64.cmake)
 }
 key="$(key_input | sha256sum | cut -c1-16)"
 prefix="$cache/mingw-$key"
