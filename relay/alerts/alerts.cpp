@@ -1,6 +1,9 @@
 #include "relay/alerts/alerts.hpp"
 
+#include <chrono>
+
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
 namespace cs::relay::alerts {
@@ -91,7 +94,7 @@ std::size_t discard_body(char*, std::size_t size, std::size_t count, void*) {
 // One POST to the address the URL's host was checked at; empty on success,
 // otherwise what went wrong.
 std::string post_json(const std::string& url, const std::string& body,
-                      const WebhookPolicy& policy) {
+                      const std::vector<std::string>& extra_headers, const WebhookPolicy& policy) {
     auto target = resolve_webhook_target(url, policy);
     if (!target) {
         return target.error().message;
@@ -106,6 +109,9 @@ std::string post_json(const std::string& url, const std::string& body,
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
     curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
     headers = curl_slist_append(headers, "User-Agent: contractsync-relay");
+    for (const auto& h : extra_headers) {
+        headers = curl_slist_append(headers, h.c_str());
+    }
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
@@ -154,25 +160,70 @@ Expected<EvaluationReport> evaluate(db::Connection& conn) {
     return report;
 }
 
+namespace {
+
+// The headers that sign one delivery, or what keeps it from being signed.
+Expected<std::vector<std::string>> signing_headers(const db::Result& due, int row,
+                                                   const crypto::SealingKey* key) {
+    std::vector<SealedSecret> stored;
+    for (int column : {6, 8}) {
+        if (!due.is_null(row, column)) {
+            stored.push_back({due.bytea(row, column), std::string(due.text(row, column + 1))});
+        }
+    }
+    std::vector<std::string> headers = {fmt::format("ContractSync-Delivery: {}", due.text(row, 1)),
+                                        fmt::format("ContractSync-Event: {}", due.text(row, 10))};
+    // A tenant whose webhook was set before signing existed has no secret
+    // until an administrator creates one; its deliveries go unsigned.
+    if (stored.empty()) {
+        return headers;
+    }
+    auto secrets = open_webhook_secrets(due.text(row, 0), stored, key);
+    if (!secrets) {
+        return std::move(secrets).error();
+    }
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+    headers.push_back(fmt::format("{}: {}", kSignatureHeader,
+                                  webhook_signature(now, due.text(row, 3), *secrets)));
+    for (auto& s : *secrets) {
+        OPENSSL_cleanse(s.data(), s.size());
+    }
+    return headers;
+}
+
+}  // namespace
+
 Expected<DeliveryReport> deliver_webhooks(db::Connection& conn, std::size_t max_batch,
-                                          const WebhookPolicy& policy) {
+                                          const WebhookPolicy& policy,
+                                          const crypto::SealingKey* sealing_key) {
     DeliveryReport report;
     // Claim a batch by pushing its next attempt out, so concurrent instances
     // do not post the same delivery twice.
     auto due = conn.query(
         "claiming webhook deliveries",
         "UPDATE alert_deliveries d SET next_attempt = now() + interval '5 minutes', attempts = "
-        "d.attempts + 1 FROM (SELECT tenant_id, delivery_id FROM alert_deliveries WHERE "
-        "delivered_at IS NULL AND next_attempt <= now() ORDER BY next_attempt LIMIT $1 FOR "
-        "UPDATE SKIP LOCKED) due WHERE d.tenant_id = due.tenant_id AND d.delivery_id = "
+        "d.attempts + 1 FROM (SELECT a.tenant_id, a.delivery_id, ts.webhook_secret, "
+        "ts.webhook_secret_key_id, CASE WHEN ts.webhook_previous_until > now() THEN "
+        "ts.webhook_previous_secret END AS previous_secret, CASE WHEN ts.webhook_previous_until "
+        "> now() THEN ts.webhook_previous_secret_key_id END AS previous_key_id FROM "
+        "alert_deliveries a LEFT JOIN tenant_settings ts ON ts.tenant_id = a.tenant_id WHERE "
+        "a.delivered_at IS NULL AND a.next_attempt <= now() ORDER BY a.next_attempt LIMIT $1 "
+        "FOR UPDATE OF a SKIP LOCKED) due WHERE d.tenant_id = due.tenant_id AND d.delivery_id = "
         "due.delivery_id RETURNING d.tenant_id, d.delivery_id, d.url, d.payload::text, "
-        "d.attempts, d.created_at < now() - interval '24 hours'",
+        "d.attempts, d.created_at < now() - interval '24 hours', due.webhook_secret, "
+        "due.webhook_secret_key_id, due.previous_secret, due.previous_key_id, "
+        "coalesce(d.payload->>'event', '')",
         db::Params().integer(static_cast<std::int64_t>(max_batch)));
     if (!due) {
         return std::move(due).error();
     }
     for (int i = 0; i < due->rows(); ++i) {
-        auto error = post_json(std::string(due->text(i, 2)), std::string(due->text(i, 3)), policy);
+        auto headers = signing_headers(*due, i, sealing_key);
+        auto error = headers ? post_json(std::string(due->text(i, 2)), std::string(due->text(i, 3)),
+                                         *headers, policy)
+                             : headers.error().message;
         bool expired = due->boolean(i, 5);
         auto attempts = due->integer(i, 4);
         if (error.empty()) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/base/expected.hpp"
+#include "relay/alerts/webhook_secret.hpp"
 #include "relay/alerts/webhook_target.hpp"
 #include "relay/db/connection.hpp"
 
@@ -29,9 +30,12 @@ struct DeliveryReport {
 };
 
 // Posts due webhook deliveries (JSON, 10 s timeout each) to public https
-// addresses only (webhook_target.hpp); failures, a refused address included,
-// are retried with exponential backoff for up to 24 hours.
+// addresses only (webhook_target.hpp), signed with the tenant's secret opened
+// with `sealing_key` (webhook_secret.hpp); failures, a refused address or a
+// secret that does not open included, are retried with exponential backoff for
+// up to 24 hours.
 Expected<DeliveryReport> deliver_webhooks(db::Connection& conn, std::size_t max_batch = 50,
-                                          const WebhookPolicy& policy = {});
+                                          const WebhookPolicy& policy = {},
+                                          const crypto::SealingKey* sealing_key = nullptr);
 
 }  // namespace cs::relay::alerts

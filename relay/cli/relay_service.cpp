@@ -15,6 +15,7 @@
 #include "relay/api/api.hpp"
 #include "relay/apply/retention.hpp"
 #include "relay/cli/cli_support.hpp"
+#include "relay/cli/sealing_key.hpp"
 #include "relay/db/migrations.hpp"
 #include "relay/portal_server/portal_server.hpp"
 #include "relay/recon/scheduler.hpp"
@@ -124,7 +125,8 @@ void prune_once(db::Pool& pool, const RelayConfig& config, metrics::RelayMetrics
     }
 }
 
-void check_alerts_once(db::Pool& pool, const RelayConfig& config) {
+void check_alerts_once(db::Pool& pool, const RelayConfig& config,
+                       const crypto::SealingKey* sealing_key) {
     auto lease = pool.acquire(config.database.acquire_timeout);
     if (!lease) {
         spdlog::warn("alerts: {}", lease.error().message);
@@ -138,7 +140,7 @@ void check_alerts_once(db::Pool& pool, const RelayConfig& config) {
     if (report->opened + report->resolved > 0) {
         spdlog::info("alerts: {} opened, {} resolved", report->opened, report->resolved);
     }
-    if (auto d = alerts::deliver_webhooks(**lease); !d) {
+    if (auto d = alerts::deliver_webhooks(**lease, 50, {}, sealing_key); !d) {
         spdlog::warn("alert webhooks: {}", d.error().message);
     }
 }
@@ -285,7 +287,8 @@ struct RelayService::Impl {
     std::unique_ptr<net::MetricsServer> metrics_server;  // metrics.listen
     std::unique_ptr<apply::PeriodicWorker> retention;
     std::unique_ptr<apply::PeriodicWorker> alert_checks;
-    std::unique_ptr<storage::LocalBlobStore> blobs;  // uploaded vendor files
+    std::unique_ptr<storage::LocalBlobStore> blobs;   // uploaded vendor files
+    std::unique_ptr<crypto::SealingKey> sealing_key;  // secrets.key_file; null: none
     recon::Scheduler recon_scheduler;
     std::unique_ptr<apply::PeriodicWorker> recon_checks;
     int port = 0;
@@ -360,6 +363,7 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
     }
     std::shared_ptr<const portal_server::PortalServer> portal;
     db::TenantClaimKey claim_key;
+    std::unique_ptr<crypto::SealingKey> sealing_key;
     if (!config.api.portal_dir.empty()) {
         auto opened = portal_server::PortalServer::open({config.api.portal_dir});
         if (!opened) {
@@ -393,6 +397,11 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
             return std::move(key).error().wrap("database");
         }
         claim_key = std::move(*key);
+        auto sealing = open_sealing_key(config, **conn);
+        if (!sealing) {
+            return std::move(sealing).error();
+        }
+        sealing_key = std::move(*sealing);
     }
     if (auto s = check_api_logins(config); !s) {
         return std::move(s).error();
@@ -410,6 +419,8 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
     router->add_websocket("/v1/agent", std::make_shared<agent_link::AgentEndpoint>(context));
     s.api = api_env(s.config, s.api_tenant_pool, s.api_staff_pool, s.shared, s.heavy);
     s.api.claim_key = std::move(claim_key);
+    s.sealing_key = std::move(sealing_key);
+    s.api.sealing_key = s.sealing_key.get();
     if (!s.config.data_dir.empty()) {
         auto blobs = storage::LocalBlobStore::open(s.config.data_dir / "blobs");
         if (!blobs) {
@@ -467,8 +478,9 @@ Expected<std::unique_ptr<RelayService>> RelayService::start(const RelayConfig& c
     s.retention = std::make_unique<apply::PeriodicWorker>(s.config.retention.interval, [raw] {
         prune_once(raw->background, raw->config, raw->metrics);
     });
-    s.alert_checks = std::make_unique<apply::PeriodicWorker>(
-        s.config.api.alert_interval, [raw] { check_alerts_once(raw->background, raw->config); });
+    s.alert_checks = std::make_unique<apply::PeriodicWorker>(s.config.api.alert_interval, [raw] {
+        check_alerts_once(raw->background, raw->config, raw->sealing_key.get());
+    });
     if (s.config.reconciliation.enabled) {
         s.recon_checks = std::make_unique<apply::PeriodicWorker>(s.config.reconciliation.interval,
                                                                  [raw] { raw->reconcile_once(); });

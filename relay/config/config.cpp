@@ -217,7 +217,7 @@ Expected<RelayConfig> parse_config(config::Document doc, const char* const* env,
     Fields f;
     f.take(root.allow_only({"listen", "tls", "database", "limits", "timeouts", "agents",
                             "retention", "api", "reconciliation", "metrics", "io_threads",
-                            "apply_threads", "data_dir", "logging"}));
+                            "apply_threads", "data_dir", "secrets", "logging"}));
     if (auto listen = root.optional_object("listen")) {
         f.take(listen->allow_only({"address", "port"}));
         f.take(listen->string_or("address", cfg.listen_address), cfg.listen_address);
@@ -289,6 +289,12 @@ Expected<RelayConfig> parse_config(config::Document doc, const char* const* env,
     std::string data_dir;
     f.take(root.string_or("data_dir", ""), data_dir);
     cfg.data_dir = data_dir;
+    std::string key_file;
+    if (auto r = root.optional_object("secrets")) {
+        f.take(r->allow_only({"key_file"}));
+        f.take(r->string_or("key_file", ""), key_file);
+    }
+    cfg.secrets_key_file = key_file;
     if (f.failed()) {
         return f.error();
     }
@@ -312,6 +318,10 @@ Expected<RelayConfig> parse_config(config::Document doc, const char* const* env,
         resolve(cfg.tls->private_key_file);
     }
     resolve(cfg.data_dir);
+    resolve(cfg.secrets_key_file);
+    if (cfg.secrets_key_file.empty() && !cfg.data_dir.empty()) {
+        cfg.secrets_key_file = cfg.data_dir / "secrets.key";
+    }
     resolve(cfg.api.portal_dir);
     if (!cfg.logging.file.empty()) {
         std::filesystem::path file = cfg.logging.file;

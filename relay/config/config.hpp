@@ -158,6 +158,11 @@ struct RelayConfig {
     std::size_t io_threads = 2;
     std::size_t apply_threads = 4;   // blocking database work (libpq is synchronous)
     std::filesystem::path data_dir;  // empty: none
+    // The key that seals secrets the relay keeps in the database (webhook
+    // signing secrets): secrets.key_file, or data_dir/secrets.key; empty when
+    // neither is set. Created on first start when missing; every instance of
+    // one deployment must use the same file (docs/relay.md, "Sealing key").
+    std::filesystem::path secrets_key_file;
     log::Options logging;
 };
 

@@ -1,11 +1,8 @@
 #include "relay/db/tenant_claim.hpp"
 
-#include <span>
-
 #include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+
+#include "common/crypto/hmac.hpp"
 
 namespace cs::relay::db {
 
@@ -27,12 +24,7 @@ std::string TenantClaimKey::sign(std::string_view tenant_id,
     auto seconds =
         std::chrono::duration_cast<std::chrono::seconds>(expiry.time_since_epoch()).count();
     auto message = fmt::format("{}.{}", tenant_id, seconds);
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-         reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &length);
-    return fmt::format("{}.{:02x}", message,
-                       fmt::join(std::span<const unsigned char>(mac, length), ""));
+    return fmt::format("{}.{}", message, crypto::hmac_sha256_hex(secret_, message));
 }
 
 std::string TenantClaimKey::sign_for(std::string_view tenant_id, std::chrono::seconds ttl) const {

@@ -8,6 +8,10 @@
 #include "relay/server/admission.hpp"
 #include "relay/storage/blob_store.hpp"
 
+namespace cs::crypto {
+class SealingKey;
+}
+
 namespace cs::relay::api {
 
 // What handlers share: settings and the pools. Lives as long as the server.
@@ -31,6 +35,8 @@ struct ApiEnv {
     std::size_t max_upload_bytes = 64u << 20;  // request bodies of upload routes
     storage::BlobStore* blobs = nullptr;       // uploaded vendor files; null: uploads refused
     int max_token_lifetime_days = 365;         // where the tenant sets no shorter limit
+    // Seals webhook signing secrets (secrets.key_file); null: webhooks refused.
+    const crypto::SealingKey* sealing_key = nullptr;
 };
 
 }  // namespace cs::relay::api

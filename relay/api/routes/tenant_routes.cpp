@@ -1,6 +1,7 @@
 // Tenants (staff) and each tenant's settings: alert thresholds and webhook.
 #include <fmt/format.h>
 
+#include "relay/alerts/webhook_secret.hpp"
 #include "relay/alerts/webhook_target.hpp"
 #include "relay/api/core/api_env.hpp"
 #include "relay/api/routes/route_support.hpp"
@@ -19,7 +20,23 @@ constexpr std::string_view kSettingsJson =
     "json_build_object('tenant_id', t.tenant_id, 'offline_after_seconds', "
     "coalesce(s.offline_after_seconds, 300), 'lag_alert_seconds', coalesce(s.lag_alert_seconds, "
     "3600), 'failing_runs_alert', coalesce(s.failing_runs_alert, 3), 'alert_webhook_url', "
-    "s.alert_webhook_url, 'max_token_lifetime_days', s.max_token_lifetime_days)";
+    "s.alert_webhook_url, 'webhook_signing', s.webhook_secret IS NOT NULL, "
+    "'webhook_secret_created_at', s.webhook_secret_created_at, 'webhook_previous_secret_until', "
+    "CASE WHEN s.webhook_previous_until > now() THEN s.webhook_previous_until END, "
+    "'max_token_lifetime_days', s.max_token_lifetime_days)";
+
+// Webhook signing secrets are sealed with the relay's key; without one, a
+// webhook could only be unsigned, so none can be set. The message is the
+// reply's (503): what the operator must do, no database detail.
+std::optional<Reply> without_sealing_key(const RequestContext& ctx) {
+    if (ctx.env.sealing_key != nullptr) {
+        return std::nullopt;
+    }
+    return Reply::error(503,
+                        "alert webhooks are not available: this relay has no key to seal their "
+                        "signing secrets (its operator must set secrets.key_file or data_dir; "
+                        "docs/relay.md, \"Sealing key\")");
+}
 
 Reply list_tenants(RequestContext& ctx) {
     auto page = ctx.page();
@@ -147,6 +164,12 @@ Reply update_settings(RequestContext& ctx) {
     if (auto s = url->value_or("").empty() ? ok() : alerts::check_webhook_url(**url); !s) {
         return Reply::from(s.error());
     }
+    // A webhook set where none was gets its signing secret, shown in this
+    // reply only.
+    bool new_webhook = !url->value_or("").empty() && !(*before)["webhook_signing"].get<bool>();
+    if (auto refused = new_webhook ? without_sealing_key(ctx) : std::nullopt) {
+        return std::move(*refused);
+    }
     auto opt = [](const std::optional<std::int64_t>& v) {
         return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
     };
@@ -181,6 +204,19 @@ Reply update_settings(RequestContext& ctx) {
     if (!r) {
         return Reply::from(r.error());
     }
+    std::optional<std::string> secret;
+    if (clear_url) {
+        if (auto s = alerts::clear_webhook_secret(ctx.db, *ctx.tenant); !s) {
+            return Reply::from(s.error());
+        }
+    } else if (new_webhook) {
+        auto issued =
+            alerts::issue_webhook_secret(ctx.db, *ctx.tenant, *ctx.env.sealing_key, false);
+        if (!issued) {
+            return Reply::from(issued.error());
+        }
+        secret = std::move(*issued);
+    }
     auto after = load_settings(ctx);
     if (!after) {
         return Reply::from(after.error());
@@ -190,6 +226,41 @@ Reply update_settings(RequestContext& ctx) {
         !s) {
         return Reply::from(s.error());
     }
+    if (secret) {
+        (*after)["webhook_secret"] = std::move(*secret);
+    }
+    return Reply::json(std::move(*after));
+}
+
+// A new signing secret; the one it replaces keeps signing for
+// alerts::kPreviousSecretGrace, so receivers can switch without a gap.
+Reply rotate_webhook_secret(RequestContext& ctx) {
+    auto before = load_settings(ctx);
+    if (!before) {
+        return Reply::from(before.error());
+    }
+    if ((*before)["alert_webhook_url"].is_null()) {
+        return Reply::from(make_error(ErrorCode::invalid_argument,
+                                      "the tenant has no alert webhook: set alert_webhook_url "
+                                      "first, which creates its signing secret"));
+    }
+    if (auto refused = without_sealing_key(ctx)) {
+        return std::move(*refused);
+    }
+    auto issued = alerts::issue_webhook_secret(ctx.db, *ctx.tenant, *ctx.env.sealing_key, true);
+    if (!issued) {
+        return Reply::from(issued.error());
+    }
+    auto after = load_settings(ctx);
+    if (!after) {
+        return Reply::from(after.error());
+    }
+    if (auto s = ctx.audit("settings.webhook_secret.rotate", "tenant_settings", *ctx.tenant,
+                           *before, *after, ctx.tenant);
+        !s) {
+        return Reply::from(s.error());
+    }
+    (*after)["webhook_secret"] = std::move(*issued);
     return Reply::json(std::move(*after));
 }
 
@@ -204,6 +275,8 @@ void add_tenant_routes(RouteTable& t) {
            "The tenant's alert thresholds and webhook"});
     t.add({"PATCH", "/api/v1/settings", kTenantAdmin | kStaffAdmin, Access::scoped, update_settings,
            "Change the tenant's alert thresholds and webhook"});
+    t.add({"POST", "/api/v1/settings/webhook-secret", kTenantAdmin | kStaffAdmin, Access::scoped,
+           rotate_webhook_secret, "Replace the webhook's signing secret"});
 }
 
 }  // namespace cs::relay::api::routes

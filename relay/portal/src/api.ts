@@ -221,6 +221,12 @@ export interface Settings {
   failing_runs_alert: number;
   alert_webhook_url: string | null;
   max_token_lifetime_days: number | null;
+  // Read-only: whether deliveries are signed, and since when.
+  webhook_signing?: boolean;
+  webhook_secret_created_at?: string | null;
+  webhook_previous_secret_until?: string | null;
+  // Only in the reply that created the signing secret.
+  webhook_secret?: string;
 }
 
 export interface ApiToken {

@@ -2,93 +2,13 @@
 // in the API and reach the tenant's webhook.
 #include "relay/alerts/alerts.hpp"
 
-#include <atomic>
-#include <thread>
-
 #include <fmt/format.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "tests/relay/api/api_fixture.hpp"
+#include "tests/relay/api/webhook_receiver.hpp"
 
 namespace cs::relay::api::testing {
 namespace {
-
-// Accepts HTTP requests on 127.0.0.1 and answers 204, keeping the bodies.
-class WebhookReceiver {
-public:
-    WebhookReceiver() {
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-        socklen_t len = sizeof(addr);
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-        port_ = ntohs(addr.sin_port);
-        ::listen(fd_, 8);
-        thread_ = std::thread([this] { serve(); });
-    }
-    ~WebhookReceiver() {
-        stop_ = true;
-        ::shutdown(fd_, SHUT_RDWR);
-        ::close(fd_);
-        thread_.join();
-    }
-    int port() const { return port_; }
-    std::vector<std::string> bodies() {
-        std::lock_guard lock(mutex_);
-        return bodies_;
-    }
-
-private:
-    void serve() {
-        while (!stop_) {
-            int c = ::accept(fd_, nullptr, nullptr);
-            if (c < 0) {
-                return;
-            }
-            timeval tv{5, 0};
-            ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-            std::string data;
-            char buf[4096];
-            // Read the headers, then Content-Length bytes of body.
-            std::size_t need = std::string::npos;
-            while (true) {
-                auto n = ::recv(c, buf, sizeof(buf), 0);
-                if (n <= 0) {
-                    break;
-                }
-                data.append(buf, static_cast<std::size_t>(n));
-                auto end = data.find("\r\n\r\n");
-                if (end != std::string::npos && need == std::string::npos) {
-                    auto cl = data.find("Content-Length: ");
-                    need =
-                        end + 4 + (cl == std::string::npos ? 0 : std::stoul(data.substr(cl + 16)));
-                }
-                if (need != std::string::npos && data.size() >= need) {
-                    break;
-                }
-            }
-            {
-                std::lock_guard lock(mutex_);
-                auto end = data.find("\r\n\r\n");
-                bodies_.push_back(end == std::string::npos ? "" : data.substr(end + 4));
-            }
-            const char reply[] = "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
-            (void)::send(c, reply, sizeof(reply) - 1, 0);
-            ::close(c);
-        }
-    }
-
-    int fd_ = -1;
-    int port_ = 0;
-    std::atomic<bool> stop_{false};
-    std::thread thread_;
-    std::mutex mutex_;
-    std::vector<std::string> bodies_;
-};
 
 class AlertsTest : public ApiFixture {
 protected:

@@ -49,6 +49,8 @@ void ApiFixture::SetUp() {
     env_.claim_key = db::TenantClaimKey::load(*conn_).value();
     blobs_ = storage::LocalBlobStore::open(blob_dir_.path() / "blobs", {.sync = false}).value();
     env_.blobs = blobs_.get();
+    sealing_key_ = std::make_unique<crypto::SealingKey>(crypto::SealingKey::generate().value());
+    env_.sealing_key = sealing_key_.get();
     dispatcher_ = std::make_unique<Dispatcher>(build_routes(), env_);
 
     auto make_user = [&](std::optional<std::string> tenant, const std::string& mail,

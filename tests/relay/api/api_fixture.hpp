@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "common/crypto/sealing_key.hpp"
 #include "relay/api/api.hpp"
 #include "relay/api/core/dispatcher.hpp"
 #include "relay/db/pool.hpp"
@@ -71,6 +72,7 @@ protected:
     std::unique_ptr<db::Pool> staff_pool_;   // as contractsync_api_staff
     relay::testing::TempDir blob_dir_;
     std::unique_ptr<storage::LocalBlobStore> blobs_;
+    std::unique_ptr<crypto::SealingKey> sealing_key_;  // the relay's key file
     ApiEnv env_;
     std::unique_ptr<Dispatcher> dispatcher_;
     std::unique_ptr<db::Connection> conn_;

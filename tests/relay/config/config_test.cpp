@@ -245,6 +245,20 @@ TEST(RelayConfigTest, RelativePathsMeanTheConfigFilesFolder) {
     EXPECT_EQ(c->data_dir, dir / "var");
     EXPECT_EQ(c->logging.file, (dir / "log" / "relay.log").string());
     EXPECT_EQ(c->database.password, "relative-pw");
+    EXPECT_EQ(c->secrets_key_file, dir / "var" / "secrets.key") << "the default is in data_dir";
+}
+
+TEST(RelayConfigTest, TheSealingKeyFileIsConfigurableAndOptional) {
+    auto set = parse(R"({"database": {"dsn": "host=db"}, "data_dir": "/var/lib/cs",
+                         "secrets": {"key_file": "/etc/contractsync/relay-secrets.key"}})");
+    ASSERT_TRUE(set) << set.error().message;
+    EXPECT_EQ(set->secrets_key_file, "/etc/contractsync/relay-secrets.key");
+    auto none = parse(R"({"database": {"dsn": "host=db"}})");
+    ASSERT_TRUE(none) << none.error().message;
+    EXPECT_TRUE(none->secrets_key_file.empty());
+    auto typo = parse(R"({"database": {"dsn": "host=db"}, "secrets": {"keyfile": "x"}})");
+    ASSERT_FALSE(typo);
+    EXPECT_NE(typo.error().message.find("keyfile"), std::string::npos) << typo.error().message;
 }
 
 }  // namespace

@@ -262,6 +262,29 @@ async function main() {
     await staff.getByRole('link', { name: 'Alerts' }).last().click();
     await staff.getByLabel('Alert webhook URL').waitFor();
     await shot(staff, '10-settings-alerts');
+    // Setting a webhook shows its signing secret once; replacing it shows a new one.
+    await staff.getByLabel('Alert webhook URL').fill('https://hooks.example.com/contractsync');
+    await staff.getByRole('button', { name: 'Save' }).click();
+    const shown = staff.getByRole('dialog', { name: 'Webhook signing secret' });
+    const first = await shown.locator('input[data-secret]').inputValue();
+    assert(/^whsec_[A-Za-z0-9_-]{43}$/.test(first), 'a signing secret is shown: ' + first);
+    await shot(staff, '10b-webhook-secret-shown-once', false);
+    await shown.getByRole('button', { name: 'Close' }).click();
+    await staff.getByTestId('webhook-signing').getByText('Every delivery carries').waitFor();
+    await staff.getByRole('button', { name: 'Replace signing secret' }).click();
+    await staff.getByRole('dialog', { name: 'Please confirm' }).getByRole('button', { name: 'Replace secret' }).click();
+    const second = await staff.getByRole('dialog', { name: 'Webhook signing secret' }).locator('input[data-secret]').inputValue();
+    assert(/^whsec_/.test(second) && second !== first, 'a new secret replaces the first');
+    await staff.getByRole('dialog', { name: 'Webhook signing secret' }).getByRole('button', { name: 'Close' }).click();
+    await staff.getByTestId('webhook-signing').getByText('The previous secret also signs until').waitFor();
+    await staff.reload();
+    await staff.getByLabel('Alert webhook URL').waitFor();
+    const page = await staff.content();
+    assert(page.indexOf(first) < 0 && page.indexOf(second) < 0, 'no secret is shown again');
+    // Removing the webhook removes its secret.
+    await staff.getByLabel('Alert webhook URL').fill('');
+    await staff.getByRole('button', { name: 'Save' }).click();
+    await staff.getByTestId('webhook-signing').getByText('Setting a webhook URL creates its signing secret').waitFor();
   });
   await staffCtx.close();
 

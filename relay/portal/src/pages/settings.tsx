@@ -296,6 +296,7 @@ function AlertSettingsTab() {
   const s = useApi<Settings>('/settings');
   const [draft, setDraft] = useState<Settings | null>(null);
   const [saved, setSaved] = useState(false);
+  const [secret, setSecret] = useState<string | null>(null);
   useEffect(() => {
     if (s.data) setDraft(s.data);
   }, [s.data]);
@@ -336,6 +337,30 @@ function AlertSettingsTab() {
             }}
           />
         </Field>
+        <div class="field" data-testid="webhook-signing">
+          <span>Webhook signature</span>
+          {s.data?.webhook_signing ? (
+            <p class="small">
+              Every delivery carries <code>ContractSync-Signature</code>, an HMAC-SHA256 of the time and the body with your signing secret (created {fmtDateTime(s.data.webhook_secret_created_at ?? null)}).
+              {s.data.webhook_previous_secret_until && <> The previous secret also signs until {fmtDateTime(s.data.webhook_previous_secret_until)}.</>}
+            </p>
+          ) : (
+            <p class="small muted">{s.data?.alert_webhook_url ? 'Deliveries are not signed yet: replace the signing secret to start.' : 'Setting a webhook URL creates its signing secret, shown once.'}</p>
+          )}
+          {edit && s.data?.alert_webhook_url && (
+            <ActionButton
+              confirm="Create a new signing secret? The current one keeps signing for 24 hours, so your receiver can switch without missing an alert."
+              confirmLabel="Replace secret"
+              onClick={async () => {
+                const r = await post<Settings>('/settings/webhook-secret', {});
+                if (r.webhook_secret) setSecret(r.webhook_secret);
+                s.reload();
+              }}
+            >
+              Replace signing secret
+            </ActionButton>
+          )}
+        </div>
         <Field label="Longest API token lifetime (days)" hint="1 to 3650; empty: the relay's limit (365 unless set otherwise).">
           <input
             type="number"
@@ -357,9 +382,9 @@ function AlertSettingsTab() {
           <ActionButton
             kind="primary"
             onClick={async () => {
-              const { tenant_id: _ignored, ...body } = draft;
-              void _ignored;
-              await patch('/settings', body);
+              const { offline_after_seconds, lag_alert_seconds, failing_runs_alert, alert_webhook_url, max_token_lifetime_days } = draft;
+              const r = await patch<Settings>('/settings', { offline_after_seconds, lag_alert_seconds, failing_runs_alert, alert_webhook_url, max_token_lifetime_days });
+              if (r.webhook_secret) setSecret(r.webhook_secret);
               setSaved(true);
               s.reload();
             }}
@@ -370,6 +395,9 @@ function AlertSettingsTab() {
       ) : (
         <p class="muted small">Only administrators change these.</p>
       )}
+      <Dialog title="Webhook signing secret" open={secret !== null} onClose={() => setSecret(null)}>
+        {secret && <SecretReveal label="Signing secret" secret={secret} note={'Copy the secret into your webhook receiver now: it is shown only once. Verify the ContractSync-Signature header of each delivery with it (docs/relay.md, "Webhook signatures").'} />}
+      </Dialog>
     </form>
   );
 }
