@@ -131,6 +131,10 @@ void Connection::on_connect(beast::error_code ec, const tcp::endpoint& endpoint)
     }
     spdlog::debug("connected to {} {}", plan_.proxy ? "proxy" : "relay",
                   join_host_port(endpoint.address().to_string(), endpoint.port()));
+    // Acks, heartbeats and the last frame of a change set go out at once,
+    // not after the relay's delayed ACK of the segment before them.
+    beast::error_code ignored;
+    tcp_layer().socket().set_option(tcp::no_delay(true), ignored);
     if (plan_.proxy) {
         do_proxy_connect();
     } else if (plan_.relay.tls) {

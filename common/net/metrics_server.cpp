@@ -147,6 +147,10 @@ private:
                     return;  // stopping
                 }
                 if (!ec) {
+                    // A scrape is one response, often over 16 KB: send it
+                    // without waiting for the scraper's delayed ACK.
+                    beast::error_code ignored;
+                    socket.set_option(tcp::no_delay(true), ignored);
                     std::make_shared<Session>(std::move(socket), render_, options_)->start();
                 } else {
                     spdlog::debug("metrics: accept failed: {}", ec.message());

@@ -109,6 +109,10 @@ private:
             // Typically EMFILE: log and keep accepting rather than stop serving.
             spdlog::warn("accepting a connection failed: {}", ec.message());
         } else if (auto slot = caps_.admit(remote_of(socket))) {
+            // Responses are written whole; without this, the last segment of
+            // one over ~16 KB waits for the client's delayed ACK (~40 ms).
+            boost::system::error_code ignored;
+            socket.set_option(tcp::no_delay(true), ignored);
             start_http_session(std::move(socket), shared_, std::move(slot));
         } else {
             // Over a cap: closed before TLS, so a flood costs no handshakes.

@@ -371,8 +371,16 @@ def bench_api(args):
         pg.close()
 
 
+def bench_http(args):
+    """Response latency of the relay's TLS server by size, on one kept-alive connection."""
+    out = subprocess.run([os.path.join(args.build, "tests/bench/http_bench")], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout
+    for line in out.splitlines():
+        emit(json.loads(line))
+
+
 CASES = {"agent": bench_agent, "relay": bench_relay, "odata": bench_odata, "recon": bench_recon,
-         "api": bench_api}
+         "api": bench_api, "http": bench_http}
 
 
 def main():
