@@ -1,6 +1,7 @@
 // POST /auth/login, POST /auth/logout, GET /auth/me.
 #include <fmt/format.h>
 
+#include "common/version/version.hpp"
 #include "relay/api/core/api_env.hpp"
 #include "relay/api/routes/route_support.hpp"
 #include "relay/api/routes/routes.hpp"
@@ -83,13 +84,21 @@ Reply logout(RequestContext& ctx) {
     return Reply::no_content();
 }
 
+// The release a build belongs to, without its build metadata ("0.1.0" of
+// "0.1.0+g1a2b3c"): the version of the agent packages made with this relay,
+// which the portal names in its install instructions.
+std::string release_of(std::string_view version) {
+    return std::string(version.substr(0, version.find('+')));
+}
+
 Reply me(RequestContext& ctx) {
     const auto& p = ctx.who();
     nlohmann::json out = {
         {"user", user_json(p)},
         {"role", role_name(p.role)},
         {"via", p.via_token ? "token" : "session"},
-        {"scope_tenant_id", ctx.tenant ? nlohmann::json(*ctx.tenant) : nlohmann::json(nullptr)}};
+        {"scope_tenant_id", ctx.tenant ? nlohmann::json(*ctx.tenant) : nlohmann::json(nullptr)},
+        {"release", release_of(cs::version())}};
     if (!p.via_token) {
         out["csrf_token"] = p.csrf_token;
     }

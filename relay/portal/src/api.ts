@@ -26,6 +26,7 @@ export interface Me {
   csrf_token: string;
   scope_tenant_id: string | null;
   scope_tenant_name: string | null;
+  release: string;
 }
 
 export interface Tenant {

@@ -78,7 +78,7 @@ export const stateLabels: Record<string, string> = {
   lagging: 'Lagging',
   failing: 'Failing',
   offline: 'Offline',
-  never_connected: 'Never connected',
+  never_connected: 'Waiting for first connection',
   revoked: 'Revoked',
 };
 

@@ -286,6 +286,31 @@ async function main() {
     await staff.getByRole('button', { name: 'Save' }).click();
     await staff.getByTestId('webhook-signing').getByText('Setting a webhook URL creates its signing secret').waitFor();
   });
+
+  await run('staff: a new site shows how to install its agent and waits for its first connection', async () => {
+    await staff.goto(stack.url + '/sites');
+    await heading(staff, 'Sites');
+    await staff.getByRole('button', { name: 'Add site' }).click();
+    await staff.getByLabel('Site name').fill('Acme warehouse');
+    await staff.getByRole('button', { name: 'Create site' }).click();
+    const panel = staff.getByTestId('install-agent');
+    await panel.waitFor();
+    const relayUrl = await panel.getByTestId('relay-url').innerText();
+    assert(relayUrl === `wss://${new URL(stack.url).host}/v1/agent`, 'the relay URL: ' + relayUrl);
+    const key = await panel.locator('input[data-secret]').inputValue();
+    assert(key.startsWith('cs_site_'), 'the site key is shown');
+    const windows = await panel.getByLabel('Windows install commands').innerText();
+    assert(/msiexec \/i contractsync-agent-\d+\.\d+\.\d+-x64\.msi/.test(windows), 'the msiexec line names this release: ' + windows);
+    assert(windows.includes(`RELAY_URL=${relayUrl}`) && windows.includes('SITE_KEY_FILE='), 'the msiexec line has the relay URL and a key file');
+    assert(!windows.includes(key), 'the key is never on a command line');
+    await shot(staff, '10c-install-agent-windows', false);
+    await panel.getByLabel('Linux (Debian 12)').check();
+    const linux = await panel.getByLabel('Linux install commands').innerText();
+    assert(/apt install \.\/contractsync-agent_\d+\.\d+\.\d+-1_amd64\.deb/.test(linux), 'the apt line: ' + linux);
+    assert(linux.includes(relayUrl) && linux.includes('secret set site_key') && !linux.includes(key), 'the Linux lines set the URL and prompt for the key');
+    await staff.getByRole('dialog', { name: 'Install the agent' }).getByRole('button', { name: 'Close' }).click();
+    await staff.locator('tr', { hasText: 'Acme warehouse' }).getByText('Waiting for first connection').waitFor();
+  });
   await staffCtx.close();
 
   const tenantCtx = await newContext('analyst');
@@ -526,7 +551,8 @@ async function main() {
     assert((await as(`/sites/${stack.globex.siteId}`, stack.globex.tenantId)).status === 404, 'Globex site hidden');
     assert((await as(`/sites/${stack.globex.siteId}/entities`, stack.globex.tenantId)).status === 404, 'Globex data hidden');
     const sites = (await as('/sites?page_size=500', stack.globex.tenantId)).body;
-    assert(sites.items.length === 1 && sites.items[0].site_id === stack.acme.siteId, 'only Acme sites: ' + JSON.stringify(sites.items.map((s) => s.name)));
+    // Acme's sites only (its main branch and the warehouse staff added), never Globex's.
+    assert(sites.items.some((s) => s.site_id === stack.acme.siteId) && sites.items.every((s) => s.tenant_id === stack.acme.tenantId && s.site_id !== stack.globex.siteId), 'only Acme sites: ' + JSON.stringify(sites.items.map((s) => s.name)));
   });
   await tenantCtx.close();
 

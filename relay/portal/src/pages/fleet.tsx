@@ -26,7 +26,7 @@ export function FleetPage() {
           <Stat label="offline" value={fmtNumber(s.offline)} tone={s.offline ? 'bad' : 'plain'} href={filterLink('offline')} />
           <Stat label="failing" value={fmtNumber(s.failing)} tone={s.failing ? 'bad' : 'plain'} href={filterLink('failing')} />
           <Stat label="lagging" value={fmtNumber(s.lagging)} tone={s.lagging ? 'warn' : 'plain'} href={filterLink('lagging')} />
-          <Stat label="never connected" value={fmtNumber(s.never_connected)} href={filterLink('never_connected')} />
+          <Stat label="waiting for first connection" value={fmtNumber(s.never_connected)} href={filterLink('never_connected')} />
           <Stat label="open alerts" value={fmtNumber(s.open_alerts)} tone={s.open_alerts ? 'warn' : 'plain'} href="/alerts" />
           <Stat label="changes waiting in outboxes" value={fmtNumber(s.outbox_depth)} />
         </div>
@@ -38,7 +38,7 @@ export function FleetPage() {
           <select value={state} onChange={(e: Sel) => set('state', val(e))}>
             <option value="">Any</option>
             <option value="offline">Offline</option>
-            <option value="never_connected">Never connected</option>
+            <option value="never_connected">Waiting for first connection</option>
             <option value="failing">Failing</option>
             <option value="lagging">Lagging</option>
             <option value="ok">Online</option>

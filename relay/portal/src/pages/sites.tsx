@@ -2,7 +2,8 @@
 // the new site's key once.
 import { useState } from 'preact/hooks';
 import { IssuedSite, post, Site } from '../api';
-import { ActionButton, Dialog, Empty, Field, PagedView, PageHeader, SecretReveal, StatusBadge } from '../components/ui';
+import { InstallAgent } from '../components/install_agent';
+import { ActionButton, Dialog, Empty, Field, PagedView, PageHeader, StatusBadge } from '../components/ui';
 import { fmtAgo, fmtDateTime, fmtNumber, fmtSeconds } from '../format';
 import { usePaged } from '../hooks';
 import { useSession } from '../session';
@@ -93,15 +94,8 @@ export function SitesPage() {
           </ActionButton>
         </div>
       </Dialog>
-      <Dialog title="Site created" open={issued !== null} onClose={() => setIssued(null)}>
-        {issued && (
-          <>
-            <p>
-              <strong>{issued.name}</strong> is ready. Put this key in the agent's configuration (<code>relay.site_key</code>), then start the agent.
-            </p>
-            <SecretReveal label="Site key" secret={issued.site_key} note="This key is shown only once. If it is lost, rotate the key on the site's page." />
-          </>
-        )}
+      <Dialog title="Install the agent" wide open={issued !== null} onClose={() => setIssued(null)}>
+        {issued && <InstallAgent siteName={issued.name} siteKey={issued.site_key} />}
       </Dialog>
     </>
   );
