@@ -131,6 +131,27 @@ async function heading(page, text) {
   await page.getByRole('heading', { level: 1, name: text }).waitFor();
 }
 
+// Every status pill and badge on the page reaches WCAG AA contrast (4.5:1)
+// between its text and its own background.
+async function assertPillContrast(page) {
+  const low = await page.evaluate(() => {
+    const lum = (css) => {
+      const [r, g, b] = css.match(/\d+(\.\d+)?/g).slice(0, 3).map((v) => {
+        const c = Number(v) / 255;
+        return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    return [...document.querySelectorAll('.pill, .badge')].flatMap((el) => {
+      const st = getComputedStyle(el);
+      const [a, b] = [lum(st.color), lum(st.backgroundColor)].sort((x, y) => y - x);
+      const ratio = (a + 0.05) / (b + 0.05);
+      return ratio < 4.5 ? [`${el.className} "${el.textContent}": ${ratio.toFixed(2)}:1`] : [];
+    });
+  });
+  assert(low.length === 0, 'pills under 4.5:1 contrast: ' + low.join('; '));
+}
+
 async function run(name, fn) {
   step = name;
   log(`step: ${name}`);
@@ -200,6 +221,12 @@ async function main() {
     const beats = Number(await staff.locator('[data-heartbeats]').getAttribute('data-heartbeats'));
     assert(beats >= 2, `the heartbeat chart counts the agent's heartbeats: ${beats}`);
     await staff.getByRole('img', { name: /heartbeats in the last 24 hours; heard from in [1-9]/ }).waitFor();
+    // A site made minutes ago and connected since is measured over its own
+    // life, not over the 24 hours before it existed.
+    const connected = staff.locator('[data-connected-pct]');
+    const pct = Number(await connected.getAttribute('data-connected-pct'));
+    assert(pct >= 50, 'connected share of the site\'s life: ' + pct);
+    assert((await connected.innerText()).includes('since the site was created'), await connected.innerText());
     await shot(staff, '03-site-detail');
   });
 
@@ -310,6 +337,7 @@ async function main() {
     assert(linux.includes(relayUrl) && linux.includes('secret set site_key') && !linux.includes(key), 'the Linux lines set the URL and prompt for the key');
     await staff.getByRole('dialog', { name: 'Install the agent' }).getByRole('button', { name: 'Close' }).click();
     await staff.locator('tr', { hasText: 'Acme warehouse' }).getByText('Waiting for first connection').waitFor();
+    await assertPillContrast(staff);
   });
   await staffCtx.close();
 
@@ -411,6 +439,7 @@ async function main() {
     const first = analyst.locator('tr[data-status="open"]').first();
     await first.waitFor();
     const number = await first.getAttribute('data-exception');
+    await assertPillContrast(analyst);
     await shot(analyst, '20-recon-exceptions');
     await analyst.getByRole('button', { name: `Open exception ${number}`, exact: true }).click();
     const drawer = analyst.getByRole('dialog', { name: `Exception #${number}` });

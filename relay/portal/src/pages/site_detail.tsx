@@ -87,7 +87,7 @@ export function HeartbeatCharts({ siteId, hours = 24 }: { siteId: string; hours?
   );
 }
 
-function ConnectionChart({ siteId, lastHeartbeat }: { siteId: string; lastHeartbeat: string | null }) {
+function ConnectionChart({ siteId, lastHeartbeat, createdAt }: { siteId: string; lastHeartbeat: string | null; createdAt: string }) {
   const c = useApi<Page<Connection>>(`/sites/${siteId}/connections?page_size=200`, 15_000);
   if (c.error) return <ErrorBox error={c.error} />;
   if (!c.data) return <Loading what="Loading connections" />;
@@ -98,15 +98,19 @@ function ConnectionChart({ siteId, lastHeartbeat }: { siteId: string; lastHeartb
     const end = x.disconnected_at ? new Date(x.disconnected_at).getTime() : now;
     return { start, end, title: `Connected ${fmtDateTime(x.connected_at)} – ${x.disconnected_at ? fmtDateTime(x.disconnected_at) : 'now'}` };
   });
-  const covered = spans.reduce((s, x) => s + Math.max(0, Math.min(x.end, now) - Math.max(x.start, from)), 0);
-  const exact = (100 * covered) / (now - from);
+  // A site younger than a day is measured over its own life, not over hours
+  // before it existed.
+  const since = Math.min(now, Math.max(from, new Date(createdAt).getTime()));
+  const covered = spans.reduce((s, x) => s + Math.max(0, Math.min(x.end, now) - Math.max(x.start, since)), 0);
+  const exact = now > since ? Math.min(100, (100 * covered) / (now - since)) : 0;
   const pct = exact > 0 && exact < 1 ? 'under 1' : String(Math.round(exact));
+  const period = since > from ? `the ${fmtSeconds(Math.round((now - since) / 1000))} since the site was created` : 'the last 24 hours';
   const marks = lastHeartbeat ? [{ at: new Date(lastHeartbeat).getTime(), title: `Last heartbeat ${fmtDateTime(lastHeartbeat)}` }] : [];
   return (
     <>
-      <Timeline spans={spans} from={from} to={now} marks={marks} summary={`Connected ${pct} % of the last 24 hours`} />
-      <p class="muted small">
-        Connected {pct} % of the last 24 h.{' '}
+      <Timeline spans={spans} from={from} to={now} marks={marks} summary={`Connected ${pct} % of ${period}`} />
+      <p class="muted small" data-connected-pct={pct}>
+        Connected {pct} % of {period}.{' '}
         {lastHeartbeat ? `The dark line marks the last heartbeat (${fmtAgo(lastHeartbeat)}).` : 'No heartbeat received yet.'}
       </p>
     </>
@@ -352,7 +356,7 @@ export function SiteDetailPage({ siteId }: { siteId: string }) {
           />
         </Section>
         <Section title="Connection, last 24 hours" id="connection">
-          <ConnectionChart siteId={s.site_id} lastHeartbeat={s.last_heartbeat_at} />
+          <ConnectionChart siteId={s.site_id} lastHeartbeat={s.last_heartbeat_at} createdAt={s.created_at} />
           <h3>Open alerts</h3>
           {!s.alerts.length ? (
             <p class="muted">No open alerts.</p>
