@@ -3,7 +3,7 @@
 // site key, which is shown only here and only once.
 import { useState } from 'preact/hooks';
 import { useSession } from '../session';
-import { SecretReveal } from './ui';
+import { CopyButton, SecretReveal } from './ui';
 
 // The address agents connect to: the relay serves the portal and agents on
 // one listener, so it is the page's own host.
@@ -12,23 +12,12 @@ export function agentRelayUrl(): string {
 }
 
 function CopyBlock({ label, text }: { label: string; text: string }) {
-  const [copied, setCopied] = useState(false);
   return (
     <div class="copy-block">
       <pre aria-label={label}>
         <code>{text}</code>
       </pre>
-      <button
-        type="button"
-        onClick={() =>
-          navigator.clipboard?.writeText(text).then(
-            () => setCopied(true),
-            () => setCopied(false),
-          )
-        }
-      >
-        {copied ? 'Copied' : 'Copy'}
-      </button>
+      <CopyButton text={text} />
     </div>
   );
 }

@@ -196,7 +196,6 @@ export function Dialog({
 // A secret the relay returns once (site key, API token): shown with a copy
 // button and a plain warning; never stored by the page.
 export function SecretReveal({ label, secret, note }: { label: string; secret: string; note: string }) {
-  const [copied, setCopied] = useState(false);
   return (
     <div class="secret">
       <p class="notice notice-warn">{note}</p>
@@ -204,18 +203,26 @@ export function SecretReveal({ label, secret, note }: { label: string; secret: s
         <span>{label}</span>
         <input type="text" readOnly value={secret} class="mono" onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} data-secret />
       </label>
-      <button
-        type="button"
-        onClick={() => {
-          navigator.clipboard?.writeText(secret).then(
-            () => setCopied(true),
-            () => setCopied(false),
-          );
-        }}
-      >
-        {copied ? 'Copied' : 'Copy to clipboard'}
-      </button>
+      <CopyButton text={secret} label="Copy to clipboard" />
     </div>
+  );
+}
+
+// Copies `text` to the clipboard and says so.
+export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      onClick={() =>
+        navigator.clipboard?.writeText(text).then(
+          () => setCopied(true),
+          () => setCopied(false),
+        )
+      }
+    >
+      {copied ? 'Copied' : label}
+    </button>
   );
 }
 
