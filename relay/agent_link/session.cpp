@@ -36,6 +36,7 @@ constexpr std::size_t kMaxPreparing = 2;   // sets decoded ahead of the one appl
 constexpr std::size_t kWindowSlack = 2;    // sets queued beyond the window
 constexpr std::size_t kControlSlack = 16;  // control messages queued beyond the window
 constexpr auto kLockRetry = std::chrono::milliseconds(250);
+constexpr std::size_t kReadChunk = 64u << 10;  // most read past a message's size limit
 
 // One unit of database work, kept in arrival order.
 struct WorkItem {
@@ -74,19 +75,15 @@ public:
           pending_timer_(executor_) {}
 
     void run() {
-        auto& limits = ctx_->config.limits;
         // Beast's suggested server timeouts (handshake 30 s, idle 300 s with
         // keep-alive pings); the protocol's liveness rule is our own timer.
         ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
         ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
             res.set(beast::http::field::server, "contractsync-relay/" + std::string(cs::version()));
         }));
-        // Beast's hard cap sits above our own limits, so a message slightly over
-        // them is still read whole and refused by interpret_frame with a precise
-        // 1009 reason; only grossly oversized ones are cut off by Beast (1009 too).
-        constexpr std::size_t kSlack = 1u << 20;
-        ws_.read_message_max(std::max(limits.wire.max_frame_bytes, limits.max_text_message_bytes) +
-                             kSlack);
+        // No Beast cap: on_read refuses an oversized message as it arrives (1009, the limit as
+        // reason); Beast's cap fails the connection and reports only its TLS teardown error.
+        ws_.read_message_max(0);
         ws_.async_accept(request_,
                          beast::bind_front_handler(&AgentSession::on_accept, shared_from_this()));
     }
@@ -154,36 +151,38 @@ private:
             return;
         }
         reading_ = true;
-        ws_.async_read(buffer_,
-                       beast::bind_front_handler(&AgentSession::on_read, shared_from_this()));
+        // In pieces, so a message is never held far beyond its limit.
+        ws_.async_read_some(buffer_, kReadChunk,
+                            beast::bind_front_handler(&AgentSession::on_read, shared_from_this()));
     }
 
     void on_read(beast::error_code ec, std::size_t) {
         reading_ = false;
         if (ec) {
-            if (ec == websocket::error::message_too_big) {
-                // Beast has already sent close 1009.
-                ctx_->metrics->errors_frame_too_big.inc();
-                spdlog::warn("site {}: message over {} bytes refused (1009)", site_.site_id,
-                             ws_.read_message_max());
-            } else if (!harmless(ec)) {
+            if (!harmless(ec)) {
                 spdlog::info("site {}: connection lost: {}", site_.site_id, ec.message());
             }
             return finish();
         }
         last_frame_ = Clock::now();
+        bool text = ws_.got_text();
+        bool done = ws_.is_message_done();
+        if (auto c = oversized(text, buffer_.size(), done, frame_context())) {
+            count_refusal(*ctx_->metrics, c->code);
+            return close(c->code, c->reason);
+        }
+        if (!done) {
+            return do_read();  // the rest of the message
+        }
         if (offline_) {
             offline_ = false;
             enqueue_presence(true);
         }
-        bool text = ws_.got_text();
         std::string payload = beast::buffers_to_string(buffer_.data());
         buffer_.consume(buffer_.size());
         auto action = interpret_frame(text, payload, frame_context());
         if (auto* c = std::get_if<CloseAction>(&action)) {
-            (c->code == close_code::too_big ? ctx_->metrics->errors_frame_too_big
-                                            : ctx_->metrics->errors_protocol)
-                .inc();
+            count_refusal(*ctx_->metrics, c->code);
             return close(c->code, c->reason);
         }
         if (std::holds_alternative<ChangeSetFrame>(action)) {
@@ -248,7 +247,8 @@ private:
             std::optional<Error> error;
             std::shared_ptr<SiteLease> site_lease;
             if (lease) {
-                site_lease = std::make_shared<SiteLease>(std::move(*lease));
+                site_lease =
+                    std::make_shared<SiteLease>(std::move(*lease), self->ctx_->config.limits);
             } else {
                 error = std::move(lease).error();
             }
@@ -319,8 +319,8 @@ private:
     void prepare_welcome() {
         db_busy_ = true;
         blocking([self = shared_from_this(), lease = lease_] {
-            auto result = load_welcome(*lease->lease, self->site_, self->session_id_,
-                                       self->ctx_->instance, self->hello_, self->remote_,
+            auto result = load_welcome(*lease, self->site_, self->session_id_, self->ctx_->instance,
+                                       self->hello_, self->remote_,
                                        3 * self->ctx_->config.agents.heartbeat_seconds);
             self->on_strand([self, result = std::move(result)] { self->on_welcome(result); });
         });
@@ -334,9 +334,9 @@ private:
         if (!data) {
             return fail_database(data.error());
         }
-        if (!data->key_active) {
-            ctx_->metrics->sessions_closed_revoked.inc();
-            return close(close_code::key_revoked, "site key revoked or rotated");
+        if (const auto& c = data->refusal) {
+            count_refusal(*ctx_->metrics, c->code);
+            return close(c->code, c->reason);
         }
         const auto& cfg = ctx_->config;
         send(welcome_json(Welcome{std::string(cs::version()), site_.site_id, site_.tenant_id,
@@ -443,7 +443,7 @@ private:
         --queued_sets_;
         auto& m = *ctx_->metrics;
         if (result.close) {
-            m.errors_protocol.inc();
+            count_refusal(m, result.close->code);
             spdlog::warn("site {}: {}", site_.site_id, result.close->reason);
             return close(result.close->code, result.close->reason);
         }
@@ -467,7 +467,7 @@ private:
         blocking([self = shared_from_this(), lease = lease_, item] {
             auto r =
                 store_control(*lease->lease, self->site_, self->session_id_, self->hello_.agent_id,
-                              item->control, self->ctx_->config.limits.failed_rows_cap);
+                              item->control, self->ctx_->config.limits, *self->ctx_->metrics);
             self->on_strand([self, r = std::move(r)] { self->on_done(r.status, r.commands); });
         });
     }

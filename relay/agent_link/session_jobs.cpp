@@ -4,17 +4,27 @@
 
 namespace cs::relay::agent_link {
 
-Expected<WelcomeData> load_welcome(db::Connection& conn, const sites::SiteIdentity& site,
+Expected<WelcomeData> load_welcome(SiteLease& lease, const sites::SiteIdentity& site,
                                    const std::string& session_id, const std::string& instance,
                                    const Hello& hello, const std::string& address,
                                    int liveness_seconds) {
+    auto& conn = *lease.lease;
     WelcomeData data;
     auto active = store::key_active(conn, site);
     if (!active) {
         return std::move(active).error();
     }
     if (!*active) {
-        data.key_active = false;
+        data.refusal = CloseAction{close_code::key_revoked, "site key revoked or rotated"};
+        return data;
+    }
+    auto refused = apply::refuse_new_streams(conn, {site.tenant_id, site.site_id}, hello.streams,
+                                             lease.quotas.max_streams);
+    if (!refused) {
+        return std::move(refused).error();
+    }
+    if (*refused) {
+        data.refusal = CloseAction{close_code::site_quota, close_reason_text(**refused)};
         return data;
     }
     if (auto s =
@@ -43,6 +53,11 @@ ApplyResult apply_frame(SiteLease& lease, const apply::SiteRef& site, const std:
         result.stream_id = prepared->stream_id;
         result.sequence = prepared->sequence;
         result.outcome = lease.applier.apply(site, *prepared);
+        if (!*result.outcome && result.outcome->error().code == ErrorCode::limit_exceeded) {
+            result.close = CloseAction{close_code::site_quota,
+                                       close_reason_text(result.outcome->error().message)};
+            result.outcome.reset();
+        }
     } else if (auto id = apply::peek_identity(frame, limits)) {
         // Malformed but identifiable: a rejected ack lets the agent quarantine it.
         result.stream_id = id->stream_id;
@@ -58,7 +73,8 @@ ApplyResult apply_frame(SiteLease& lease, const apply::SiteRef& site, const std:
 
 ControlResult store_control(db::Connection& conn, const sites::SiteIdentity& site,
                             const std::string& session_id, const std::string& stream_id,
-                            const ControlMessage& message, std::size_t failed_rows_cap) {
+                            const ControlMessage& message, const LimitsConfig& limits,
+                            metrics::RelayMetrics& counters) {
     ControlResult result;
     result.status = std::visit(
         [&](const auto& m) -> Status {
@@ -77,7 +93,15 @@ ControlResult store_control(db::Connection& conn, const sites::SiteIdentity& sit
             } else if constexpr (std::is_same_v<T, RunReport>) {
                 return store::record_run_report(conn, site, m);
             } else if constexpr (std::is_same_v<T, FailedRows>) {
-                return store::record_failed_rows(conn, site, stream_id, m, failed_rows_cap);
+                auto pruned = store::record_failed_rows(
+                    conn, site, stream_id, m,
+                    {limits.failed_rows_cap, limits.max_failed_rows_per_site});
+                if (!pruned) {
+                    return std::move(pruned).error();
+                }
+                counters.failed_rows_pruned_entity.inc(static_cast<double>(pruned->by_entity));
+                counters.failed_rows_pruned_site.inc(static_cast<double>(pruned->by_site));
+                return ok();
             } else if constexpr (std::is_same_v<T, CommandResult>) {
                 return store::record_command_result(conn, site, m);
             } else {
@@ -97,6 +121,19 @@ Expected<std::uint64_t> retry_parked(SiteLease& lease, const apply::SiteRef& sit
         return std::uint64_t{0};
     }
     return lease.applier.release_pending(site);
+}
+
+void count_refusal(metrics::RelayMetrics& m, std::uint16_t code) {
+    switch (code) {
+        case close_code::too_big:
+            return m.errors_frame_too_big.inc();
+        case close_code::key_revoked:
+            return m.sessions_closed_revoked.inc();
+        case close_code::site_quota:
+            return m.quota_refused_streams.inc();
+        default:
+            return m.errors_protocol.inc();
+    }
 }
 
 void count_outcome(metrics::RelayMetrics& m, const apply::ApplyOutcome& outcome, std::size_t rows,
@@ -123,6 +160,9 @@ void count_outcome(metrics::RelayMetrics& m, const apply::ApplyOutcome& outcome,
             m.change_sets_rejected.inc();
             if (outcome.conflict) {
                 m.conflicts.inc();
+            }
+            if (outcome.over_quota) {
+                m.quota_refused_entities.inc();
             }
             break;
     }

@@ -168,8 +168,9 @@ Status record_run_report(db::Connection& conn, const sites::SiteIdentity& site,
         p));
 }
 
-Status record_failed_rows(db::Connection& conn, const sites::SiteIdentity& site,
-                          const std::string& stream_id, const FailedRows& rows, std::size_t cap) {
+Expected<FailedRowsPruned> record_failed_rows(db::Connection& conn, const sites::SiteIdentity& site,
+                                              const std::string& stream_id, const FailedRows& rows,
+                                              const FailedRowCaps& caps) {
     json array = json::array();
     for (const auto& row : rows.rows) {
         array.push_back(
@@ -189,12 +190,14 @@ Status record_failed_rows(db::Connection& conn, const sites::SiteIdentity& site,
         return std::move(tx).error();
     }
     // One statement for up to 500 rows: the array travels as a single parameter.
+    // xmax is 0 only on a freshly inserted tuple: new rows, not refreshed ones.
     auto r = conn.query(
         "storing failed rows",
-        "INSERT INTO failed_rows (tenant_id, site_id, stream_id, entity, row_id, run_id, stage, "
-        "field, error, value, location, raw, raw_truncated, created_at) SELECT $1::uuid, "
-        "$2::uuid, $3, $4, x.id, x.run_id, x.stage, x.field, x.error, x.value, x.location, x.raw, "
-        "x.raw_truncated, timestamptz 'epoch' + x.created_at_us * interval '1 microsecond' "
+        "WITH stored AS (INSERT INTO failed_rows (tenant_id, site_id, stream_id, entity, row_id, "
+        "run_id, stage, field, error, value, location, raw, raw_truncated, created_at) SELECT "
+        "$1::uuid, $2::uuid, $3, $4, x.id, x.run_id, x.stage, x.field, x.error, x.value, "
+        "x.location, x.raw, x.raw_truncated, timestamptz 'epoch' + x.created_at_us * "
+        "interval '1 microsecond' "
         "FROM jsonb_to_recordset($5::jsonb) AS x(id text, run_id text, stage text, field text, "
         "error text, value text, location text, raw text, raw_truncated boolean, "
         "created_at_us bigint) "
@@ -202,7 +205,8 @@ Status record_failed_rows(db::Connection& conn, const sites::SiteIdentity& site,
         "EXCLUDED.run_id, stage = EXCLUDED.stage, field = EXCLUDED.field, error = "
         "EXCLUDED.error, value = EXCLUDED.value, location = EXCLUDED.location, raw = "
         "EXCLUDED.raw, raw_truncated = EXCLUDED.raw_truncated, created_at = EXCLUDED.created_at, "
-        "received_at = now()",
+        "received_at = now() RETURNING (xmax = 0) AS inserted) "
+        "SELECT count(*) FILTER (WHERE inserted) FROM stored",
         db::Params()
             .text(site.tenant_id)
             .text(site.site_id)
@@ -221,11 +225,47 @@ Status record_failed_rows(db::Connection& conn, const sites::SiteIdentity& site,
             .text(site.tenant_id)
             .text(site.site_id)
             .text(rows.entity)
-            .integer(static_cast<std::int64_t>(cap)));
+            .integer(static_cast<std::int64_t>(caps.per_entity)));
     if (!trim) {
         return std::move(trim).error();
     }
-    return tx->commit();
+    FailedRowsPruned pruned;
+    pruned.by_entity = static_cast<std::uint64_t>(trim->affected());
+    auto site_params = [&] { return db::Params().text(site.tenant_id).text(site.site_id); };
+    auto total = conn.query(
+        "counting failed rows",
+        "UPDATE sites SET failed_row_count = failed_row_count + $3::bigint "
+        "WHERE tenant_id = $1::uuid AND site_id = $2::uuid "
+        "RETURNING failed_row_count",
+        site_params().integer(r->integer(0, 0) - static_cast<std::int64_t>(pruned.by_entity)));
+    if (!total) {
+        return std::move(total).error();
+    }
+    if (total->rows() == 0) {
+        return make_error(ErrorCode::internal, "storing failed rows: site {} not found",
+                          site.site_id);
+    }
+    auto excess = total->integer(0, 0) - static_cast<std::int64_t>(caps.per_site);
+    if (excess > 0) {
+        // The oldest of the whole site, read off failed_rows_by_site_age; the
+        // count tells how many, so nothing is counted here.
+        auto site_trim = conn.query(
+            "trimming the site's failed rows",
+            "WITH pruned AS (DELETE FROM failed_rows WHERE ctid = ANY (ARRAY(SELECT ctid FROM "
+            "failed_rows WHERE tenant_id = $1::uuid AND site_id = $2::uuid ORDER BY received_at, "
+            "row_id DESC LIMIT $3::bigint)) RETURNING 1), gone AS (SELECT count(*) AS n FROM "
+            "pruned) UPDATE sites SET failed_row_count = failed_row_count - gone.n FROM gone "
+            "WHERE tenant_id = $1::uuid AND site_id = $2::uuid RETURNING gone.n",
+            site_params().integer(excess));
+        if (!site_trim) {
+            return std::move(site_trim).error();
+        }
+        pruned.by_site = static_cast<std::uint64_t>(site_trim->integer(0, 0));
+    }
+    if (auto s = tx->commit(); !s) {
+        return std::move(s).error();
+    }
+    return pruned;
 }
 
 Status record_command_result(db::Connection& conn, const sites::SiteIdentity& site,

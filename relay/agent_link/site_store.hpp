@@ -48,11 +48,22 @@ Status record_heartbeat(db::Connection& conn, const sites::SiteIdentity& site,
                         const std::string& session_id, const Heartbeat& heartbeat);
 Status record_run_report(db::Connection& conn, const sites::SiteIdentity& site,
                          const RunReport& report);
-// Inserts (or refreshes) the rows, then trims the entity to the newest `cap`.
-// `stream_id` is the agent's stream (hello.agent_id): with the row id it makes
-// a resent batch an update, not new rows.
-Status record_failed_rows(db::Connection& conn, const sites::SiteIdentity& site,
-                          const std::string& stream_id, const FailedRows& rows, std::size_t cap);
+struct FailedRowCaps {
+    std::size_t per_entity = 10'000;  // limits.failed_rows_cap
+    std::size_t per_site = 100'000;   // limits.max_failed_rows_per_site
+};
+// How many of the oldest rows each cap dropped.
+struct FailedRowsPruned {
+    std::uint64_t by_entity = 0;
+    std::uint64_t by_site = 0;
+};
+// Inserts (or refreshes) the rows, trims the entity to its newest
+// `caps.per_entity`, then the site to its newest `caps.per_site`. `stream_id`
+// is the agent's stream (hello.agent_id): with the row id it makes a resent
+// batch an update, not new rows. Keeps sites.failed_row_count in step.
+Expected<FailedRowsPruned> record_failed_rows(db::Connection& conn, const sites::SiteIdentity& site,
+                                              const std::string& stream_id, const FailedRows& rows,
+                                              const FailedRowCaps& caps);
 Status record_command_result(db::Connection& conn, const sites::SiteIdentity& site,
                              const CommandResult& result);
 // Pending commands for the site, marked as sent.

@@ -68,8 +68,10 @@ Expected<ApplyOutcome> Applier::apply(const SiteRef& site, const PreparedChangeS
         return reject(site, set, std::move(rejected), "rejected");
     }
     if (outcome && outcome->verdict == Verdict::rejected) {
-        return reject(site, set, std::move(*outcome),
-                      outcome->conflict ? "conflict" : "out_of_order");
+        std::string kind = outcome->conflict     ? "conflict"
+                           : outcome->over_quota ? "quota"
+                                                 : "out_of_order";
+        return reject(site, set, std::move(*outcome), std::move(kind));
     }
     return outcome;
 }
@@ -84,7 +86,7 @@ Expected<ApplyOutcome> Applier::apply_in_transaction(const SiteRef& site,
     if (!tx) {
         return std::move(tx).error();
     }
-    auto stream = steps::lock_stream(conn_, site, set.stream_id);
+    auto stream = steps::lock_stream(conn_, site, set.stream_id, quotas_.max_streams);
     if (!stream) {
         return std::move(stream).error();
     }
@@ -121,6 +123,16 @@ Expected<ApplyOutcome> Applier::apply_in_transaction(const SiteRef& site,
                 set.sequence, stream->last_sequence);
         }
         return outcome;
+    }
+    auto refused = refuse_new_entity(conn_, site, set.entity, quotas_.max_entities);
+    if (!refused) {
+        return std::move(refused).error();
+    }
+    if (*refused) {
+        outcome.verdict = Verdict::rejected;
+        outcome.over_quota = true;
+        outcome.error = std::move(**refused);
+        return outcome;  // rolled back: not even the stream moves on
     }
     outcome.skipped_sequences = set.sequence - stream->last_sequence - 1;
 

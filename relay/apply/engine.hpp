@@ -5,6 +5,7 @@
 
 #include "common/base/expected.hpp"
 #include "relay/apply/prepare.hpp"
+#include "relay/apply/quotas.hpp"
 #include "relay/db/connection.hpp"
 
 namespace cs::relay::apply {
@@ -15,8 +16,9 @@ std::string_view to_string(Verdict verdict);
 // What applying one change set did; becomes the agent's ack.
 struct ApplyOutcome {
     Verdict verdict = Verdict::applied;
-    std::string error;      // why, when rejected
-    bool conflict = false;  // rejected because the sequence was reused with new content
+    std::string error;        // why, when rejected
+    bool conflict = false;    // rejected because the sequence was reused with new content
+    bool over_quota = false;  // rejected: a new entity past SiteQuotas::max_entities
     std::uint64_t inserted = 0;
     std::uint64_t updated = 0;
     std::uint64_t deleted = 0;
@@ -33,10 +35,12 @@ struct ApplyOutcome {
 //
 // The returned Error is never a verdict: it means "not applied, do not
 // acknowledge" (database unavailable, or a relay-side fault); the agent sends
-// the set again later. Rejections are outcomes, with an alert row written.
+// the set again later. ErrorCode::limit_exceeded among them: the set's stream
+// is new and the site is at SiteQuotas::max_streams (the session closes with
+// 4005). Rejections are outcomes, with an alert row written.
 class Applier {
 public:
-    explicit Applier(db::Connection& conn) : conn_(conn) {}
+    explicit Applier(db::Connection& conn, SiteQuotas quotas = {}) : conn_(conn), quotas_(quotas) {}
 
     Expected<ApplyOutcome> apply(const SiteRef& site, const PreparedChangeSet& set);
 
@@ -61,6 +65,7 @@ private:
                                   ApplyOutcome outcome, std::string kind);
 
     db::Connection& conn_;
+    SiteQuotas quotas_;
     bool staging_ready_ = false;
 };
 

@@ -69,19 +69,33 @@ Status create_staging(db::Connection& conn) {
 }
 
 Expected<StreamState> lock_stream(db::Connection& conn, const SiteRef& site,
-                                  std::string_view stream_id) {
-    auto params = db::Params().text(site.tenant_id).text(stream_id).text(site.site_id);
-    auto created = conn.query("registering the stream",
-                              "INSERT INTO streams (tenant_id, stream_id, site_id) VALUES "
-                              "($1::uuid, $2::uuid, $3::uuid) ON CONFLICT DO NOTHING",
-                              params);
-    if (!created) {
-        return std::move(created).error();
+                                  std::string_view stream_id, std::size_t max_streams) {
+    auto lock = [&] {
+        return conn.query("locking the stream",
+                          "SELECT site_id, last_sequence, pruned_through FROM streams "
+                          "WHERE tenant_id = $1::uuid AND stream_id = $2::uuid FOR UPDATE",
+                          db::Params().text(site.tenant_id).text(stream_id));
+    };
+    auto r = lock();
+    if (r && r->rows() == 0) {
+        // A new stream: the only moment the site's stream quota is checked.
+        auto refused = refuse_new_streams(conn, site, {std::string(stream_id)}, max_streams);
+        if (!refused) {
+            return std::move(refused).error();
+        }
+        if (*refused) {
+            return Error{ErrorCode::limit_exceeded, std::move(**refused)};
+        }
+        auto created =
+            conn.query("registering the stream",
+                       "INSERT INTO streams (tenant_id, stream_id, site_id) VALUES "
+                       "($1::uuid, $2::uuid, $3::uuid) ON CONFLICT DO NOTHING",
+                       db::Params().text(site.tenant_id).text(stream_id).text(site.site_id));
+        if (!created) {
+            return std::move(created).error();
+        }
+        r = lock();
     }
-    auto r = conn.query("locking the stream",
-                        "SELECT site_id, last_sequence, pruned_through FROM streams "
-                        "WHERE tenant_id = $1::uuid AND stream_id = $2::uuid FOR UPDATE",
-                        db::Params().text(site.tenant_id).text(stream_id));
     if (!r) {
         return std::move(r).error();
     }

@@ -19,10 +19,11 @@ struct StreamState {
     std::uint64_t last_sequence = 0;
     std::uint64_t pruned_through = 0;
 };
-// Creates the stream row if new, then locks it until the transaction ends: the
-// lock serialises every apply of the stream, across relay instances.
+// Locks the stream row until the transaction ends, creating it first if new
+// (ErrorCode::limit_exceeded instead when the site has `max_streams` already):
+// the lock serialises every apply of the stream, across relay instances.
 Expected<StreamState> lock_stream(db::Connection& conn, const SiteRef& site,
-                                  std::string_view stream_id);
+                                  std::string_view stream_id, std::size_t max_streams);
 
 // The content digest recorded for (stream, sequence), or nullopt.
 Expected<std::optional<std::string>> recorded_digest(db::Connection& conn, const SiteRef& site,

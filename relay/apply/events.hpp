@@ -14,7 +14,7 @@ namespace cs::relay::apply {
 struct Event {
     std::string tenant_id;
     std::string site_id;
-    std::string kind;      // conflict, rejected, sequence_gap, out_of_order
+    std::string kind;      // conflict, rejected, sequence_gap, out_of_order, quota
     std::string severity;  // info, warning, alert
     std::optional<std::string> stream_id;
     std::optional<std::uint64_t> sequence;

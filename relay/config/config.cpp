@@ -44,7 +44,8 @@ void read_limits(const config::Reader& r, LimitsConfig& limits, Fields& f) {
                          "max_value_bytes", "max_text_message_bytes", "max_header_bytes",
                          "max_http_body_bytes", "max_upload_bytes", "window",
                          "max_streams_per_hello", "max_sessions", "max_connections",
-                         "max_connections_per_address", "failed_rows_cap"}));
+                         "max_connections_per_address", "failed_rows_cap", "max_entities_per_site",
+                         "max_streams_per_site", "max_failed_rows_per_site"}));
     auto& w = limits.wire;
     constexpr std::int64_t kGiB = 1LL << 30;
     f.take(
@@ -89,6 +90,16 @@ void read_limits(const config::Reader& r, LimitsConfig& limits, Fields& f) {
     f.take(r.integer_or("failed_rows_cap", static_cast<std::int64_t>(limits.failed_rows_cap), 1,
                         100'000'000),
            limits.failed_rows_cap);
+    f.take(r.integer_or("max_entities_per_site",
+                        static_cast<std::int64_t>(limits.max_entities_per_site), 1, 100'000),
+           limits.max_entities_per_site);
+    f.take(r.integer_or("max_streams_per_site",
+                        static_cast<std::int64_t>(limits.max_streams_per_site), 1, 10'000),
+           limits.max_streams_per_site);
+    f.take(
+        r.integer_or("max_failed_rows_per_site",
+                     static_cast<std::int64_t>(limits.max_failed_rows_per_site), 1, 1'000'000'000),
+        limits.max_failed_rows_per_site);
 }
 
 void read_timeouts(const config::Reader& r, TimeoutsConfig& t, Fields& f) {

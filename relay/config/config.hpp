@@ -62,6 +62,11 @@ struct LimitsConfig {
     std::size_t max_connections_per_address = 64;
     std::size_t failed_rows_cap = 10'000;           // kept per site and entity
     std::size_t max_failed_rows_per_message = 500;  // protocol: up to 500
+    // Per-site quotas against a compromised agent (docs/security.md): entities
+    // with records, rows in streams (one per agent install), failed rows kept.
+    std::size_t max_entities_per_site = 200;
+    std::size_t max_streams_per_site = 16;
+    std::size_t max_failed_rows_per_site = 100'000;
 };
 
 struct TimeoutsConfig {

@@ -67,6 +67,18 @@ RelayMetrics::RelayMetrics(Registry& r)
       sessions_closed_revoked(r.counter("contractsync_relay_sessions_revoked_total",
                                         "Agent sessions closed because their key was revoked")),
       retention_rows_deleted(r.counter("contractsync_relay_retention_deleted_rows_total",
-                                       "Rows removed by the retention job")) {}
+                                       "Rows removed by the retention job")),
+      quota_refused_entities(r.counter("contractsync_relay_quota_refusals_total",
+                                       "Agent messages refused by a per-site quota, by quota",
+                                       {{"quota", "entities"}})),
+      quota_refused_streams(r.counter("contractsync_relay_quota_refusals_total",
+                                      "Agent messages refused by a per-site quota, by quota",
+                                      {{"quota", "streams"}})),
+      failed_rows_pruned_entity(r.counter("contractsync_relay_failed_rows_pruned_total",
+                                          "Oldest failed rows dropped to stay within a cap, by cap",
+                                          {{"cap", "entity"}})),
+      failed_rows_pruned_site(r.counter("contractsync_relay_failed_rows_pruned_total",
+                                        "Oldest failed rows dropped to stay within a cap, by cap",
+                                        {{"cap", "site"}})) {}
 
 }  // namespace cs::relay::metrics

@@ -37,6 +37,10 @@ struct RelayMetrics {
     Counter& sessions_replaced;
     Counter& sessions_closed_revoked;
     Counter& retention_rows_deleted;
+    Counter& quota_refused_entities;     // change sets for a new entity past the site's quota
+    Counter& quota_refused_streams;      // hellos and change sets for a new stream past it
+    Counter& failed_rows_pruned_entity;  // oldest failed rows dropped by failed_rows_cap
+    Counter& failed_rows_pruned_site;    // ... and by max_failed_rows_per_site
 };
 
 }  // namespace cs::relay::metrics

@@ -17,23 +17,31 @@ std::string close_reason_text(std::string_view reason) {
     return std::string(reason.substr(0, cut));
 }
 
+std::optional<CloseAction> oversized(bool is_text, std::size_t bytes, bool complete,
+                                     const FrameContext& context) {
+    std::string_view size = complete ? "" : "at least ";
+    if (!is_text && bytes > context.max_frame_bytes) {
+        return CloseAction{close_code::too_big,
+                           fmt::format("change set frame of {}{} bytes exceeds max_frame_bytes {}",
+                                       size, bytes, context.max_frame_bytes)};
+    }
+    if (is_text && bytes > context.max_text_bytes) {
+        return CloseAction{close_code::too_big,
+                           fmt::format("text message of {}{} bytes exceeds the limit of {}", size,
+                                       bytes, context.max_text_bytes)};
+    }
+    return std::nullopt;
+}
+
 FrameAction interpret_frame(bool is_text, std::string_view payload, const FrameContext& context) {
+    if (auto refused = oversized(is_text, payload.size(), true, context)) {
+        return std::move(*refused);
+    }
     if (!is_text) {
-        if (payload.size() > context.max_frame_bytes) {
-            return CloseAction{
-                close_code::too_big,
-                fmt::format("change set frame of {} bytes exceeds max_frame_bytes {}",
-                            payload.size(), context.max_frame_bytes)};
-        }
         if (context.state != LinkState::running) {
             return CloseAction{close_code::protocol_violation, "binary frame before welcome"};
         }
         return ChangeSetFrame{};
-    }
-    if (payload.size() > context.max_text_bytes) {
-        return CloseAction{close_code::too_big,
-                           fmt::format("text message of {} bytes exceeds the limit of {}",
-                                       payload.size(), context.max_text_bytes)};
     }
     auto message = parse_control(payload, context.messages);
     if (!message) {

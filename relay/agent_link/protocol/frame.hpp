@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -21,6 +22,7 @@ inline constexpr std::uint16_t protocol_violation = 4000;
 inline constexpr std::uint16_t no_common_protocol = 4002;
 inline constexpr std::uint16_t key_revoked = 4003;
 inline constexpr std::uint16_t replaced = 4004;
+inline constexpr std::uint16_t site_quota = 4005;  // a per-site quota (limits.*_per_site) reached
 }  // namespace close_code
 
 // Where the session is in hello -> welcome -> traffic.
@@ -41,6 +43,13 @@ struct CloseAction {
 struct ChangeSetFrame {};  // a binary frame to decode and apply in stream order
 
 using FrameAction = std::variant<ControlMessage, ChangeSetFrame, CloseAction>;
+
+// The 1009 close for a message over its size limit (text or binary), or
+// nullopt. Checked while the message arrives, so an oversized one is refused
+// before it is held whole: `complete` says whether `bytes` is its whole size
+// or only what has arrived so far.
+std::optional<CloseAction> oversized(bool is_text, std::size_t bytes, bool complete,
+                                     const FrameContext& context);
 
 // Turns a received message (text or binary) into an action, enforcing the
 // message size limits and the session order of docs/protocol.md. Pure: no I/O,

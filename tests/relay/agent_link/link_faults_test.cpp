@@ -7,6 +7,7 @@
 
 #include "common/wire/codec.hpp"
 #include "tests/relay/agent_link/link_fixture.hpp"
+#include "tests/relay/support/log_capture.hpp"
 #include "tests/relay/support/tcp_proxy.hpp"
 
 namespace cs::relay::agent_link {
@@ -32,6 +33,9 @@ protected:
                 b_frames, {.port = port(), .key = b_.key, .stream_id = stream_b_, .window = 2});
         });
     }
+
+    // Constructed before SetUp starts the relay, destroyed after TearDown stopped it.
+    testing::LogCapture log_;
 };
 
 TEST_F(LinkFaultsTest, AnOversizedFrameClosesWith1009WhileAnotherAgentKeepsWorking) {
@@ -55,14 +59,29 @@ TEST_F(LinkFaultsTest, AnOversizedFrameClosesWith1009WhileAnotherAgentKeepsWorki
     auto t = text.read();
     EXPECT_EQ(t.close_code, 1009) << t.describe();
 
+    // Far beyond every limit: refused while it arrives, never held whole, with
+    // the same close and log line as the one just over the limit.
+    TestAgent huge(port());
+    ASSERT_EQ(huge.connect(a_.key), 101);
+    ASSERT_EQ(huge.hello({stream_a_}).json().value("type", ""), "welcome");
+    (void)huge.send_binary(std::string(3u << 20, 'x'));
+    auto h = huge.read();
+    EXPECT_EQ(h.close_code, 1009) << h.describe();
+    EXPECT_NE(h.close_reason.find("max_frame_bytes 262144"), std::string::npos) << h.describe();
+
     b.join();
     EXPECT_TRUE(b_report.complete) << b_report.last_problem;
     EXPECT_EQ(b_report.connections, 1);
     testing::expect_records_match(*conn_, db_->site_ref(b_), b_source);
     auto metrics = scrape();
-    EXPECT_NE(metrics.find("contractsync_relay_errors_total{kind=\"message_too_big\"} 2"),
+    EXPECT_NE(metrics.find("contractsync_relay_errors_total{kind=\"message_too_big\"} 3"),
               std::string::npos)
         << metrics;
+    // The relay's log names the site, the close code and the reason it sent.
+    auto site = "site " + a_.site.site_id + ":";
+    EXPECT_EQ(log_.count({site, "with 1009", "exceeds max_frame_bytes 262144"}), 2u) << log_.text();
+    EXPECT_EQ(log_.count({site, "with 1009", "exceeds the limit of 65536"}), 1u) << log_.text();
+    EXPECT_FALSE(log_.contains("application data after close notify")) << log_.text();
 }
 
 TEST_F(LinkFaultsTest, MalformedFramesGetARejectedAckOr4000WhileAnotherAgentKeepsWorking) {

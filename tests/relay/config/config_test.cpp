@@ -212,6 +212,30 @@ TEST(RelayConfigTest, RefusesOutOfRangeLimits) {
     EXPECT_NE(c.error().message.find("limits.window"), std::string::npos) << c.error().message;
 }
 
+TEST(RelayConfigTest, ReadsThePerSiteQuotasWithinTheirRanges) {
+    auto defaults = parse(R"({"database": {"dsn": "host=db"}})");
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    EXPECT_EQ(defaults->limits.max_entities_per_site, 200u);
+    EXPECT_EQ(defaults->limits.max_streams_per_site, 16u);
+    EXPECT_EQ(defaults->limits.max_failed_rows_per_site, 100'000u);
+
+    auto c = parse(R"({"database": {"dsn": "host=db"}, "limits": {"max_entities_per_site": 3,
+                       "max_streams_per_site": 2, "max_failed_rows_per_site": 50}})");
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->limits.max_entities_per_site, 3u);
+    EXPECT_EQ(c->limits.max_streams_per_site, 2u);
+    EXPECT_EQ(c->limits.max_failed_rows_per_site, 50u);
+
+    for (const auto* key :
+         {"max_entities_per_site", "max_streams_per_site", "max_failed_rows_per_site"}) {
+        auto zero = parse(std::string(R"({"database": {"dsn": "host=db"}, "limits": {")") + key +
+                          R"(": 0}})");
+        ASSERT_FALSE(zero) << key << ": a quota of 0 would refuse everything";
+        EXPECT_NE(zero.error().message.find(std::string("limits.") + key), std::string::npos)
+            << zero.error().message;
+    }
+}
+
 TEST(RelayConfigTest, EnvironmentOverridesTheFile) {
     auto c = parse(
         R"({"database": {"dsn": "host=db"}, "limits": {"window": 4}})",

@@ -49,6 +49,21 @@ TEST(FrameTest, OversizedMessagesCloseWith1009) {
               close_code::too_big);
 }
 
+TEST(FrameTest, AMessageIsRefusedAsSoonAsWhatArrivedIsOverItsLimit) {
+    auto ctx = at(LinkState::running);
+    EXPECT_FALSE(oversized(false, 2048, false, ctx));
+    EXPECT_FALSE(oversized(true, 1024, true, ctx));
+    auto partial = oversized(false, 4096, false, ctx);
+    ASSERT_TRUE(partial);
+    EXPECT_EQ(partial->code, close_code::too_big);
+    EXPECT_EQ(partial->reason,
+              "change set frame of at least 4096 bytes exceeds max_frame_bytes 2048");
+    auto whole = oversized(true, 1025, true, ctx);
+    ASSERT_TRUE(whole);
+    EXPECT_EQ(whole->reason, "text message of 1025 bytes exceeds the limit of 1024");
+    EXPECT_LE(partial->reason.size(), 123u) << "sent as the close reason";
+}
+
 TEST(FrameTest, MalformedJsonClosesWith4000AndAShortReason) {
     auto a = interpret_frame(true, "{\"type\":\"gossip\"" + std::string(500, ' ') + "}",
                              at(LinkState::running));
