@@ -26,6 +26,8 @@ std::string_view to_string(LinkFailure failure) {
             return "unsupported_protocol";
         case LinkFailure::replaced:
             return "replaced";
+        case LinkFailure::quota_exceeded:
+            return "quota_exceeded";
         case LinkFailure::relay_busy:
             return "relay_busy";
         case LinkFailure::relay_error:
@@ -62,6 +64,8 @@ LinkFailure classify_close(std::uint16_t code) {
             return LinkFailure::revoked;
         case 4004:
             return LinkFailure::replaced;
+        case 4005:
+            return LinkFailure::quota_exceeded;
         default:
             return LinkFailure::closed;
     }
@@ -71,6 +75,9 @@ bool needs_operator(LinkFailure failure) {
     switch (failure) {
         case LinkFailure::unauthorized:
         case LinkFailure::revoked:
+        // Retrying cannot lift a quota: an operator raises the limit or
+        // retires the site's old streams, so wait as long as for a revoked key.
+        case LinkFailure::quota_exceeded:
         case LinkFailure::unsupported_protocol:
         case LinkFailure::proxy_auth:
         case LinkFailure::tls:

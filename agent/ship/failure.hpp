@@ -21,6 +21,7 @@ enum class LinkFailure {
     revoked,               // close 4003: the site key was revoked or rotated
     unsupported_protocol,  // close 4002, or a welcome choosing a version we do not speak
     replaced,              // close 4004: a newer connection for this site took over
+    quota_exceeded,        // close 4005: the site is at a relay quota (e.g. streams per site)
     relay_busy,            // close 1013: the site lock is held elsewhere, try later
     relay_error,           // close 1011: transient failure on the relay side
     relay_shutdown,        // close 1001: the relay instance is going away

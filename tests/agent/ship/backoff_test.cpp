@@ -75,8 +75,8 @@ TEST(RetryDelayTest, FailuresThatNeedAPersonWaitAtLeastTheOperatorFloor) {
     policy.operator_wait = milliseconds(300'000);
     Backoff backoff(policy.backoff, 11);
     for (auto failure :
-         {LinkFailure::unauthorized, LinkFailure::revoked, LinkFailure::unsupported_protocol,
-          LinkFailure::proxy_auth, LinkFailure::tls}) {
+         {LinkFailure::unauthorized, LinkFailure::revoked, LinkFailure::quota_exceeded,
+          LinkFailure::unsupported_protocol, LinkFailure::proxy_auth, LinkFailure::tls}) {
         auto d = retry_delay(failure, backoff, policy);
         EXPECT_GE(d, milliseconds(300'000)) << to_string(failure);
         EXPECT_LE(d, milliseconds(375'000)) << to_string(failure);
@@ -102,6 +102,7 @@ TEST(FailureTest, CloseCodesMapToFailures) {
     EXPECT_EQ(classify_close(4003), LinkFailure::revoked);
     EXPECT_EQ(classify_close(4002), LinkFailure::unsupported_protocol);
     EXPECT_EQ(classify_close(4004), LinkFailure::replaced);
+    EXPECT_EQ(classify_close(4005), LinkFailure::quota_exceeded);
     EXPECT_EQ(classify_close(4000), LinkFailure::protocol_violation);
     EXPECT_EQ(classify_close(1011), LinkFailure::relay_error);
     EXPECT_EQ(classify_close(1013), LinkFailure::relay_busy);
@@ -109,6 +110,7 @@ TEST(FailureTest, CloseCodesMapToFailures) {
     EXPECT_EQ(classify_close(1009), LinkFailure::message_too_big);
     EXPECT_EQ(classify_close(1000), LinkFailure::closed);
     EXPECT_TRUE(needs_operator(LinkFailure::revoked));
+    EXPECT_TRUE(needs_operator(LinkFailure::quota_exceeded));
     EXPECT_FALSE(needs_operator(LinkFailure::relay_error));
 }
 
