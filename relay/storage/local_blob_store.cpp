@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/evp.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -302,6 +303,21 @@ Expected<std::unique_ptr<LocalBlobStore>> LocalBlobStore::open(fs::path root,
     if (ec) {
         return make_error(ErrorCode::io_error, "creating the blob store {}: {}", root.string(),
                           ec.message());
+    }
+    // Staging files are written as they arrive, so one untouched for the
+    // whole stale period belongs to no writer alive.
+    std::size_t swept = 0;
+    auto cutoff = fs::file_time_type::clock::now() - options.stale_staging_after;
+    for (const auto& entry : fs::directory_iterator(root / ".tmp", ec)) {
+        std::error_code e;
+        if (entry.is_regular_file(e) && entry.last_write_time(e) < cutoff && !e &&
+            fs::remove(entry.path(), e)) {
+            ++swept;
+        }
+    }
+    if (swept > 0) {
+        spdlog::info("blob store {}: removed {} staging file(s) left by writes that never finished",
+                     root.string(), swept);
     }
     return std::unique_ptr<LocalBlobStore>(new LocalBlobStore(std::move(root), options));
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -11,6 +12,11 @@ namespace cs::relay::storage {
 struct LocalBlobStoreOptions {
     std::uint64_t max_blob_bytes = std::uint64_t{1} << 30;  // put() and writers refuse more
     bool sync = true;  // fsync files and directories (tests may turn it off)
+    // open() removes staging files in root/.tmp untouched for this long: what
+    // a crash or a kill left of writes and uploads in progress. Well above
+    // timeouts.http_upload, so an upload another instance is still writing
+    // into a shared store is never taken.
+    std::chrono::seconds stale_staging_after{3600};
 };
 
 // Blobs as files under `root` (the relay's data_dir/blobs): a key names a path
@@ -20,7 +26,8 @@ struct LocalBlobStoreOptions {
 // never a key).
 class LocalBlobStore final : public BlobStore {
 public:
-    // Creates `root` (and root/.tmp) when missing.
+    // Creates `root` (and root/.tmp) when missing, and removes stale staging
+    // files (LocalBlobStoreOptions::stale_staging_after).
     static Expected<std::unique_ptr<LocalBlobStore>> open(std::filesystem::path root,
                                                           LocalBlobStoreOptions options = {});
 

@@ -1,6 +1,8 @@
 #include "relay/storage/local_blob_store.hpp"
 
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -148,6 +150,28 @@ TEST_F(LocalBlobStoreTest, KeysCannotLeaveTheStore) {
     EXPECT_TRUE(validate_key(std::string(kMaxKeyBytes, 'a')));
     EXPECT_TRUE(validate_key("tenants/t-1/vendor-files/f_2.v1"));
     EXPECT_FALSE(fs::exists(dir_ / "x"));
+}
+
+TEST_F(LocalBlobStoreTest, OpeningSweepsStagingFilesLeftByACrashButNotLiveOnes) {
+    // What a killed relay left: an upload staged two hours ago and never put.
+    auto tmp = dir_ / "blobs" / ".tmp";
+    std::ofstream(tmp / "left-by-a-crash") << "half an upload";
+    fs::last_write_time(tmp / "left-by-a-crash",
+                        fs::file_time_type::clock::now() - std::chrono::hours(2));
+    // A writer still at work (another instance on a shared store, say).
+    auto live = store_->stage(1024);
+    ASSERT_TRUE(live);
+    ASSERT_TRUE((*live)->write("in progress"));
+    ASSERT_EQ(temp_files(), 2u);
+
+    auto reopened = LocalBlobStore::open(dir_ / "blobs", {.sync = false});
+    ASSERT_TRUE(reopened) << reopened.error().message;
+    EXPECT_FALSE(fs::exists(tmp / "left-by-a-crash"));
+    EXPECT_EQ(temp_files(), 1u) << "the live staging file stays";
+    auto staged = (*live)->finish();
+    ASSERT_TRUE(staged) << staged.error().message;
+    EXPECT_TRUE((*reopened)->put_staged("kept", *staged));
+    EXPECT_EQ(*(*reopened)->get("kept", 1024), "in progress");
 }
 
 }  // namespace
