@@ -14,6 +14,22 @@ export function fmtDateTime(iso: string | null | undefined): string {
   return isNaN(d.getTime()) ? iso : dateTime.format(d);
 }
 
+// Axis labels for times across a window: the time of day, with the day in
+// front of the first label and wherever the day changes ("Dec 6, 22:00",
+// "23:00", "Dec 7, 00:00"), so a 24-hour chart never leaves the day to guess.
+const axisDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const axisTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+export function axisLabels(times: (Date | number | string)[]): string[] {
+  let day = '';
+  return times.map((t) => {
+    const d = new Date(t);
+    const today = axisDay.format(d);
+    const label = today === day ? axisTime.format(d) : `${today}, ${axisTime.format(d)}`;
+    day = today;
+    return label;
+  });
+}
+
 // "45 s", "12 min", "3 h 5 min", "2 d 4 h".
 export function fmtSeconds(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !isFinite(seconds)) return '—';

@@ -227,6 +227,9 @@ async function main() {
     const pct = Number(await connected.getAttribute('data-connected-pct'));
     assert(pct >= 50, 'connected share of the site\'s life: ' + pct);
     assert((await connected.innerText()).includes('since the site was created'), await connected.innerText());
+    // Time axes name the day on their first label, not only the hour.
+    const firstAxis = await staff.locator('figure.chart text.axis').filter({ hasText: ':' }).first().textContent();
+    assert(/^[A-Z][a-z]{2} \d{1,2}, /.test(firstAxis), 'the first time label names its day: ' + firstAxis);
     await shot(staff, '03-site-detail');
   });
 

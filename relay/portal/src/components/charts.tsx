@@ -1,7 +1,7 @@
 // Charts drawn as plain SVG: a handful of rectangles and labels each, so no
 // chart library is needed (docs/portal.md). Every chart has a text summary
 // for screen readers and a <title> per mark for pointer users.
-import { fmtNumber } from '../format';
+import { axisLabels, fmtNumber } from '../format';
 
 export interface Series {
   key: string;
@@ -10,7 +10,8 @@ export interface Series {
 }
 
 export interface BarDatum {
-  label: string; // x-axis text for this bar
+  label: string; // x-axis text for this bar (unless every datum has `at`)
+  at?: string | number; // the bar's time: the axis then reads "Dec 6, 22:00", "23:00", ...
   title: string; // the bar's full description (tooltip)
   values: Record<string, number>;
 }
@@ -40,6 +41,12 @@ export function BarChart({ data, series, summary, height = 160 }: { data: BarDat
   const slot = data.length ? plotW / data.length : plotW;
   const barW = Math.max(1, slot * 0.72);
   const every = Math.max(1, Math.ceil(data.length / 8));
+  const shown = data.map((_, i) => i % every === 0 && i + every / 2 < data.length);
+  // Times are labelled over the bars that show a label, so the day appears
+  // on the first of them and wherever it changes.
+  const timed = data.length > 0 && data.every((d) => d.at !== undefined);
+  const times = timed ? axisLabels(data.filter((_, i) => shown[i]).map((d) => d.at!)) : [];
+  const axisText = (i: number) => (timed ? times[shown.slice(0, i).filter(Boolean).length] : data[i].label);
   const y = (v: number) => top + plotH - (v / max) * plotH;
   return (
     <figure class="chart">
@@ -69,9 +76,9 @@ export function BarChart({ data, series, summary, height = 160 }: { data: BarDat
                   </rect>
                 );
               })}
-              {i % every === 0 && i + every / 2 < data.length && (
+              {shown[i] && (
                 <text x={left + i * slot + slot / 2} y={H - 6} class="axis" text-anchor="middle">
-                  {d.label}
+                  {axisText(i)}
                 </text>
               )}
             </g>
@@ -109,7 +116,8 @@ export function Timeline({ spans, from, to, summary, marks = [] }: { spans: Span
   const stepH = (to - from) / 3600_000 > 30 ? 24 : 6;
   const step = stepH * 3600_000;
   for (let t = Math.ceil(from / step) * step; t <= to; t += step) ticks.push(t);
-  const fmt = new Intl.DateTimeFormat(undefined, stepH === 24 ? { month: 'short', day: 'numeric' } : { hour: '2-digit', minute: '2-digit' });
+  const dayFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+  const labels = stepH === 24 ? ticks.map((t) => dayFmt.format(new Date(t))) : axisLabels(ticks);
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary} preserveAspectRatio="none">
@@ -128,9 +136,9 @@ export function Timeline({ spans, from, to, summary, marks = [] }: { spans: Span
             <title>{m.title}</title>
           </line>
         ))}
-        {ticks.map((t) => (
+        {ticks.map((t, i) => (
           <text x={x(t)} y={H - 8} class="axis" text-anchor="middle">
-            {fmt.format(new Date(t))}
+            {labels[i]}
           </text>
         ))}
       </svg>

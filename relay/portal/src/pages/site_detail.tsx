@@ -15,13 +15,12 @@ export function ThroughputCharts({ siteId, hours = 24 }: { siteId: string; hours
   const t = useApi<Throughput>(`/sites/${siteId}/throughput?hours=${hours}&bucket_minutes=60`, 60_000);
   if (t.error) return <ErrorBox error={t.error} retry={t.reload} />;
   if (!t.data) return <Loading what="Loading activity" />;
-  const hourFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
   const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
   const buckets = t.data.buckets;
   const rows = buckets.reduce((s, b) => s + b.rows_changed, 0);
   const runs = buckets.reduce((s, b) => s + b.runs, 0);
   const failed = buckets.reduce((s, b) => s + b.failed_runs, 0);
-  const data = buckets.map((b) => ({ label: hourFmt.format(new Date(b.start)), title: full.format(new Date(b.start)), values: b }));
+  const data = buckets.map((b) => ({ label: '', at: b.start, title: full.format(new Date(b.start)), values: b }));
   return (
     <div class="chart-pair">
       <div>
@@ -54,13 +53,12 @@ export function HeartbeatCharts({ siteId, hours = 24 }: { siteId: string; hours?
   const h = useApi<Heartbeats>(`/sites/${siteId}/heartbeats?hours=${hours}&bucket_minutes=15`, 60_000);
   if (h.error) return <ErrorBox error={h.error} retry={h.reload} />;
   if (!h.data) return <Loading what="Loading heartbeats" />;
-  const hourFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
   const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
   const buckets = h.data.buckets;
   const beats = buckets.reduce((s, b) => s + b.beats, 0);
   const heard = buckets.filter((b) => b.beats > 0).length;
   const deepest = buckets.reduce((m, b) => Math.max(m, b.outbox_depth ?? 0), 0);
-  const at = (b: Heartbeats['buckets'][number]) => ({ label: hourFmt.format(new Date(b.start)), title: `${full.format(new Date(b.start))}: ${fmtNumber(b.beats)} heartbeats` });
+  const at = (b: Heartbeats['buckets'][number]) => ({ label: '', at: b.start, title: `${full.format(new Date(b.start))}: ${fmtNumber(b.beats)} heartbeats` });
   return (
     <div class="chart-pair">
       <div>
