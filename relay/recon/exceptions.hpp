@@ -13,6 +13,7 @@
 #include "common/base/expected.hpp"
 #include "common/value/value.hpp"
 #include "relay/db/connection.hpp"
+#include "relay/recon/exception_filter.hpp"
 #include "relay/recon/types.hpp"
 
 namespace cs::relay::recon {
@@ -50,23 +51,12 @@ struct ExceptionView {
     std::string updated_at;
 };
 
-enum class ExceptionOrder { newest, severity };
-
-struct ExceptionFilter {
-    std::optional<ExceptionStatus> status;
-    std::optional<Rule> rule;
-    std::optional<Severity> severity;
-    std::optional<std::string> vendor_id;
-    // A user id, or "none" for unassigned exceptions.
-    std::optional<std::string> assignee;
-    ExceptionOrder order = ExceptionOrder::newest;
-    std::string cursor;  // from the previous page
-    int limit = 50;      // at most kMaxPageSize
-};
-
 // Filtered, keyset-paginated: newest first (by number) or by severity, then newest.
 Expected<Page<ExceptionView>> list_exceptions(db::Connection& conn, std::string_view tenant_id,
                                               const ExceptionFilter& filter);
+// How many exceptions the filter matches (its cursor, limit and order aside).
+Expected<std::int64_t> count_exceptions(db::Connection& conn, std::string_view tenant_id,
+                                        const ExceptionFilter& filter);
 Expected<ExceptionView> get_exception(db::Connection& conn, std::string_view tenant_id,
                                       std::string_view exception_id);
 
@@ -82,6 +72,8 @@ nlohmann::json to_json(const ExceptionSummary& summary);
 
 // An exception's history: opened, reopened, auto_resolved, override_ended (by
 // runs) and comment, assigned, resolved, overridden, manual_reopen (by people).
+// A run's reopened and override_ended events say why in `note` and list the
+// numbers that changed in `details.changes` ({field, from, to, source}).
 struct ExceptionEvent {
     std::int64_t event_id = 0;
     std::string kind;
@@ -94,38 +86,6 @@ struct ExceptionEvent {
 Expected<std::vector<ExceptionEvent>> exception_events(db::Connection& conn,
                                                        std::string_view tenant_id,
                                                        std::string_view exception_id);
-
-// Workflow (docs/reconciliation.md): open -> resolved (reason) | overridden
-// (accept the variance until a date) -> open again by reopen; comment and
-// assign at any time.
-enum class ActionKind { comment, assign, resolve, override_variance, reopen };
-std::string_view to_string(ActionKind kind);
-
-struct ExceptionAction {
-    ActionKind kind = ActionKind::comment;
-    std::string text;                     // comment body, reason, or reopen note
-    std::optional<std::string> assignee;  // assign: a user of the tenant; nullopt unassigns
-    std::optional<Date> until;            // override: last day the variance is accepted
-};
-
-// {"action": "comment"|"assign"|"resolve"|"override"|"reopen", "text"|"comment"|
-// "reason"|"note": "...", "assignee": "<user id>"|null, "until": "YYYY-MM-DD"}.
-Expected<ExceptionAction> action_from_json(const nlohmann::json& body);
-
-// Applies one action. Fails with not_found for an unknown exception, conflict
-// when the status does not allow it (resolving a resolved exception, ...), and
-// invalid_argument for missing or oversized text, an assignee who is not an
-// active user of the tenant, or an override date in the past. Records an event;
-// returns the before/after summary for the audit log.
-Expected<AuditRecord> act_on_exception(db::Connection& conn, std::string_view tenant_id,
-                                       std::string_view exception_id, const Actor& actor,
-                                       const ExceptionAction& action);
-// The same action on up to kMaxBulkItems exceptions, all or nothing.
-Expected<std::vector<AuditRecord>> act_on_exceptions(db::Connection& conn,
-                                                     std::string_view tenant_id,
-                                                     const std::vector<std::string>& exception_ids,
-                                                     const Actor& actor,
-                                                     const ExceptionAction& action);
 
 // Streams the filtered exceptions (cursor and limit ignored) as CSV with a
 // header row to `sink`, a few hundred rows per call, in the list's order. Cells

@@ -12,13 +12,15 @@
 //                  vendor_file_errors                       (vendor_files.hpp)
 //   runs           run, get_run, list_runs; Scheduler         (run.hpp, scheduler.hpp)
 //   P21 catalog    refresh_p21_catalog (run() calls it)       (p21_catalog.hpp)
-//   exceptions     list_exceptions, get_exception, exception_events,
-//                  act_on_exception(s), export_exceptions_csv  (exceptions.hpp)
+//   exceptions     list_exceptions, count_exceptions, get_exception,
+//                  exception_events, export_exceptions_csv     (exceptions.hpp)
+//                  act_on_exception(s), act_on_matching        (exception_actions.hpp)
 //   mappings       list_mappings, get_mapping, decide_mappings, edit_mapping,
 //                  create_mapping, suggest_mappings, find_p21_items (mappings.hpp)
 //   policy         get_policy, update_policy, policy_from_json,
 //                  list_vendor_links, set_vendor_link          (policy.hpp)
 
+#include "relay/recon/exception_actions.hpp"
 #include "relay/recon/exceptions.hpp"
 #include "relay/recon/mappings.hpp"
 #include "relay/recon/p21_catalog.hpp"

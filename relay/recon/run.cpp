@@ -6,6 +6,7 @@
 
 #include "common/uuid/uuid.hpp"
 #include "relay/recon/atomic.hpp"
+#include "relay/recon/merge_sql.hpp"
 #include "relay/recon/p21_catalog.hpp"
 #include "relay/recon/policy.hpp"
 #include "relay/recon/run_sql.hpp"
@@ -46,6 +47,7 @@ json summary_json(const RunSummary& s) {
             {"opened", s.opened},
             {"reopened", s.reopened},
             {"still_open", s.still_open},
+            {"still_resolved", s.still_resolved},
             {"overridden", s.overridden},
             {"override_ended", s.override_ended},
             {"auto_resolved", s.auto_resolved},
@@ -64,6 +66,7 @@ void summary_from_json(const json& j, RunSummary& s) {
     s.opened = get("opened");
     s.reopened = get("reopened");
     s.still_open = get("still_open");
+    s.still_resolved = get("still_resolved");
     s.overridden = get("overridden");
     s.override_ended = get("override_ended");
     s.auto_resolved = get("auto_resolved");
@@ -130,6 +133,7 @@ Status evaluate(db::Connection& conn, const std::string& tenant, const std::stri
          ""},
         {"matching exceptions", run_sql::kMerge, t().text(as_of), ""},
         {"indexing matches", run_sql::kMergeIndex, {}, "cs_recon_merge"},
+        {"describing changes", run_sql::kChanges, t(), ""},
         {"opening exceptions", run_sql::kInsertNew, t().text(run_id), ""},
         {"updating exceptions", run_sql::kUpdateFound, t().text(run_id), ""},
     };
@@ -190,6 +194,7 @@ Status evaluate(db::Connection& conn, const std::string& tenant, const std::stri
     summary.overridden = counts->integer(0, 6);
     summary.override_ended = counts->integer(0, 7);
     summary.open_after = counts->integer(0, 8);
+    summary.still_resolved = counts->integer(0, 10);
     for (Rule rule : kAllRules) {
         summary.findings[std::string(to_string(rule))] = 0;
     }

@@ -39,9 +39,10 @@ struct RunSummary {
     std::int64_t lines_mapped = 0;   // with a P21 item (approved mapping or exact part number)
     std::map<std::string, std::int64_t> findings;  // rule -> lines it holds for
     std::int64_t opened = 0;                       // new exceptions
-    std::int64_t reopened = 0;                     // resolved before, true again
-    std::int64_t still_open = 0;                   // open before and still true
-    std::int64_t overridden = 0;                   // true, but an override accepts it
+    std::int64_t reopened = 0;  // resolved by a run, or by a person with other numbers: true again
+    std::int64_t still_open = 0;      // open before and still true
+    std::int64_t still_resolved = 0;  // resolved by a person, found again with the same numbers
+    std::int64_t overridden = 0;      // true, but an override accepts it
     std::int64_t override_ended = 0;  // override expired or its numbers changed: open again
     std::int64_t auto_resolved = 0;   // condition cleared: resolved with a note
     std::int64_t open_after = 0;      // open exceptions of the tenant after the run
@@ -52,8 +53,10 @@ struct RunSummary {
 // set-based (docs/reconciliation.md): resolves suppliers and items, evaluates
 // the rules, then merges the findings into recon_exceptions so an exception
 // still true keeps its identity, one whose condition cleared is resolved with a
-// note, a resolved one that is true again is reopened, and an override is
-// honoured until its date unless its numbers changed. Works as the owner (the
+// note, a person's resolution holds until the exception's numbers change, one
+// resolved by a run that is true again is reopened (a reopen says what
+// changed), and an override is honoured until its date unless its numbers
+// changed. Works as the owner (the
 // scheduler) and inside an API transaction as contractsync_tenant (a savepoint
 // then; the caller commits). Fails with `conflict` while another run of the
 // tenant holds its lock.

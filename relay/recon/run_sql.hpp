@@ -2,7 +2,9 @@
 
 #include <string_view>
 
-// The statements of a reconciliation run, in order (docs/reconciliation.md).
+// The statements of a reconciliation run that find what is wrong, in order
+// (docs/reconciliation.md): contract lines, vendors, items, P21 facts, rule
+// hits. relay/recon/merge_sql.hpp merges the hits into recon_exceptions.
 // Each builds one temporary table from the previous ones; all are set-based.
 // Each statement's parameters are named at it ($1 is always the tenant id).
 namespace cs::relay::recon::run_sql {
@@ -11,7 +13,10 @@ namespace cs::relay::recon::run_sql {
 // contract_lines records merged by (vendor, contract, vendor item, UOM), the
 // more recently changed source winning (a synced line on a tie). One sort of
 // both sources, no join between them: their sizes may be anything. `valid`
-// lines have a vendor, an item and a non-negative price.
+// lines have a vendor, an item and a non-negative price. `source_name` is the
+// uploaded file's name (`uploaded`) or the syncing site's, `changed_at` when
+// the file was uploaded or the record last changed: what a reopened
+// exception's note names.
 inline constexpr std::string_view kLines = R"sql(
 CREATE TEMP TABLE cs_recon_lines ON COMMIT DROP AS
 WITH synced AS (
@@ -33,7 +38,7 @@ WITH synced AS (
                 THEN left(r.data->>'effective_start', 10)::date END AS effective_start,
            CASE WHEN r.data->>'effective_end' ~ '^\d{4}-\d{2}-\d{2}'
                 THEN left(r.data->>'effective_end', 10)::date END AS effective_end,
-           r.last_changed_at AS changed_at
+           r.last_changed_at AS changed_at, s.name AS source_name
     FROM sites s
     JOIN records r ON r.tenant_id = s.tenant_id AND r.site_id = s.site_id
                   AND r.entity = 'contract_lines'
@@ -44,8 +49,8 @@ WITH synced AS (
     FROM synced s
     UNION ALL
     SELECT l.vendor_id, l.contract_no, l.vendor_item, l.vendor_uom, l.description, l.unit_size,
-           l.price, l.currency, l.effective_start, l.effective_end, f.uploaded_at, l.line_key,
-           l.item_upper, 1
+           l.price, l.currency, l.effective_start, l.effective_end, f.uploaded_at, f.name,
+           l.line_key, l.item_upper, 1
     FROM recon_contract_lines l
     JOIN recon_vendor_files f ON f.tenant_id = l.tenant_id AND f.file_id = l.file_id
     WHERE l.tenant_id = $1::uuid
@@ -55,7 +60,8 @@ WITH synced AS (
     ORDER BY vendor_id, contract_no, vendor_item, vendor_uom, changed_at DESC, source_rank
 )
 SELECT vendor_id, contract_no, vendor_item, vendor_uom, description, unit_size, price, currency,
-       effective_start, effective_end, changed_at, line_key, item_upper,
+       effective_start, effective_end, changed_at, line_key, item_upper, source_name,
+       source_rank = 1 AS uploaded,
        (coalesce(vendor_id, '') <> '' AND coalesce(vendor_item, '') <> ''
         AND price IS NOT NULL AND price >= 0) AS valid
 FROM newest)sql";
@@ -366,136 +372,9 @@ SELECT 'PRICE_MISMATCH',
        END
 FROM q)sql";
 
-// cs_recon_merge: each finding next to the exception it continues, if any, and
-// what happens to that exception. $1 tenant, $2 as-of date. Indexed by
-// exception (kMergeIndex) and analyzed, so updating the exceptions found again
-// stays a lookup per row whichever side the planner starts from: its estimate
-// of the tenant's exceptions may be far off (see kAutoResolve).
-inline constexpr std::string_view kMerge = R"sql(
-CREATE TEMP TABLE cs_recon_merge ON COMMIT DROP AS
-SELECT h.*,
-       CASE h.severity WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END AS severity_rank,
-       e.exception_id, e.override_until,
-       CASE WHEN e.exception_id IS NULL THEN 'new'
-            WHEN e.status = 'open' THEN 'open'
-            WHEN e.status = 'resolved' THEN 'reopen'
-            WHEN e.override_until >= $2::date AND e.override_fingerprint = h.fingerprint
-                THEN 'overridden'
-            ELSE 'override_ended' END AS action,
-       CASE WHEN e.status = 'overridden' AND e.override_until < $2::date
-                THEN format('override until %s expired', e.override_until)
-            WHEN e.status = 'overridden'
-                THEN 'the numbers changed since the override was given' END AS override_note
-FROM cs_recon_hits h
-LEFT JOIN recon_exceptions e ON e.tenant_id = $1::uuid AND e.rule = h.rule
-                            AND e.line_key = h.line_key)sql";
-
-// Exceptions by id, for the updates below.
-inline constexpr std::string_view kMergeIndex = R"sql(
-CREATE INDEX ON cs_recon_merge (exception_id))sql";
-
-// New exceptions, each with an 'opened' event and the tenant's next numbers
-// (recon_exception_numbers: only runs write it, one at a time per tenant;
-// never below the highest number in use).
-// $1 tenant, $2 run id.
-inline constexpr std::string_view kInsertNew = R"sql(
-WITH fresh AS (
-    SELECT m.*, row_number() OVER (ORDER BY line_key, rule) AS n
-    FROM cs_recon_merge m WHERE action = 'new'),
-highest AS (
-    SELECT coalesce(max(number), 0) AS n FROM recon_exceptions WHERE tenant_id = $1::uuid),
-counter AS (
-    INSERT INTO recon_exception_numbers AS c (tenant_id, last)
-    SELECT $1::uuid, (SELECT n FROM highest) + (SELECT count(*) FROM fresh)
-    ON CONFLICT (tenant_id) DO UPDATE
-        SET last = GREATEST(c.last, (SELECT n FROM highest)) + (SELECT count(*) FROM fresh)
-    RETURNING c.last - (SELECT count(*) FROM fresh) AS base),
-ins AS (
-    INSERT INTO recon_exceptions (tenant_id, rule, line_key, vendor_id, contract_no, vendor_item,
-        vendor_uom, supplier_id, p21_site_id, p21_item_bk, p21_item_id, severity, severity_rank,
-        status, message, suggested_action, details, fingerprint, first_run_id, last_run_id,
-        number)
-    SELECT $1::uuid, rule, line_key, vendor_id, contract_no, vendor_item, vendor_uom,
-           supplier_id, item_site, item_bk, p21_item_id, severity, severity_rank, 'open', message,
-           suggested_action, details, fingerprint, $2::uuid, $2::uuid, counter.base + fresh.n
-    FROM fresh CROSS JOIN counter
-    RETURNING exception_id)
-INSERT INTO recon_exception_events (tenant_id, exception_id, run_id, kind, note)
-SELECT $1::uuid, exception_id, $2::uuid, 'opened', 'found by the run' FROM ins)sql";
-
-// Exceptions found again: current numbers, reopened when resolved, an override
-// kept while valid and ended otherwise. $1 tenant, $2 run id.
-inline constexpr std::string_view kUpdateFound = R"sql(
-WITH upd AS (
-    UPDATE recon_exceptions e SET
-        severity = m.severity, severity_rank = m.severity_rank, message = m.message,
-        suggested_action = m.suggested_action, details = m.details, fingerprint = m.fingerprint,
-        supplier_id = m.supplier_id, p21_site_id = m.item_site, p21_item_bk = m.item_bk,
-        p21_item_id = m.p21_item_id, last_run_id = $2::uuid, last_seen_at = now(),
-        status = CASE WHEN m.action = 'overridden' THEN 'overridden' ELSE 'open' END,
-        resolved_at = CASE WHEN m.action = 'reopen' THEN NULL ELSE e.resolved_at END,
-        resolved_by = CASE WHEN m.action = 'reopen' THEN NULL ELSE e.resolved_by END,
-        resolution_kind = CASE WHEN m.action = 'reopen' THEN NULL ELSE e.resolution_kind END,
-        resolution = CASE WHEN m.action = 'reopen' THEN NULL ELSE e.resolution END,
-        override_until = CASE WHEN m.action = 'override_ended' THEN NULL ELSE e.override_until END,
-        override_fingerprint = CASE WHEN m.action = 'override_ended' THEN NULL
-                                    ELSE e.override_fingerprint END,
-        override_reason = CASE WHEN m.action = 'override_ended' THEN NULL ELSE e.override_reason END,
-        overridden_by = CASE WHEN m.action = 'override_ended' THEN NULL ELSE e.overridden_by END,
-        overridden_at = CASE WHEN m.action = 'override_ended' THEN NULL ELSE e.overridden_at END,
-        updated_at = CASE WHEN m.action IN ('reopen', 'override_ended')
-                            OR e.fingerprint <> m.fingerprint OR e.severity <> m.severity
-                          THEN now() ELSE e.updated_at END
-    FROM cs_recon_merge m
-    WHERE e.tenant_id = $1::uuid AND e.exception_id = m.exception_id AND m.action <> 'new'
-    RETURNING e.exception_id, m.action, m.override_note)
-INSERT INTO recon_exception_events (tenant_id, exception_id, run_id, kind, note)
-SELECT $1::uuid, exception_id, $2::uuid,
-       CASE action WHEN 'reopen' THEN 'reopened' ELSE 'override_ended' END,
-       CASE action WHEN 'reopen' THEN 'the condition holds again' ELSE override_note END
-FROM upd WHERE action IN ('reopen', 'override_ended'))sql";
-
-// Exceptions no longer found: resolved automatically, with a note saying why.
-// $1 tenant, $2 run id. Returns the number resolved. One pass over the
-// tenant's open exceptions, joined to nothing: the statistics of this shared
-// table may know nothing of the tenant yet (its rows are new, or were written
-// by this very run), and a self-join planned on "one row" estimates would
-// compare every open exception with every other (docs/reconciliation.md).
-inline constexpr std::string_view kAutoResolve = R"sql(
-WITH res AS (
-    UPDATE recon_exceptions e SET
-        status = 'resolved', resolution_kind = 'auto', resolved_at = now(), resolved_by = NULL,
-        resolution = CASE WHEN e.line_key IN (SELECT line_key FROM cs_recon_lines WHERE valid)
-                              THEN 'the condition no longer holds'
-                          WHEN e.line_key IN (SELECT line_key FROM cs_recon_lines)
-                              THEN 'the contract line lacks a vendor, item or price'
-                          ELSE 'the contract line is no longer present' END,
-        override_until = NULL, override_fingerprint = NULL, override_reason = NULL,
-        overridden_by = NULL, overridden_at = NULL, updated_at = now()
-    WHERE e.tenant_id = $1::uuid AND e.status IN ('open', 'overridden')
-      AND e.last_run_id <> $2::uuid  -- every finding of this run carries its id by now
-    RETURNING e.exception_id, e.resolution),
-ev AS (
-    INSERT INTO recon_exception_events (tenant_id, exception_id, run_id, kind, note)
-    SELECT $1::uuid, exception_id, $2::uuid, 'auto_resolved', resolution FROM res)
-SELECT count(*) FROM res)sql";
-
-// The run's counts. $1 tenant.
-inline constexpr std::string_view kCounts = R"sql(
-SELECT (SELECT count(*) FROM cs_recon_lines),
-       (SELECT count(*) FROM cs_recon_lines WHERE NOT valid),
-       (SELECT count(*) FROM cs_recon_work WHERE item_bk IS NOT NULL),
-       (SELECT count(*) FILTER (WHERE action = 'new') FROM cs_recon_merge),
-       (SELECT count(*) FILTER (WHERE action = 'reopen') FROM cs_recon_merge),
-       (SELECT count(*) FILTER (WHERE action = 'open') FROM cs_recon_merge),
-       (SELECT count(*) FILTER (WHERE action = 'overridden') FROM cs_recon_merge),
-       (SELECT count(*) FILTER (WHERE action = 'override_ended') FROM cs_recon_merge),
-       (SELECT count(*) FROM recon_exceptions WHERE tenant_id = $1::uuid AND status = 'open'),
-       (SELECT coalesce(jsonb_object_agg(rule, n), '{}'::jsonb)
-        FROM (SELECT rule, count(*) AS n FROM cs_recon_hits GROUP BY rule) r))sql";
-
 inline constexpr std::string_view kDropTemps = R"sql(
 DROP TABLE IF EXISTS pg_temp.cs_recon_lines, pg_temp.cs_recon_vendors, pg_temp.cs_recon_work,
-    pg_temp.cs_recon_facts, pg_temp.cs_recon_hits, pg_temp.cs_recon_merge)sql";
+    pg_temp.cs_recon_facts, pg_temp.cs_recon_hits, pg_temp.cs_recon_merge,
+    pg_temp.cs_recon_changes)sql";
 
 }  // namespace cs::relay::recon::run_sql

@@ -101,6 +101,24 @@ Status RequestContext::audit(std::string_view action, std::string_view entity_ty
                              std::string_view entity_id, const nlohmann::json& before,
                              const nlohmann::json& after,
                              const std::optional<std::string>& tenant_id) {
+    return audit_all({AuditEntry{std::string(action), std::string(entity_type),
+                                 std::string(entity_id), before, after}},
+                     tenant_id);
+}
+
+Status RequestContext::audit_all(const std::vector<AuditEntry>& entries,
+                                 const std::optional<std::string>& tenant_id) {
+    if (entries.empty()) {
+        return ok();
+    }
+    auto rows = nlohmann::json::array();
+    for (const auto& e : entries) {
+        rows.push_back({{"action", e.action},
+                        {"entity_type", e.entity_type},
+                        {"entity_id", e.entity_id},
+                        {"before", redact_for_audit(e.before)},
+                        {"after", redact_for_audit(e.after)}});
+    }
     const auto* p = principal ? &*principal : nullptr;
     db::Params params;
     params.optional_text(tenant_id);
@@ -109,19 +127,16 @@ Status RequestContext::audit(std::string_view action, std::string_view entity_ty
     } else {
         params.null().text("anonymous");
     }
-    params.text(action)
-        .text(entity_type)
-        .text(entity_id)
-        .optional_text(before.is_null() ? std::nullopt
-                                        : std::optional(dump_json(redact_for_audit(before))))
-        .optional_text(after.is_null() ? std::nullopt
-                                       : std::optional(dump_json(redact_for_audit(after))))
+    params.text(dump_json(rows))
         .text(http.remote_address)
         .text(std::string(http.header("user-agent").substr(0, 512)));
-    auto r = db.query("writing the audit log",
-                      "INSERT INTO audit_log (tenant_id, actor_id, actor, action, entity_type, "
-                      "entity_id, before, after, address, user_agent) VALUES ($1::uuid, $2::uuid, "
-                      "$3, $4, $5, nullif($6, ''), $7::jsonb, $8::jsonb, $9, $10)",
+    auto r = db.query("writing the audit log", R"sql(
+        INSERT INTO audit_log (tenant_id, actor_id, actor, action, entity_type, entity_id, before,
+                               after, address, user_agent)
+        SELECT $1::uuid, $2::uuid, $3, x->>'action', x->>'entity_type',
+               nullif(x->>'entity_id', ''), nullif(x->'before', 'null'::jsonb),
+               nullif(x->'after', 'null'::jsonb), $5, $6
+        FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS a (x, n) ORDER BY n)sql",
                       params);
     if (!r) {
         return std::move(r).error();

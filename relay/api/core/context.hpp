@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +20,15 @@
 namespace cs::relay::api {
 
 struct ApiEnv;
+
+// One row of the audit log, for RequestContext::audit_all.
+struct AuditEntry {
+    std::string action;
+    std::string entity_type;
+    std::string entity_id;
+    nlohmann::json before;
+    nlohmann::json after;
+};
 
 // One API request as a handler sees it. For scoped routes `db` is inside a
 // transaction running as contractsync_tenant (a tenant in scope) or
@@ -60,6 +70,9 @@ public:
     Status audit(std::string_view action, std::string_view entity_type, std::string_view entity_id,
                  const nlohmann::json& before, const nlohmann::json& after,
                  const std::optional<std::string>& tenant_id);
+    // The same for many rows in one statement (a bulk action touches thousands).
+    Status audit_all(const std::vector<AuditEntry>& entries,
+                     const std::optional<std::string>& tenant_id);
 
     // Extra headers for the reply (Set-Cookie on login and logout).
     std::vector<std::pair<std::string, std::string>> reply_headers;

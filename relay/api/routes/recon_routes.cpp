@@ -1,5 +1,5 @@
-// Reconciliation (docs/reconciliation.md): exceptions and their workflow,
-// item mappings and the tenant's policy. Every
+// Reconciliation (docs/reconciliation.md): item mappings, the tenant's policy
+// and vendor links (exceptions: recon_exception_routes.cpp). Every
 // route works on the tenant in scope; the functions of relay/recon do the work
 // inside this request's transaction and hand back what the audit log records.
 #include <fmt/format.h>
@@ -9,187 +9,12 @@
 #include "relay/api/routes/route_support.hpp"
 #include "relay/api/routes/routes.hpp"
 #include "relay/recon/recon.hpp"
-
 namespace cs::relay::api::routes {
 namespace {
 
 using json = nlohmann::json;
 namespace rc = recon;
 using namespace recon_support;
-
-// Exports are built in memory: this many rows at most (about 40 MB of CSV).
-constexpr std::size_t kMaxExportRows = 100'000;
-
-// ---- exceptions
-
-Expected<rc::ExceptionFilter> exception_filter(const RequestContext& ctx) {
-    rc::ExceptionFilter f;
-    if (auto v = query(ctx, "status")) {
-        auto s = rc::parse_exception_status(*v);
-        if (!s) {
-            return std::move(s).error();
-        }
-        f.status = *s;
-    }
-    if (auto v = query(ctx, "rule")) {
-        auto r = rc::parse_rule(*v);
-        if (!r) {
-            return std::move(r).error();
-        }
-        f.rule = *r;
-    }
-    if (auto v = query(ctx, "severity")) {
-        auto s = rc::parse_severity(*v);
-        if (!s) {
-            return std::move(s).error();
-        }
-        f.severity = *s;
-    }
-    f.vendor_id = query(ctx, "vendor_id");
-    f.assignee = query(ctx, "assignee");
-    if (auto v = query(ctx, "order")) {
-        if (*v != "newest" && *v != "severity") {
-            return make_error(ErrorCode::invalid_argument, "'order' is newest or severity");
-        }
-        f.order = *v == "severity" ? rc::ExceptionOrder::severity : rc::ExceptionOrder::newest;
-    }
-    return f;
-}
-
-Reply list_exceptions(RequestContext& ctx) {
-    auto tenant = scope(ctx);
-    auto page = ctx.page();
-    auto filter = exception_filter(ctx);
-    if (!tenant || !page || !filter) {
-        return Reply::from(!tenant ? tenant.error() : !page ? page.error() : filter.error());
-    }
-    filter->cursor = library_cursor(*page);
-    filter->limit = static_cast<int>(page->size);
-    auto list = rc::list_exceptions(ctx.db, *tenant, *filter);
-    return list ? Reply::json(page_json(*list)) : Reply::from(list.error());
-}
-
-Reply export_exceptions(RequestContext& ctx) {
-    auto tenant = scope(ctx);
-    auto filter = exception_filter(ctx);
-    if (!tenant || !filter) {
-        return Reply::from(!tenant ? tenant.error() : filter.error());
-    }
-    Reply r;
-    r.content_type = "text/csv; charset=utf-8";
-    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"exceptions.csv\"");
-    auto s = rc::export_exceptions_csv(
-        ctx.db, *tenant, *filter,
-        [&](std::string_view chunk) {
-            r.raw += chunk;
-            return ok();
-        },
-        kMaxExportRows);
-    return s ? r : Reply::from(s.error());
-}
-
-Reply exception_summary(RequestContext& ctx) {
-    auto tenant = scope(ctx);
-    if (!tenant) {
-        return Reply::from(tenant.error());
-    }
-    auto summary = rc::exception_summary(ctx.db, *tenant);
-    return summary ? Reply::json(rc::to_json(*summary)) : Reply::from(summary.error());
-}
-
-Expected<json> exception_detail(RequestContext& ctx, const std::string& tenant,
-                                const std::string& id) {
-    auto view = rc::get_exception(ctx.db, tenant, id);
-    if (!view) {
-        return std::move(view).error();
-    }
-    auto events = rc::exception_events(ctx.db, tenant, id);
-    if (!events) {
-        return std::move(events).error();
-    }
-    json out = rc::to_json(*view);
-    out["events"] = json::array();
-    for (auto e = events->rbegin(); e != events->rend(); ++e) {  // newest first
-        out["events"].push_back(rc::to_json(*e));
-    }
-    return out;
-}
-
-Reply get_exception(RequestContext& ctx) {
-    auto tenant = scope(ctx);
-    auto id = uuid_param(ctx, "exception_id");
-    if (!tenant || !id) {
-        return Reply::from(!tenant ? tenant.error() : id.error());
-    }
-    auto out = exception_detail(ctx, *tenant, *id);
-    return out ? Reply::json(std::move(*out)) : Reply::from(out.error());
-}
-
-Reply act_on_exception(RequestContext& ctx) {
-    auto tenant = scope(ctx);
-    auto id = uuid_param(ctx, "exception_id");
-    auto body = ctx.body();
-    if (!tenant || !id || !body) {
-        return Reply::from(!tenant ? tenant.error() : !id ? id.error() : body.error());
-    }
-    auto action = rc::action_from_json(*body);
-    if (!action) {
-        return Reply::from(action.error());
-    }
-    auto audit_record = rc::act_on_exception(ctx.db, *tenant, *id, actor(ctx), *action);
-    if (!audit_record) {
-        return Reply::from(audit_record.error());
-    }
-    if (auto s = audit(ctx, *audit_record, *tenant); !s) {
-        return Reply::from(s.error());
-    }
-    auto out = exception_detail(ctx, *tenant, *id);
-    return out ? Reply::json(std::move(*out)) : Reply::from(out.error());
-}
-
-Expected<std::vector<std::string>> id_list(const json& body, std::string_view name) {
-    auto it = body.find(name);
-    if (it == body.end() || !it->is_array() || it->empty() || it->size() > rc::kMaxBulkItems) {
-        return make_error(ErrorCode::invalid_argument, "'{}' must list 1 to {} ids", name,
-                          rc::kMaxBulkItems);
-    }
-    std::vector<std::string> ids;
-    for (const auto& v : *it) {
-        if (!v.is_string() || !is_uuid(v.get<std::string>())) {
-            return make_error(ErrorCode::invalid_argument, "'{}' must hold UUIDs", name);
-        }
-        ids.push_back(v.get<std::string>());
-    }
-    return ids;
-}
-
-Reply act_on_exceptions(RequestContext& ctx) {
-    auto tenant = scope(ctx);
-    auto body = ctx.body();
-    if (!tenant || !body) {
-        return Reply::from(!tenant ? tenant.error() : body.error());
-    }
-    auto ids = id_list(*body, "exception_ids");
-    if (!ids) {
-        return Reply::from(ids.error());
-    }
-    json action_body = *body;
-    action_body.erase("exception_ids");
-    auto action = rc::action_from_json(action_body);
-    if (!action) {
-        return Reply::from(action.error());
-    }
-    auto records = rc::act_on_exceptions(ctx.db, *tenant, *ids, actor(ctx), *action);
-    if (!records) {
-        return Reply::from(records.error());
-    }
-    for (const auto& a : *records) {
-        if (auto s = audit(ctx, a, *tenant); !s) {
-            return Reply::from(s.error());
-        }
-    }
-    return Reply::json({{"updated", records->size()}});
-}
 
 // ---- mappings
 
@@ -337,10 +162,8 @@ Reply decide_mappings(RequestContext& ctx) {
     if (!records) {
         return Reply::from(records.error());
     }
-    for (const auto& a : *records) {
-        if (auto s = audit(ctx, a, *tenant); !s) {
-            return Reply::from(s.error());
-        }
+    if (auto s = audit_all(ctx, *records, *tenant); !s) {
+        return Reply::from(s.error());
     }
     return Reply::json({{"updated", records->size()}});
 }
@@ -469,24 +292,11 @@ Reply delete_vendor_link(RequestContext& ctx) {
 
 }  // namespace
 
-// Exports and suggestions are heavy: a longer statement timeout, and a cap on
-// how many run at once (api.heavy_* in docs/relay.md).
+// Suggestions are heavy: a longer statement timeout, and a cap on how many run
+// at once (api.heavy_* in docs/relay.md).
 void add_recon_routes(RouteTable& t) {
     constexpr Roles kWorkers = kStaffAdmin | kTenantAdmin | kTenantAnalyst;
     constexpr Roles kOwners = kStaffAdmin | kTenantAdmin;
-    t.add({"GET", "/api/v1/recon/exceptions", kAnyone, Access::scoped, list_exceptions,
-           "Exceptions by status, rule, severity, vendor and assignee"});
-    t.add({"GET", "/api/v1/recon/exceptions/export", kAnyone, Access::scoped, export_exceptions,
-           "The filtered exceptions as CSV"})
-        .heavy = true;
-    t.add({"GET", "/api/v1/recon/exceptions/summary", kAnyone, Access::scoped, exception_summary,
-           "Exceptions by status; open ones by rule and severity"});
-    t.add({"POST", "/api/v1/recon/exceptions/actions", kWorkers, Access::scoped, act_on_exceptions,
-           "One action on many exceptions, all or nothing"});
-    t.add({"GET", "/api/v1/recon/exceptions/{exception_id}", kAnyone, Access::scoped, get_exception,
-           "One exception with its history"});
-    t.add({"POST", "/api/v1/recon/exceptions/{exception_id}/actions", kWorkers, Access::scoped,
-           act_on_exception, "Comment, assign, resolve, override or reopen"});
     t.add({"GET", "/api/v1/recon/mappings", kAnyone, Access::scoped, list_mappings,
            "Item mappings and suggestions, newest first"});
     t.add({"POST", "/api/v1/recon/mappings", kWorkers, Access::scoped, create_mapping,

@@ -1,5 +1,7 @@
 #include "relay/api/routes/recon_support.hpp"
 
+#include "relay/api/http/reply.hpp"
+
 namespace cs::relay::api::routes::recon_support {
 
 Expected<std::string> scope(const RequestContext& ctx) {
@@ -17,6 +19,32 @@ recon::Actor actor(const RequestContext& ctx) {
 
 Status audit(RequestContext& ctx, const recon::AuditRecord& a, const std::string& tenant) {
     return ctx.audit(a.action, a.entity_type, a.entity_id, a.before, a.after, tenant);
+}
+
+Status audit_all(RequestContext& ctx, const std::vector<recon::AuditRecord>& records,
+                 const std::string& tenant) {
+    std::vector<AuditEntry> entries;
+    entries.reserve(records.size());
+    for (const auto& a : records) {
+        entries.push_back({a.action, a.entity_type, a.entity_id, a.before, a.after});
+    }
+    return ctx.audit_all(entries, tenant);
+}
+
+Expected<std::vector<std::string>> id_list(const nlohmann::json& body, std::string_view name) {
+    auto it = body.find(name);
+    if (it == body.end() || !it->is_array() || it->empty() || it->size() > recon::kMaxBulkItems) {
+        return make_error(ErrorCode::invalid_argument, "'{}' must list 1 to {} ids", name,
+                          recon::kMaxBulkItems);
+    }
+    std::vector<std::string> ids;
+    for (const auto& v : *it) {
+        if (!v.is_string() || !is_uuid(v.get<std::string>())) {
+            return make_error(ErrorCode::invalid_argument, "'{}' must hold UUIDs", name);
+        }
+        ids.push_back(v.get<std::string>());
+    }
+    return ids;
 }
 
 std::string library_cursor(const PageRequest& page) {

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +23,9 @@ recon::Actor actor(const RequestContext& ctx);
 
 // Writes what a reconciliation function says to audit.
 Status audit(RequestContext& ctx, const recon::AuditRecord& a, const std::string& tenant);
+// The same for a bulk action's records, in one statement.
+Status audit_all(RequestContext& ctx, const std::vector<recon::AuditRecord>& records,
+                 const std::string& tenant);
 
 // The library's own cursor, which travels inside the API's page token.
 std::string library_cursor(const PageRequest& page);
@@ -31,6 +35,9 @@ Expected<nlohmann::json> optional_body(const RequestContext& ctx);
 
 // A query parameter; nullopt when absent or empty.
 std::optional<std::string> query(const RequestContext& ctx, std::string_view name);
+
+// A body member listing 1 to kMaxBulkItems UUIDs; the error names it.
+Expected<std::vector<std::string>> id_list(const nlohmann::json& body, std::string_view name);
 
 // A page of the library's items as the API returns lists.
 template <typename T>

@@ -17,6 +17,7 @@ void add_sync_routes(RouteTable& table);
 void add_fleet_routes(RouteTable& table);
 void add_audit_routes(RouteTable& table);
 void add_alert_routes(RouteTable& table);
+void add_recon_exception_routes(RouteTable& table);
 void add_recon_routes(RouteTable& table);
 void add_recon_run_routes(RouteTable& table);
 void add_recon_file_routes(RouteTable& table);

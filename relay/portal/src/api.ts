@@ -263,6 +263,8 @@ export interface Heartbeats {
 export interface Page<T> {
   items: T[];
   next_page_token: string | null;
+  // Lists that count their matches (the exceptions): every page's items.
+  total?: number;
 }
 
 // A refusal or failure, with the relay's explanation (`detail`) when it gave one.
@@ -338,6 +340,28 @@ export const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', 
 export const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, body);
 export const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, body);
 export const del = <T>(path: string) => request<T>('DELETE', path);
+
+// GETs a file (an export) with the session's headers, X-Tenant-Id included,
+// which a plain link could not send, and hands it to the browser as a
+// download named `filename`.
+export async function download(path: string, filename: string): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch('/api/v1' + path, { headers: { ...headers('GET', false), Accept: '*/*' }, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'Network error', 'The relay could not be reached. Check your connection and try again.');
+  }
+  if (res.status === 401) unauthorized();
+  if (!res.ok) throw await failure(res);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 
 // POSTs a file as the raw request body, reporting upload progress (fetch has
 // no upload progress events, XMLHttpRequest does). The browser streams the

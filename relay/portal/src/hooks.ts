@@ -68,6 +68,8 @@ export function usePoll(fn: () => void, ms: number) {
 
 export interface Paged<T> {
   items: T[];
+  // How many the list's filter matches in all, when the API counts them.
+  total: number | null;
   error: unknown;
   loading: boolean;
   hasMore: boolean;
@@ -79,6 +81,7 @@ export interface Paged<T> {
 // more pages on request. `path` already carries its filters.
 export function usePaged<T>(path: string | null, pageSize = 50, pollMs = 0): Paged<T> {
   const [items, setItems] = useState<T[]>([]);
+  const [total, setTotal] = useState<number | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [loading, setLoading] = useState(path !== null);
@@ -100,6 +103,7 @@ export function usePaged<T>(path: string | null, pageSize = 50, pollMs = 0): Pag
         (p) => {
           if (c.signal.aborted) return; // superseded by a newer load
           setItems((old) => (append ? [...old, ...p.items] : p.items));
+          setTotal(p.total ?? null);
           setNext(p.next_page_token);
           setError(undefined);
           setLoading(false);
@@ -121,6 +125,7 @@ export function usePaged<T>(path: string | null, pageSize = 50, pollMs = 0): Pag
     if (shownPath.current !== path) {
       shownPath.current = path;
       setItems([]);
+      setTotal(null);
       setNext(null);
     }
     if (path === null) {
@@ -138,6 +143,7 @@ export function usePaged<T>(path: string | null, pageSize = 50, pollMs = 0): Pag
 
   return {
     items,
+    total,
     error,
     loading,
     hasMore: next !== null,

@@ -46,15 +46,36 @@ export interface ReconException {
   updated_at: string;
 }
 
+// What a run's reopen or ended override found changed: one number, from what
+// to what, and where the new value came from.
+export interface NumberChange {
+  field: string;
+  from: string | null;
+  to: string | null;
+  source: string | null;
+}
+
 export interface ExceptionEvent {
   event_id: number;
   kind: string;
   actor_id: string | null;
   run_id: string | null;
   note: string | null;
-  details: unknown;
+  details: { changes?: NumberChange[] } | null;
   at: string;
 }
+
+// The exception list's filters, as a bulk action by filter names them.
+export interface ExceptionFilter {
+  status?: string;
+  rule?: string;
+  severity?: string;
+  vendor_id?: string;
+  assignee?: string;
+}
+
+// Bulk actions by filter take at most this many (relay/recon kMaxBulkByFilter).
+export const maxBulkByFilter = 10000;
 
 export interface ExceptionDetail extends ReconException {
   events: ExceptionEvent[];
@@ -151,6 +172,7 @@ export interface ReconRun {
   opened: number;
   reopened: number;
   still_open: number;
+  still_resolved?: number;
   overridden: number;
   override_ended: number;
   auto_resolved: number;
@@ -184,6 +206,7 @@ export const paths = {
   exception: (id: string) => `/recon/exceptions/${id}`,
   exceptionActions: (id: string) => `/recon/exceptions/${id}/actions`,
   bulkActions: '/recon/exceptions/actions',
+  exceptionExport: '/recon/exceptions/export',
   mappings: '/recon/mappings',
   mapping: (id: string) => `/recon/mappings/${id}`,
   mappingDecisions: '/recon/mappings/decisions',

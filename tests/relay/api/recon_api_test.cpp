@@ -152,6 +152,102 @@ TEST_F(ReconApiTest, UploadRunWorkExportTheExceptions) {
     EXPECT_EQ(std::count(csv.raw.begin(), csv.raw.end(), '\n'), 3);
 }
 
+// "Select all N matching": the list's filter instead of ids, across pages.
+TEST_F(ReconApiTest, BulkActionsByFilterTakeEveryPage) {
+    auto analyst = login(email("a", "analyst"));
+    std::string csv = "Vendor,Contract,Item,UOM,Price\n";
+    for (int i = 1; i <= 60; ++i) {
+        csv += fmt::format("zeta,Z-9,Z-{},EA,1.00\n", i);
+    }
+    ASSERT_EQ(upload(analyst, "/api/v1/vendor-files?name=zeta-60.csv", csv).status, 201);
+    ASSERT_EQ(call("POST", "/api/v1/recon/runs", &analyst, {{"as_of", "2026-03-01"}}).status, 201);
+    auto page =
+        call("GET", "/api/v1/recon/exceptions?vendor_id=zeta&status=open&page_size=25", &analyst);
+    ASSERT_EQ(page.status, 200) << page.raw;
+    EXPECT_EQ(page.body["items"].size(), 25u);
+    EXPECT_EQ(page.body["total"], 60) << "the count the portal offers to select";
+    EXPECT_TRUE(page.body["next_page_token"].is_string());
+
+    nlohmann::json body = {{"filter", {{"vendor_id", "zeta"}, {"status", "open"}}},
+                           {"expected_count", 59},
+                           {"action", "override"},
+                           {"reason", "vendor credit"},
+                           {"until", "2099-01-31"}};
+    auto stale = call("POST", "/api/v1/recon/exceptions/actions", &analyst, body);
+    EXPECT_EQ(stale.status, 409) << stale.raw;
+    EXPECT_NE(stale.body["detail"].get<std::string>().find("not the 59 expected"),
+              std::string::npos);
+    body["expected_count"] = 60;
+    auto done = call("POST", "/api/v1/recon/exceptions/actions", &analyst, body);
+    ASSERT_EQ(done.status, 200) << done.raw;
+    EXPECT_EQ(done.body["updated"], 60);
+    EXPECT_EQ(audit_count("recon.exception.override"), "60");
+    auto overridden =
+        call("GET", "/api/v1/recon/exceptions?status=overridden&page_size=1", &analyst);
+    EXPECT_EQ(overridden.body["total"], 60);
+    EXPECT_EQ(overridden.body["items"][0]["override_until"], "2099-01-31");
+
+    auto assign = call("POST", "/api/v1/recon/exceptions/actions", &analyst,
+                       {{"filter", {{"status", "overridden"}}},
+                        {"action", "assign"},
+                        {"assignee", a_.users.at("analyst")}});
+    ASSERT_EQ(assign.status, 200) << assign.raw;
+    EXPECT_EQ(assign.body["updated"], 60);
+
+    auto refused = [&](const nlohmann::json& b, const std::string& part) {
+        auto r = call("POST", "/api/v1/recon/exceptions/actions", &analyst, b);
+        EXPECT_EQ(r.status, 400) << r.raw;
+        EXPECT_NE(r.body["detail"].get<std::string>().find(part), std::string::npos) << r.raw;
+    };
+    refused({{"filter", {{"colour", "red"}}}, {"action", "resolve"}, {"reason", "x"}},
+            "filter.colour: not a filter of the exception list");
+    refused({{"filter", {{"rule", "NOPE"}}}, {"action", "resolve"}, {"reason", "x"}}, "filter: ");
+    refused({{"filter", nlohmann::json::object()},
+             {"exception_ids", {a_.exception_id}},
+             {"action", "resolve"},
+             {"reason", "x"}},
+            "either by 'exception_ids'");
+    refused({{"exception_ids", {a_.exception_id}},
+             {"expected_count", 1},
+             {"action", "resolve"},
+             {"reason", "x"}},
+            "'expected_count' goes with 'filter'");
+}
+
+TEST_F(ReconApiTest, BulkActionsByFilterOverTheCapChangeNothing) {
+    auto analyst = login(email("a", "analyst"));
+    sql(fmt::format(
+        "INSERT INTO recon_exceptions (tenant_id, rule, line_key, vendor_id, contract_no, "
+        "vendor_item, vendor_uom, severity, severity_rank, message, suggested_action, details, "
+        "fingerprint, first_run_id, last_run_id, number) "
+        "SELECT '{0}', 'MISSING_MAPPING', 'bulk-' || g, 'BULK', 'B-1', 'B-' || g, 'EA', "
+        "'medium', 2, 'no item', 'map it', '{{}}', '', '{1}', '{1}', 100 + g "
+        "FROM generate_series(1, 10001) g",
+        a_.tenant_id, a_.recon_run_id));
+    auto r = call("POST", "/api/v1/recon/exceptions/actions", &analyst,
+                  {{"filter", {{"vendor_id", "bulk"}}},
+                   {"action", "assign"},
+                   {"assignee", a_.users.at("analyst")}});
+    EXPECT_EQ(r.status, 413) << r.raw;
+    EXPECT_EQ(r.body["detail"],
+              "the filter matches 10001 exceptions; one bulk action takes at most 10000: narrow "
+              "the filter (status, rule, severity, vendor or assignee)");
+    EXPECT_EQ(sql("SELECT count(*) FROM recon_exceptions WHERE assignee IS NOT NULL").text(0, 0),
+              "0");
+    EXPECT_EQ(sql("SELECT count(*) FROM recon_exception_events WHERE kind = 'assigned'").text(0, 0),
+              "0");
+    EXPECT_EQ(audit_count("recon.exception.assign"), "0");
+    // Within the cap it goes through.
+    sql("DELETE FROM recon_exceptions WHERE vendor_item = 'B-10001'");
+    auto within = call("POST", "/api/v1/recon/exceptions/actions", &analyst,
+                       {{"filter", {{"vendor_id", "bulk"}}},
+                        {"action", "assign"},
+                        {"assignee", a_.users.at("analyst")}});
+    ASSERT_EQ(within.status, 200) << within.raw;
+    EXPECT_EQ(within.body["updated"], 10000);
+    EXPECT_EQ(audit_count("recon.exception.assign"), "10000");
+}
+
 TEST_F(ReconApiTest, MappingsAndPolicyFollowTheirRoles) {
     auto analyst = login(email("a", "analyst"));
     auto admin = login(email("a", "admin"));

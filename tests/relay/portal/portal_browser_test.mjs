@@ -458,6 +458,23 @@ async function main() {
     await analyst.locator(`tr[data-exception="${number}"]`).waitFor({ state: 'detached' });
     await analyst.getByLabel('Status').selectOption('resolved');
     await analyst.locator(`tr[data-exception="${number}"][data-status="resolved"]`).waitFor();
+    // The next run finds the same numbers: the person's resolution holds.
+    await analyst.getByRole('link', { name: 'Reconciliation runs' }).click();
+    await heading(analyst, 'Reconciliation runs');
+    const runs = await analyst.locator('tr[data-run]').count();
+    await analyst.getByRole('button', { name: 'Run now' }).click();
+    await waitFor('the second run listed', async () => (await analyst.locator('tr[data-run]').count()) > runs, 60_000);
+    await analyst.getByRole('link', { name: 'Exceptions' }).click();
+    await heading(analyst, 'Exceptions');
+    await analyst.getByLabel('Status').selectOption('resolved');
+    await analyst.locator(`tr[data-exception="${number}"][data-status="resolved"]`).waitFor();
+    await analyst.getByRole('button', { name: `Open exception ${number}`, exact: true }).click();
+    const kept = analyst.getByRole('dialog', { name: `Exception #${number}` });
+    await kept.locator('.pill', { hasText: /^resolved$/ }).waitFor();
+    const history = await kept.locator('ol.events').innerText();
+    assert(!/reopened/.test(history), 'the run did not reopen it: ' + history);
+    await analyst.keyboard.press('Escape');
+    await kept.waitFor({ state: 'detached' });
 
     await analyst.getByRole('link', { name: 'Item mappings' }).click();
     await heading(analyst, 'Item mappings');
@@ -503,6 +520,99 @@ async function main() {
     await shot(analyst, '24-tenant-dashboard-reconciliation');
     await analyst.getByRole('link', { name: 'Settings' }).click();
     await analyst.getByRole('link', { name: 'Tolerance policy' }).count().then((n) => assert(n === 0, 'analysts do not see the policy tab'));
+  });
+
+  await run('tenant analyst: select all N matching across pages, override them, export the CSV', async () => {
+    // 60 contract lines P21 does not know: with the demo's, more than one page (50) of open exceptions.
+    const file = path.join(stack.work, 'acme_bulk_2026.csv');
+    let csv = 'Vendor,Contract #,Item ID,UOM,Price\n';
+    for (let i = 1; i <= 60; i++) csv += `ACME,AC-BULK,BULK-${i},EA,${i}.25\n`;
+    fs.writeFileSync(file, csv);
+    await analyst.getByRole('link', { name: 'Vendor files' }).click();
+    await heading(analyst, 'Vendor files');
+    await analyst.getByLabel('File', { exact: true }).setInputFiles(file);
+    await analyst.getByRole('button', { name: 'Upload', exact: true }).click();
+    await analyst.locator('.upload-report[data-file-status="accepted"]').waitFor({ timeout: 30_000 });
+    await analyst.getByRole('button', { name: 'Reconcile now' }).click();
+    await analyst.locator('.upload-report .run-result').waitFor({ timeout: 60_000 });
+
+    await analyst.goto(stack.url + '/recon/exceptions?status=open&rule=MISSING_MAPPING');
+    await heading(analyst, 'Exceptions');
+    const counted = analyst.locator('[data-total]:not([data-total=""])');
+    await counted.waitFor();
+    const total = Number(await counted.getAttribute('data-total'));
+    assert(total > 50, 'more than one page of open missing mappings: ' + total);
+    assert((await analyst.locator('tr[data-exception]').count()) === 50, 'the first page shows 50');
+    await analyst.getByLabel('Select all shown').check();
+    await analyst.getByRole('region', { name: 'Selected exceptions' }).getByText('50 selected').waitFor();
+    await analyst.getByRole('button', { name: `Select all ${total} matching` }).click();
+    const bar = analyst.getByRole('region', { name: 'Selected exceptions' });
+    await bar.getByText(`All ${total} matching selected`).waitFor();
+    await shot(analyst, '20a-recon-exceptions-select-all-matching');
+    await bar.getByRole('button', { name: 'Override…' }).click();
+    const dialog = analyst.getByRole('dialog', { name: `Override ${total} exceptions` });
+    await dialog.getByLabel('Accept these differences until').fill('2099-12-31');
+    await dialog.getByLabel('Reason').fill('Acme lists these items from next quarter; accepted until then.');
+    await dialog.getByRole('button', { name: 'Override', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await analyst.getByText('No open exceptions').waitFor();
+    await analyst.getByLabel('Status').selectOption('overridden');
+    await analyst.locator(`[data-total="${total}"]`).waitFor();
+    await analyst.locator('tr[data-status="overridden"]').first().waitFor();
+    await shot(analyst, '20b-recon-exceptions-overridden');
+
+    // Export › CSV: every overridden missing mapping, not only the page shown.
+    await analyst.locator('details.export-menu > summary').click();
+    const [download] = await Promise.all([analyst.waitForEvent('download'), analyst.getByRole('menuitem', { name: /^CSV/ }).click()]);
+    assert(download.suggestedFilename() === 'exceptions.csv', 'the file name: ' + download.suggestedFilename());
+    const saved = path.join(stack.work, 'exceptions.csv');
+    await download.saveAs(saved);
+    const rows = fs.readFileSync(saved, 'utf8').trim().split('\r\n');
+    assert(rows.length === total + 1, `a header and ${total} rows: ${rows.length}`);
+    assert(rows.slice(1).every((r) => r.includes(',MISSING_MAPPING,') && r.includes(',overridden,')), 'the filter applies to the export');
+    fs.rmSync(file);
+  });
+
+  await run('tenant analyst: a resolved exception whose numbers change reopens, and the drawer says why', async () => {
+    const uploadAndReconcile = async (name, end) => {
+      const file = path.join(stack.work, name);
+      fs.writeFileSync(file, `Vendor,Contract #,Item ID,UOM,Price,Start,End\nACME,AC-EXP,EXP-1,EA,3.00,2020-01-01,${end}\n`);
+      await analyst.getByRole('link', { name: 'Vendor files' }).click();
+      await heading(analyst, 'Vendor files');
+      await analyst.getByLabel('File', { exact: true }).setInputFiles(file);
+      await analyst.getByRole('button', { name: 'Upload', exact: true }).click();
+      await analyst.locator('.upload-report[data-file-status="accepted"]').waitFor({ timeout: 30_000 });
+      await analyst.getByRole('button', { name: 'Reconcile now' }).click();
+      await analyst.locator('.upload-report .run-result').waitFor({ timeout: 60_000 });
+      fs.rmSync(file);
+    };
+    const openExpired = async () => {
+      await analyst.goto(stack.url + '/recon/exceptions?status=open&rule=EXPIRED_CONTRACT');
+      await heading(analyst, 'Exceptions');
+      const row = analyst.locator('tr[data-exception]', { hasText: 'EXP-1' });
+      await row.waitFor();
+      const n = await row.getAttribute('data-exception');
+      await analyst.getByRole('button', { name: `Open exception ${n}`, exact: true }).click();
+      const d = analyst.getByRole('dialog', { name: `Exception #${n}` });
+      await d.getByRole('heading', { name: 'The numbers' }).waitFor();
+      return d;
+    };
+    await uploadAndReconcile('acme_expiry.csv', '2020-01-31');
+    let drawer = await openExpired();
+    await drawer.getByLabel('Comment or reason').fill('The renewal is signed; Acme sends the new file.');
+    await drawer.getByRole('button', { name: 'Resolve' }).click();
+    await drawer.locator('.pill', { hasText: /^resolved$/ }).waitFor();
+    await analyst.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+
+    await uploadAndReconcile('acme_expiry_v2.csv', '2020-02-29'); // another end date, still past
+    drawer = await openExpired();
+    const reason = await drawer.locator('[data-reopen-reason]').innerText();
+    assert(/end date changed from 2020-01-31 to 2020-02-29 in the file acme_expiry_v2\.csv of \d{4}-\d{2}-\d{2}/.test(reason), 'the reopen says why: ' + reason);
+    assert((await drawer.locator('ol.events').innerText()).includes('end date changed from 2020-01-31 to 2020-02-29'), 'and so does the history');
+    await shot(analyst, '21a-recon-exception-reopened', false);
+    await analyst.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
   });
 
   await run('tenant analyst: a 60 MB upload shows its progress; one over the limit is refused in words', async () => {

@@ -229,7 +229,10 @@ TEST_F(ScenarioTest, CorrectionsSyncedFromP21AutoResolveWithANote) {
     auto reopened = get_exception(*conn_, tenant_, price.exception_id).value();
     EXPECT_EQ(reopened.status, "open");
     EXPECT_EQ(reopened.resolution, "");
-    EXPECT_EQ(exception_events(*conn_, tenant_, price.exception_id)->back().kind, "reopened");
+    auto reopen = exception_events(*conn_, tenant_, price.exception_id)->back();
+    EXPECT_EQ(reopen.kind, "reopened");
+    EXPECT_TRUE(reopen.note.starts_with("the condition holds again (resolved by a run on "))
+        << reopen.note;
 
     // A contract line that disappears resolves its exceptions too.
     p21_.remove_supplier_item(9);  // WSH-1 no longer maps: MISSING_MAPPING opens
@@ -284,7 +287,8 @@ TEST_F(ScenarioTest, OverridesAreHonouredUntilTheirDateOrNewNumbers) {
     EXPECT_EQ(reopened.status, "open");
     EXPECT_EQ(reopened.details["p21_cost"], "0.9000");
     EXPECT_EQ(exception_events(*conn_, tenant_, price.exception_id)->back().note,
-              "the numbers changed since the override was given");
+              "the numbers changed since the override was given: P21 cost changed from 1.00 to "
+              "0.9000 in P21 (site p21)");
 }
 
 TEST_F(ScenarioTest, RunsInsideATenantTransactionSeeOnlyTheirTenant) {

@@ -89,11 +89,11 @@ TEST_F(WorkflowTest, ActionsMoveThroughTheStatesAndRecordEvents) {
     EXPECT_EQ(events[1].actor_id, user_);
     EXPECT_TRUE(events[0].actor_id.empty());
 
-    // A manual resolution of something still true is reopened by the next run.
+    // A manual resolution holds through the next run while the numbers are the same.
     ASSERT_TRUE(act_on_exception(*conn_, tenant_, e.exception_id, buyer,
                                  {ActionKind::resolve, "looks fine", std::nullopt, std::nullopt}));
-    EXPECT_EQ(run_on("2026-03-02").reopened, 1);
-    EXPECT_EQ(get_exception(*conn_, tenant_, e.exception_id)->status, "open");
+    EXPECT_EQ(run_on("2026-03-02").reopened, 0);
+    EXPECT_EQ(get_exception(*conn_, tenant_, e.exception_id)->status, "resolved");
 }
 
 TEST_F(WorkflowTest, BadActionsAreRefusedWithTheirReason) {
@@ -139,6 +139,81 @@ TEST_F(WorkflowTest, BulkActionsAreAllOrNothing) {
                                      {ActionKind::resolve, "batch", std::nullopt, std::nullopt});
     ASSERT_FALSE(partial) << "two of them are resolved already";
     EXPECT_EQ(one("W-5").status, "open") << "nothing of a failed batch is kept";
+}
+
+TEST_F(WorkflowTest, BulkActionsByFilterTakeEveryMatchingException) {
+    ExceptionFilter prices{.status = ExceptionStatus::open, .rule = Rule::price_mismatch};
+    prices.limit = 7;  // the list shows them on five pages; the action takes them all
+    ExceptionAction accept{ActionKind::override_variance, "quarterly credit", std::nullopt,
+                           date("2099-12-31")};
+    auto done = act_on_matching(*conn_, tenant_, prices, 30, Actor{user_}, accept);
+    ASSERT_TRUE(done) << done.error().message;
+    EXPECT_EQ(done->size(), 30u);
+    EXPECT_EQ(done->front().action, "recon.exception.override");
+    EXPECT_EQ(done->front().before["status"], "open");
+    EXPECT_EQ(done->front().after["status"], "overridden");
+    EXPECT_EQ(done->front().after["override_until"], "2099-12-31");
+    auto overridden = exceptions("overridden");
+    EXPECT_EQ(overridden.size(), 30u);
+    for (const auto& e : overridden) {
+        EXPECT_EQ(e.override_reason, "quarterly credit");
+        EXPECT_EQ(e.overridden_by, user_);
+    }
+    EXPECT_EQ(scalar("SELECT count(*) FROM recon_exception_events WHERE kind = 'overridden' AND "
+                     "details->>'until' = '2099-12-31' AND details ? 'details'"),
+              "30");
+
+    // Assign by filter, then the assignee filter finds them.
+    ExceptionFilter zeta{.vendor_id = "zeta"};
+    auto assigned = act_on_matching(*conn_, tenant_, zeta, std::nullopt, Actor{},
+                                    {ActionKind::assign, "", user_, std::nullopt});
+    ASSERT_TRUE(assigned) << assigned.error().message;
+    EXPECT_EQ(assigned->size(), 5u);
+    EXPECT_EQ(count_exceptions(*conn_, tenant_, {.assignee = user_}).value(), 5);
+    EXPECT_EQ(scalar("SELECT count(*) FROM recon_exception_events WHERE kind = 'assigned' AND "
+                     "details->>'to' = '" +
+                     user_ + "' AND details->'from' = 'null'"),
+              "5");
+}
+
+TEST_F(WorkflowTest, BulkActionsByFilterRefuseTooManyAChangedListOrNone) {
+    auto events = [&] { return scalar("SELECT count(*) FROM recon_exception_events"); };
+    auto before = events();
+    ExceptionAction resolve{ActionKind::resolve, "batch", std::nullopt, std::nullopt};
+
+    auto many = act_on_matching(*conn_, tenant_, {}, std::nullopt, Actor{}, resolve, 20);
+    ASSERT_FALSE(many);
+    EXPECT_EQ(many.error().code, ErrorCode::limit_exceeded);
+    EXPECT_EQ(many.error().message,
+              "the filter matches 35 exceptions; one bulk action takes at most 20: narrow the "
+              "filter (status, rule, severity, vendor or assignee)");
+
+    auto changed = act_on_matching(*conn_, tenant_, {.vendor_id = "ZETA"}, 6, Actor{}, resolve);
+    ASSERT_FALSE(changed);
+    EXPECT_EQ(changed.error().code, ErrorCode::conflict);
+    EXPECT_NE(changed.error().message.find("matches 5 exceptions now, not the 6 expected"),
+              std::string::npos)
+        << changed.error().message;
+
+    auto none =
+        act_on_matching(*conn_, tenant_, {.vendor_id = "nobody"}, std::nullopt, Actor{}, resolve);
+    ASSERT_FALSE(none);
+    EXPECT_EQ(none.error().message, "the filter matches no exceptions");
+    EXPECT_EQ(events(), before) << "nothing recorded";
+    EXPECT_EQ(exceptions("open").size(), 35u) << "nothing changed";
+
+    // One resolved exception among the matches: all or nothing.
+    ASSERT_TRUE(act_on_exception(*conn_, tenant_, one("Z-1").exception_id, Actor{}, resolve));
+    before = events();
+    auto mixed =
+        act_on_matching(*conn_, tenant_, {.vendor_id = "ZETA"}, std::nullopt, Actor{}, resolve);
+    ASSERT_FALSE(mixed);
+    EXPECT_EQ(mixed.error().code, ErrorCode::conflict);
+    EXPECT_NE(mixed.error().message.find("only open or overridden exceptions can be resolved"),
+              std::string::npos)
+        << mixed.error().message;
+    EXPECT_EQ(events(), before) << "nothing recorded";
+    EXPECT_EQ(exceptions("open").size(), 34u) << "nothing changed";
 }
 
 TEST_F(WorkflowTest, ActionsParseFromJson) {

@@ -1,12 +1,14 @@
 // The reconciliation queue: vendor contract lines that disagree with P21,
 // filtered and worked to resolution (comment, assign, resolve, override,
-// reopen), one at a time in the detail drawer or several at once.
-import { useState } from 'preact/hooks';
-import { errorText, post, qs } from '../api';
+// reopen), one at a time in the detail drawer, several at once, or every
+// exception the filter matches across pages. A person's resolution holds until
+// the numbers change; a run that reopens one says why, in its history.
+import { useEffect, useState } from 'preact/hooks';
+import { download, errorText, Page, post, qs, User } from '../api';
 import { ActionButton, Dialog, Empty, ErrorBox, Field, FilterInput, Inp, KeyValues, Loading, Notice, PagedView, PageHeader, Pill, Sel, val } from '../components/ui';
-import { fmtAgo, fmtDateTime, fmtValue, shortId } from '../format';
+import { fmtAgo, fmtDateTime, fmtNumber, fmtValue, shortId } from '../format';
 import { useApi, usePaged, useQueryFilters, useSelection } from '../hooks';
-import { ActionName, ExceptionAction, ExceptionDetail, paths, ReconException, ruleLabels, rules } from '../recon_api';
+import { ActionName, ExceptionAction, ExceptionDetail, ExceptionFilter, maxBulkByFilter, paths, ReconException, ruleLabels, rules } from '../recon_api';
 import { useSession } from '../session';
 
 // Labels for the numbers an exception carries (relay/recon's details).
@@ -129,6 +131,20 @@ function ActionForms({ x, onDone }: { x: ExceptionDetail; onDone: () => void }) 
   );
 }
 
+// Why an open exception is open again: the run's note on its latest reopen
+// or ended override ("price changed from 11.95 to 12.10 in the file ...").
+function ReopenReason({ x }: { x: ExceptionDetail }) {
+  const latest = x.events[0];
+  if (x.status !== 'open' || !latest || !latest.note || (latest.kind !== 'reopened' && latest.kind !== 'override_ended')) return null;
+  return (
+    <Notice tone="warn">
+      <span data-reopen-reason>
+        {latest.kind === 'reopened' ? 'Reopened' : 'Override ended'} by the run of {fmtDateTime(latest.at)}: {latest.note}
+      </span>
+    </Notice>
+  );
+}
+
 function ExceptionDrawer({ id, onClose, onChanged }: { id: string; onClose: () => void; onChanged: () => void }) {
   const { me } = useSession();
   const d = useApi<ExceptionDetail>(paths.exception(id));
@@ -144,6 +160,7 @@ function ExceptionDrawer({ id, onClose, onChanged }: { id: string; onClose: () =
             <Pill value={x.status} /> <Pill value={x.severity} /> <strong>{ruleLabels[x.rule] ?? x.rule}</strong>
           </p>
           <p class="lead">{x.message}</p>
+          <ReopenReason x={x} />
           {x.suggested_action && <Notice tone="info">Suggested: {x.suggested_action}</Notice>}
           <h3>The numbers</h3>
           <Numbers details={x.details} />
@@ -179,6 +196,15 @@ function ExceptionDrawer({ id, onClose, onChanged }: { id: string; onClose: () =
                 <li>
                   <span class="muted small">{fmtDateTime(e.at)}</span> <strong>{e.kind.replace(/_/g, ' ')}</strong> by {who(e.actor_id, me!.user.user_id)}
                   {e.note && <div class="event-note">{e.note}</div>}
+                  {(e.details?.changes?.length ?? 0) > 1 && (
+                    <ul class="event-changes small">
+                      {e.details!.changes!.map((c) => (
+                        <li>
+                          {detailLabels[c.field] ?? c.field}: {c.from ?? 'none'} → {c.to ?? 'none'} {c.source ?? ''}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
                 </li>
               ))}
             </ol>
@@ -189,24 +215,86 @@ function ExceptionDrawer({ id, onClose, onChanged }: { id: string; onClose: () =
   );
 }
 
-function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => void }) {
-  const { me } = useSession();
+// What a bulk action applies to: the ticked rows, or every exception the
+// list's filter matches (all pages; the count shown is checked by the relay).
+type Chosen = { ids: string[] } | { filter: ExceptionFilter; count: number };
+
+function chosenCount(c: Chosen): number {
+  return 'ids' in c ? c.ids.length : c.count;
+}
+
+function AssignTo({ onPick }: { onPick: (assignee: string | null) => Promise<unknown> }) {
+  const { me, can } = useSession();
+  const [open, setOpen] = useState(false);
+  const [who, setWho] = useState('me');
+  const users = useApi<Page<User>>(open && can!.users ? '/users?page_size=200' : null);
+  const people = (users.data?.items ?? []).filter((u) => u.tenant_id && !u.disabled && u.user_id !== me!.user.user_id);
+  return (
+    <>
+      <button type="button" onClick={() => setOpen(true)}>
+        Assign…
+      </button>
+      <Dialog title="Assign the selected exceptions" open={open} onClose={() => setOpen(false)}>
+        <Field label="Assign to">
+          <select value={who} onChange={(e: Sel) => setWho(val(e))}>
+            <option value="me">Me</option>
+            <option value="">Nobody (unassign)</option>
+            {people.map((u) => (
+              <option value={u.user_id}>{u.display_name || u.email}</option>
+            ))}
+          </select>
+        </Field>
+        <div class="form-actions">
+          <button type="button" onClick={() => setOpen(false)}>
+            Cancel
+          </button>
+          <ActionButton
+            kind="primary"
+            onClick={async () => {
+              await onPick(who === 'me' ? me!.user.user_id : who || null);
+              setOpen(false);
+            }}
+          >
+            Assign
+          </ActionButton>
+        </div>
+      </Dialog>
+    </>
+  );
+}
+
+function BulkBar({ chosen, onDone, onClear }: { chosen: Chosen; onDone: () => void; onClear: () => void }) {
   const [reason, setReason] = useState('');
-  const [resolving, setResolving] = useState(false);
-  const bulk = (a: ExceptionAction) => post(paths.bulkActions, { exception_ids: ids, ...a }).then(onDone);
+  const [until, setUntil] = useState('');
+  const [dialog, setDialog] = useState<'resolve' | 'override' | null>(null);
+  const n = chosenCount(chosen);
+  const target = 'ids' in chosen ? { exception_ids: chosen.ids } : { filter: chosen.filter, expected_count: chosen.count };
+  const bulk = (a: ExceptionAction) => post(paths.bulkActions, { ...target, ...a }).then(onDone);
+  const close = () => {
+    setDialog(null);
+    setReason('');
+    setUntil('');
+  };
+  const what = `${fmtNumber(n)} exception${n === 1 ? '' : 's'}`;
   return (
     <div class="bulk-bar" role="region" aria-label="Selected exceptions">
-      <span>{ids.length} selected</span>
-      <ActionButton onClick={() => bulk({ action: 'assign', assignee: me!.user.user_id })}>Assign to me</ActionButton>
-      <button type="button" class="primary" onClick={() => setResolving(true)}>
-        Resolve selected
+      <span data-selected={n}>{'ids' in chosen ? `${fmtNumber(n)} selected` : `All ${fmtNumber(n)} matching selected`}</span>
+      <AssignTo onPick={(assignee) => bulk({ action: 'assign', assignee })} />
+      <button type="button" class="primary" onClick={() => setDialog('resolve')}>
+        Resolve…
       </button>
-      <Dialog title={`Resolve ${ids.length} exceptions`} open={resolving} onClose={() => setResolving(false)}>
-        <Field label="Reason" hint="Recorded with each exception. A run reopens any that are still true.">
+      <button type="button" onClick={() => setDialog('override')}>
+        Override…
+      </button>
+      <button type="button" class="link" onClick={onClear}>
+        Clear selection
+      </button>
+      <Dialog title={`Resolve ${what}`} open={dialog === 'resolve'} onClose={close}>
+        <Field label="Reason" hint="Recorded with each exception. Each stays resolved until its numbers change; then a run reopens it and says what changed.">
           <textarea rows={3} value={reason} maxLength={1000} onInput={(e) => setReason(e.currentTarget.value)} />
         </Field>
         <div class="form-actions">
-          <button type="button" onClick={() => setResolving(false)}>
+          <button type="button" onClick={close}>
             Cancel
           </button>
           <ActionButton
@@ -214,15 +302,64 @@ function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => void }) {
             disabled={!reason.trim()}
             onClick={async () => {
               await bulk({ action: 'resolve', text: reason.trim() });
-              setResolving(false);
-              setReason('');
+              close();
             }}
           >
             Resolve
           </ActionButton>
         </div>
       </Dialog>
+      <Dialog title={`Override ${what}`} open={dialog === 'override'} onClose={close}>
+        <Field label="Accept these differences until" hint="The last day; after it, or as soon as an exception's numbers change, a run opens it again.">
+          <input type="date" value={until} onInput={(e) => setUntil(e.currentTarget.value)} />
+        </Field>
+        <Field label="Reason" hint="Recorded with each exception; up to 1,000 characters.">
+          <textarea rows={3} value={reason} maxLength={1000} onInput={(e) => setReason(e.currentTarget.value)} />
+        </Field>
+        <div class="form-actions">
+          <button type="button" onClick={close}>
+            Cancel
+          </button>
+          <ActionButton
+            kind="primary"
+            disabled={!reason.trim() || !until}
+            onClick={async () => {
+              await bulk({ action: 'override', text: reason.trim(), until });
+              close();
+            }}
+          >
+            Override
+          </ActionButton>
+        </div>
+      </Dialog>
     </div>
+  );
+}
+
+// The CSV of everything the filter matches (the API has no other format).
+function ExportMenu({ filter, total }: { filter: ExceptionFilter; total: number | null }) {
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <details class="menu export-menu">
+      <summary>Export</summary>
+      <div class="menu-items" role="menu">
+        <button
+          type="button"
+          role="menuitem"
+          onClick={() => {
+            setError(null);
+            download(paths.exceptionExport + qs({ ...filter }), 'exceptions.csv').catch((e) => setError(errorText(e)));
+          }}
+        >
+          CSV{total !== null ? ` (${fmtNumber(total)} rows)` : ''}
+        </button>
+        {error && (
+          <p class="inline-error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+    </details>
   );
 }
 
@@ -238,14 +375,29 @@ function Queue() {
     assignee: query.assignee === 'me' ? me!.user.user_id : (query.assignee ?? ''),
     order: query.order ?? '',
   };
-  const list = usePaged<ReconException>(paths.exceptions + qs(filters), 50);
+  const matching: ExceptionFilter = { status: filters.status, rule: filters.rule, severity: filters.severity, vendor_id: filters.vendor_id, assignee: filters.assignee };
+  const path = paths.exceptions + qs(filters);
+  const list = usePaged<ReconException>(path, 50);
   const { selected, toggle, choose, clear } = useSelection();
+  // "Select all N matching": the filter instead of the ticked rows.
+  const [allMatching, setAllMatching] = useState(false);
+  useEffect(() => {
+    clear();
+    setAllMatching(false);
+  }, [path]);
   const open = query.exception ?? null;
   const set = (k: string, v: string) => setQuery({ [k]: v });
-  const reload = () => {
+  const clearAll = () => {
     clear();
+    setAllMatching(false);
+  };
+  const reload = () => {
+    clearAll();
     list.reload();
   };
+  const pageSelected = list.items.length > 0 && selected.size === list.items.length;
+  const total = list.total;
+  const chosen: Chosen | null = allMatching && total ? { filter: matching, count: total } : selected.size > 0 ? { ids: [...selected] } : null;
   return (
     <>
       <div class="filters" role="search">
@@ -296,7 +448,27 @@ function Queue() {
           </select>
         </label>
       </div>
-      {can!.reconWork && selected.size > 0 && <BulkBar ids={[...selected]} onDone={reload} />}
+      <div class="list-tools">
+        <span class="muted small" data-total={total ?? ''}>
+          {total !== null ? `${fmtNumber(total)} matching` : ''}
+        </span>
+        <ExportMenu filter={matching} total={total} />
+      </div>
+      {can!.reconWork && chosen && <BulkBar chosen={chosen} onDone={reload} onClear={clearAll} />}
+      {can!.reconWork && pageSelected && !allMatching && total !== null && total > list.items.length && (
+        <p class="select-all">
+          All {fmtNumber(list.items.length)} shown are selected.{' '}
+          {total <= maxBulkByFilter ? (
+            <button type="button" class="link" onClick={() => setAllMatching(true)}>
+              Select all {fmtNumber(total)} matching
+            </button>
+          ) : (
+            <span class="muted">
+              {fmtNumber(total)} match: a bulk action takes at most {fmtNumber(maxBulkByFilter)}, so narrow the filter to act on all of them.
+            </span>
+          )}
+        </p>
+      )}
       <PagedView
         list={list}
         loading="Loading exceptions"
@@ -317,8 +489,11 @@ function Queue() {
                     <input
                       type="checkbox"
                       aria-label="Select all shown"
-                      checked={selected.size > 0 && selected.size === list.items.length}
-                      onChange={(e: Inp) => choose(e.currentTarget.checked ? list.items.map((x) => x.exception_id) : [])}
+                      checked={allMatching || pageSelected}
+                      onChange={(e: Inp) => {
+                        setAllMatching(false);
+                        choose(e.currentTarget.checked ? list.items.map((x) => x.exception_id) : []);
+                      }}
                     />
                   </th>
                 )}
@@ -339,7 +514,15 @@ function Queue() {
                 <tr data-exception={x.number} data-status={x.status} data-rule={x.rule} class={open === x.exception_id ? 'selected' : ''}>
                   {can!.reconWork && (
                     <td>
-                      <input type="checkbox" aria-label={`Select exception ${x.number}`} checked={selected.has(x.exception_id)} onChange={() => toggle(x.exception_id)} />
+                      <input
+                        type="checkbox"
+                        aria-label={`Select exception ${x.number}`}
+                        checked={allMatching || selected.has(x.exception_id)}
+                        onChange={() => {
+                          setAllMatching(false);
+                          toggle(x.exception_id);
+                        }}
+                      />
                     </td>
                   )}
                   <td>
@@ -379,7 +562,7 @@ function Queue() {
 export function ExceptionsPage() {
   return (
     <>
-      <PageHeader title="Exceptions" subtitle="Vendor contract lines that disagree with P21. Resolve what you fixed, override what you accept, with a reason." />
+      <PageHeader title="Exceptions" subtitle="Vendor contract lines that disagree with P21. Resolve what you fixed, override what you accept, with a reason; a resolution holds until the numbers change." />
       <Queue />
     </>
   );
