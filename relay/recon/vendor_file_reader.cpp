@@ -187,6 +187,14 @@ struct Source {
 
 Expected<std::unique_ptr<RowReader>> open_reader(const Source& source, const IngestLimits& limits,
                                                  std::string& format) {
+    // (A head of 64 KiB of blanks may go on with text; only a shorter one is
+    // the whole file.)
+    if (source.head.size() < 64 * 1024 && text::trim_spaces(source.head).empty()) {
+        return make_error(ErrorCode::parse_error,
+                          "{} is empty: a contract file has a header line (such as Vendor, Item "
+                          "ID, UOM, Price) and a line per contract item",
+                          source.name);
+    }
     if (is_xlsx(source.head)) {
         format = "xlsx";
         XlsxOptions options;
@@ -200,6 +208,16 @@ Expected<std::unique_ptr<RowReader>> open_reader(const Source& source, const Ing
         return std::unique_ptr<RowReader>(std::move(*reader));
     }
     format = "csv";
+    // People upload the wrong file: say so in words rather than show its bytes
+    // as lines of text. A NUL byte never occurs in CSV text, only in binary
+    // files (PDF, images, old .xls) and UTF-16 text, which starts with a BOM.
+    bool utf16_bom = source.head.starts_with("\xFF\xFE") || source.head.starts_with("\xFE\xFF");
+    if (!utf16_bom && source.head.find('\0') != std::string_view::npos) {
+        return make_error(ErrorCode::parse_error,
+                          "{} is not a CSV or XLSX file (it holds binary data): save the sheet as "
+                          ".xlsx or .csv and upload that",
+                          source.name);
+    }
     CsvOptions options;
     options.delimiter = sniff_delimiter(source.head);
     options.limits.max_field_bytes = limits.max_field_bytes * 4;

@@ -150,6 +150,28 @@ TEST(VendorFileReader, UnreadableFilesAreErrorsThatSayWhy) {
     EXPECT_EQ(many.error().message, "x.csv: more than 2 lines; split the file");
 }
 
+TEST(VendorFileReader, EmptyAndBinaryFilesAreNamedForWhatTheyAre) {
+    for (std::string_view empty : {std::string_view(""), std::string_view(" \r\n\n")}) {
+        auto r = read_vendor_file("prices.csv", empty, {});
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().message,
+                  "prices.csv is empty: a contract file has a header line (such as Vendor, Item "
+                  "ID, UOM, Price) and a line per contract item");
+    }
+    // The first bytes of a PDF and of a PNG, as people upload them by mistake.
+    const std::string pdf = std::string("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<<", 26) +
+                            std::string("\0\x01\x02stream", 9);
+    const std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+    for (const auto& [name, bytes] : {std::pair{"scan.pdf", pdf}, std::pair{"logo.png", png}}) {
+        auto r = read_vendor_file(name, bytes, {});
+        ASSERT_FALSE(r) << name;
+        EXPECT_EQ(r.error().message,
+                  std::string(name) +
+                      " is not a CSV or XLSX file (it holds binary data): save the sheet as "
+                      ".xlsx or .csv and upload that");
+    }
+}
+
 TEST(VendorFileReader, LongFieldsAndErrorsBeyondTheKeptOnesAreCounted) {
     ReadOptions options;
     options.vendor_id = "A";
