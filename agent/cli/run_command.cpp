@@ -365,8 +365,18 @@ private:
                 for (const auto& run : report->runs) {
                     counters_.record(run);
                 }
-                result.ok = !report->problems();
-                result.message = summarize(*report);
+                // Rows that fail again are not a success, whatever the run's status.
+                std::int64_t still_failing = 0;
+                for (const auto& run : report->runs) {
+                    still_failing += run.counts.failed;
+                }
+                result.ok = !report->problems() && still_failing == 0;
+                result.message = still_failing == 0
+                                     ? summarize(*report)
+                                     : fmt::format(
+                                           "{} row(s) still fail; fix them at the source "
+                                           "or in the entity's config, then retry. {}",
+                                           still_failing, summarize(*report));
                 if (!report->runs.empty()) {
                     result.run_id = report->runs.front().run_id;
                 }

@@ -107,7 +107,8 @@ Status RequestContext::audit(std::string_view action, std::string_view entity_ty
 }
 
 Status RequestContext::audit_all(const std::vector<AuditEntry>& entries,
-                                 const std::optional<std::string>& tenant_id) {
+                                 const std::optional<std::string>& tenant_id,
+                                 const std::optional<AuditActor>& actor) {
     if (entries.empty()) {
         return ok();
     }
@@ -122,7 +123,9 @@ Status RequestContext::audit_all(const std::vector<AuditEntry>& entries,
     const auto* p = principal ? &*principal : nullptr;
     db::Params params;
     params.optional_text(tenant_id);
-    if (p != nullptr) {
+    if (actor) {
+        params.optional_text(actor->user_id).text(actor->name);
+    } else if (p != nullptr) {
         params.text(p->user_id).text(p->actor());
     } else {
         params.null().text("anonymous");

@@ -30,6 +30,13 @@ struct AuditEntry {
     nlohmann::json after;
 };
 
+// Who an audit row names when it is not the caller: a failed sign-in names
+// the account it tried (or nobody), not an anonymous request.
+struct AuditActor {
+    std::optional<std::string> user_id;
+    std::string name;
+};
+
 // One API request as a handler sees it. For scoped routes `db` is inside a
 // transaction running as contractsync_tenant (a tenant in scope) or
 // contractsync_staff (staff across tenants); it commits when the handler
@@ -72,7 +79,8 @@ public:
                  const std::optional<std::string>& tenant_id);
     // The same for many rows in one statement (a bulk action touches thousands).
     Status audit_all(const std::vector<AuditEntry>& entries,
-                     const std::optional<std::string>& tenant_id);
+                     const std::optional<std::string>& tenant_id,
+                     const std::optional<AuditActor>& actor = std::nullopt);
 
     // Extra headers for the reply (Set-Cookie on login and logout).
     std::vector<std::pair<std::string, std::string>> reply_headers;

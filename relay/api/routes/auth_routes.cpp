@@ -25,6 +25,40 @@ nlohmann::json user_json(const Principal& p) {
             {"role", p.role_column}};
 }
 
+// A refused sign-in in the audit log, under the account it tried: its tenant's
+// admins see attempts on their users, staff see all. What was typed is kept
+// only when it names an account, so a password typed into the e-mail field
+// never reaches the log; the client is told the same in every case.
+Status audit_failed_login(RequestContext& ctx, const std::string& email) {
+    auto r = ctx.db.query("looking up the account of a failed sign-in",
+                          "SELECT user_id::text, tenant_id::text, email, disabled_at IS NOT NULL "
+                          "FROM users WHERE lower(email) = lower($1)",
+                          db::Params().text(email));
+    if (!r) {
+        return std::move(r).error();
+    }
+    if (r->rows() != 1) {
+        return ctx.audit_all({AuditEntry{"auth.login.failed",
+                                         "user",
+                                         "",
+                                         nullptr,
+                                         {{"reason", "no account has this e-mail address"}}}},
+                             std::nullopt, AuditActor{std::nullopt, "unknown e-mail address"});
+    }
+    std::optional<std::string> tenant;
+    if (!r->is_null(0, 1)) {
+        tenant = std::string(r->text(0, 1));
+    }
+    auto reason = r->boolean(0, 3) ? "the account is disabled" : "wrong password";
+    return ctx.audit_all({AuditEntry{"auth.login.failed",
+                                     "user",
+                                     std::string(r->text(0, 0)),
+                                     nullptr,
+                                     {{"reason", reason}}}},
+                         tenant,
+                         AuditActor{std::string(r->text(0, 0)), std::string(r->text(0, 2))});
+}
+
 Reply login(RequestContext& ctx) {
     auto body = ctx.body();
     if (!body) {
@@ -48,6 +82,9 @@ Reply login(RequestContext& ctx) {
         return r;
     }
     if (outcome->kind == auth::LoginOutcome::Kind::rejected) {
+        if (auto s = audit_failed_login(ctx, **email); !s) {
+            return Reply::from(s.error());
+        }
         return Reply::error(401, "wrong e-mail or password");
     }
     const auto& p = outcome->principal;

@@ -3,6 +3,7 @@
 // working inside one tenant, cursor pages. Replies are parsed by parseJson:
 // decimals keep their digits.
 import { parseJson } from './exact_json';
+import { humanizeFields } from './format';
 
 export type Role = 'operator' | 'admin' | 'analyst' | 'viewer';
 export type SiteState = 'ok' | 'lagging' | 'failing' | 'offline' | 'never_connected' | 'revoked';
@@ -193,6 +194,9 @@ export interface AuditEntry {
   action: string;
   entity_type: string;
   entity_id: string | null;
+  // What the object is called (a site's name, a user's e-mail), when it has a name.
+  entity_name: string | null;
+  tenant_name: string | null;
   before: unknown;
   after: unknown;
   address: string | null;
@@ -277,6 +281,10 @@ export class ApiError extends Error {
     super(detail || title);
   }
 }
+
+// A form's own check that failed before the relay was asked; its message is
+// worded for the person filling the form in.
+export class FormError extends Error {}
 
 let csrfToken = '';
 let tenantScope: string | null = null;
@@ -403,13 +411,27 @@ export function qs(params: Record<string, string | number | boolean | null | und
   return s ? '?' + s : '';
 }
 
-export function errorText(e: unknown): string {
+// A refusal or failure as a headline and an explanation: the headline says
+// what kind of trouble it is, the text what the relay said, with its field
+// names in the words of the forms.
+export function errorParts(e: unknown): { headline: string; text: string } {
   if (e instanceof ApiError) {
-    if (e.status === 403) return 'Your role does not allow this. ' + (e.detail || '');
-    if (e.status === 404) return e.detail ? `Not found: ${e.detail}` : 'Not found.';
-    if (e.status === 429) return 'Too many attempts. ' + (e.detail || 'Wait a few minutes and try again.');
-    if (e.status >= 500) return 'The relay failed to answer (' + e.status + '). Try again in a moment.';
-    return e.detail || e.title;
+    const said = humanizeFields(e.detail || e.title || '');
+    if (e.status === 0) return { headline: 'No connection to the relay.', text: said };
+    if (e.status === 401) return { headline: 'Signed out.', text: said || 'Sign in again.' };
+    if (e.status === 403) return { headline: 'Your role does not allow this.', text: said };
+    if (e.status === 404) return { headline: 'Not found.', text: said };
+    if (e.status === 409) return { headline: 'This conflicts with what is there.', text: said };
+    if (e.status === 413) return { headline: 'Too large.', text: said };
+    if (e.status === 429) return { headline: 'Too many attempts.', text: said || 'Wait a few minutes and try again.' };
+    if (e.status >= 500) return { headline: `The relay failed to answer (${e.status}).`, text: e.status === 503 && said ? said : 'Try again in a moment.' };
+    return { headline: 'Not accepted.', text: said };
   }
-  return e instanceof Error ? e.message : String(e);
+  if (e instanceof FormError) return { headline: 'Check the form.', text: e.message };
+  return { headline: 'The page failed.', text: e instanceof Error ? e.message : String(e) };
+}
+
+export function errorText(e: unknown): string {
+  const { headline, text } = errorParts(e);
+  return text ? `${headline} ${text}` : headline;
 }

@@ -1,7 +1,16 @@
 // Numbers, times and durations as people read them.
 import { ExactNumber } from './exact_json';
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+// Times are shown in the browser's time zone, with the zone named ("Dec 7,
+// 2026, 3:05 PM UTC"), so a reader in another office knows which clock it is.
+const dateTime = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+
+// The browser's time zone as people read it: "Europe/Berlin (CET)".
+export function localZone(): string {
+  const id = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const short = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value;
+  return short && short !== id ? `${id} (${short})` : id;
+}
 const number = new Intl.NumberFormat();
 
 export function fmtNumber(n: number | null | undefined): string {
@@ -103,3 +112,31 @@ export const commandLabels: Record<string, string> = {
   full_resync: 'Full resync',
   retry_failed: 'Retry failed rows',
 };
+
+// The names people see for the API's field names, where a refusal of the
+// relay quotes one ("'lag_alert_seconds' must be ..."); any other snake_case
+// name in quotes is shown as words.
+const fieldLabels: Record<string, string> = {
+  offline_after_seconds: 'Site is offline after',
+  lag_alert_seconds: 'Outbox lags after',
+  failing_runs_alert: 'Failed runs in a row',
+  alert_webhook_url: 'Alert webhook URL',
+  max_token_lifetime_days: 'Longest API token lifetime',
+  display_name: 'Name',
+  email: 'E-mail',
+  password: 'Password',
+  role: 'Role',
+  scopes: 'Scopes',
+  expires_in_days: 'Expires in (days)',
+  settle_seconds: 'Settle time',
+  site_id: 'Site',
+  valid_until: 'Valid until',
+};
+
+export function humanizeFields(text: string): string {
+  return text.replace(/'([a-z][a-z0-9]*(?:_[a-z0-9]+)*)'/g, (whole, name: string) => {
+    const label = fieldLabels[name];
+    if (label) return `“${label}”`;
+    return name.includes('_') ? `“${name.replace(/_/g, ' ')}”` : whole;
+  });
+}

@@ -154,5 +154,26 @@ TEST_F(AgentCliTest, RunSyncsShipsAnswersCommandsAndStopsCleanlyOnSigterm) {
     EXPECT_EQ(depth(), 0);
 }
 
+TEST_F(AgentCliTest, ARetryOfRowsThatFailAgainIsReportedAsFailed) {
+    FakeRelayScript script;
+    FakeRelay relay(script);
+    write_config(relay.port());
+    drop_file("items.csv", "item_id,name,price\nA1,Widget,1.50\nA2,Gadget,not a price\n");
+    auto run = start_agent({"run", "-c", (dir_ / "agent.json").string()});
+    ASSERT_TRUE(relay.wait_for([](const RelayRecord& r) { return !r.run_reports.empty(); }, 20s))
+        << run.err();
+    relay.send({{"type", "command"}, {"id", "retry-1"}, {"command", "retry_failed"}});
+    ASSERT_TRUE(
+        relay.wait_for([](const RelayRecord& r) { return r.command_results.size() == 1; }, 20s))
+        << run.err();
+    run.signal(SIGTERM);
+    EXPECT_EQ(run.wait(20s), 0) << run.err();
+    auto result = relay.record().command_results.front();
+    EXPECT_EQ(result["id"], "retry-1");
+    EXPECT_FALSE(result["ok"].get<bool>()) << result.dump();
+    EXPECT_NE(result["message"].get<std::string>().find("1 row(s) still fail"), std::string::npos)
+        << result.dump();
+}
+
 }  // namespace
 }  // namespace cs::agent::ship

@@ -3,6 +3,7 @@
 // log shows to whom.
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -276,6 +277,88 @@ TEST_F(SecurityTest, TheAuditLogHoldsNoWebhookSecretAndShowsAddressesToAdminsOnl
     for (const auto& item : hidden.body["items"]) {
         EXPECT_TRUE(item["address"].is_null()) << hidden.raw;
     }
+}
+
+TEST_F(SecurityTest, FailedSignInsAreAuditedUnderTheAccountTheyTriedAndNeverKeepWhatWasTyped) {
+    auto attempt = [&](const std::string& who, const std::string& password) {
+        return call("POST", "/api/v1/auth/login", nullptr, {{"email", who}, {"password", password}},
+                    "192.0.2.44");
+    };
+    EXPECT_EQ(attempt(email("a", "analyst"), "not the password").status, 401);
+    // Someone types their password into the e-mail field: refused alike.
+    const std::string typed = "Hunter2-typed-in-the-wrong-box@x";
+    EXPECT_EQ(attempt(typed, "whatever").status, 401);
+    EXPECT_EQ(attempt(email("b", "viewer"), "not the password").status, 401);
+
+    auto admin = login(email("a", "admin"));
+    auto seen = call("GET", "/api/v1/audit?action=auth.login.failed", &admin);
+    ASSERT_EQ(seen.status, 200) << seen.raw;
+    ASSERT_EQ(seen.body["items"].size(), 1u) << "tenant A's admin sees attempts on tenant A's "
+                                                "accounts only: "
+                                             << seen.raw;
+    const auto& entry = seen.body["items"][0];
+    EXPECT_EQ(entry["actor"], email("a", "analyst"));
+    EXPECT_EQ(entry["actor_id"], a_.users["analyst"]);
+    EXPECT_EQ(entry["entity_id"], a_.users["analyst"]);
+    EXPECT_EQ(entry["entity_name"], email("a", "analyst"));
+    EXPECT_EQ(entry["after"]["reason"], "wrong password");
+    EXPECT_EQ(entry["address"], "192.0.2.44");
+    // "auth.login" lists sign-ins and failed ones together.
+    auto both = call("GET", "/api/v1/audit?action=auth.login", &admin);
+    std::set<std::string> actions;
+    for (const auto& item : both.body["items"]) {
+        actions.insert(item["action"].get<std::string>());
+    }
+    EXPECT_EQ(actions, (std::set<std::string>{"auth.login", "auth.login.failed"})) << both.raw;
+
+    auto staff = login("admin@staff.test");
+    auto all = call("GET", "/api/v1/audit?action=auth.login.failed", &staff);
+    ASSERT_EQ(all.status, 200) << all.raw;
+    ASSERT_EQ(all.body["items"].size(), 3u) << all.raw;
+    EXPECT_EQ(all.body["items"][1]["actor"], "unknown e-mail address");
+    EXPECT_TRUE(all.body["items"][1]["tenant_id"].is_null());
+    EXPECT_EQ(all.body["items"][1]["after"]["reason"], "no account has this e-mail address");
+    EXPECT_EQ(all.body["items"][0]["tenant_name"], "tenant-b") << all.raw;
+    auto stored = sql("SELECT string_agg(t::text, ' ') FROM audit_log t");
+    EXPECT_EQ(std::string(stored.text(0, 0)).find("Hunter2"), std::string::npos)
+        << "what was typed into the e-mail field reached the audit log";
+
+    sql(fmt::format("UPDATE users SET disabled_at = now() WHERE user_id = '{}'",
+                    a_.users["viewer"]));
+    EXPECT_EQ(attempt(email("a", "viewer"), kPassword).status, 401);
+    auto disabled = call("GET", "/api/v1/audit?action=auth.login.failed", &admin);
+    ASSERT_EQ(disabled.body["items"].size(), 2u) << disabled.raw;
+    EXPECT_EQ(disabled.body["items"][0]["after"]["reason"], "the account is disabled");
+}
+
+TEST_F(SecurityTest, TheAuditLogNamesWhatEachEntryIsAbout) {
+    auto admin = login(email("a", "admin"));
+    auto site = call("POST", "/api/v1/sites", &admin, {{"name", "Cleveland DC"}});
+    ASSERT_EQ(site.status, 201) << site.raw;
+    auto user =
+        call("POST", "/api/v1/users", &admin,
+             {{"email", "leaving@example.test"}, {"role", "viewer"}, {"password", kPassword}});
+    ASSERT_EQ(user.status, 201) << user.raw;
+    auto user_id = user.body["user_id"].get<std::string>();
+    ASSERT_EQ(call("DELETE", "/api/v1/users/" + user_id, &admin).status, 204);
+    auto command = call("POST", "/api/v1/sites/" + a_.site_id + "/commands", &admin,
+                        {{"command", "sync_now"}});
+    ASSERT_EQ(command.status / 100, 2) << command.raw;
+
+    auto log = call("GET", "/api/v1/audit", &admin);
+    ASSERT_EQ(log.status, 200) << log.raw;
+    std::map<std::string, std::string> names;
+    for (const auto& item : log.body["items"]) {
+        names.emplace(
+            item["action"].get<std::string>(),
+            item["entity_name"].is_string() ? item["entity_name"].get<std::string>() : "(none)");
+    }
+    EXPECT_EQ(names["site.create"], "Cleveland DC");
+    EXPECT_EQ(names["user.create"], "leaving@example.test");
+    EXPECT_EQ(names["user.delete"], "leaving@example.test") << "a deleted user keeps its name";
+    EXPECT_EQ(names["auth.login"], email("a", "admin"));
+    EXPECT_NE(names["site.command"].find("sync now on "), std::string::npos)
+        << names["site.command"];
 }
 
 }  // namespace

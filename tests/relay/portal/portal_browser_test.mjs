@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ApiClient, Stack, waitFor } from './harness.mjs';
+import { analystDetailSteps, staffLayoutSteps } from './layout_steps.mjs';
 import { reconciliationSteps } from './recon_steps.mjs';
 
 const kSuiteLimitMs = 240_000; // below ctest's 300 s, so cleanup always runs
@@ -281,7 +282,8 @@ async function main() {
     await staff.locator('tr[data-command="retry_failed"][data-status="pending"]').waitFor();
     await shot(staff, '09-site-offline-command-waiting');
     stack.agent = stack.startAgent(stack.agentConfig);
-    await staff.locator('tr[data-command="retry_failed"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
+    // The sample's row without a price fails again: the retry is not a success.
+    await staff.locator('tr[data-command="retry_failed"][data-status="failed"]').waitFor({ timeout: 60_000 });
   });
 
   await run('staff: work inside one tenant through the switcher', async () => {
@@ -343,6 +345,7 @@ async function main() {
     await staff.locator('tr', { hasText: 'Acme warehouse' }).getByText('Waiting for first connection').waitFor();
     await assertPillContrast(staff);
   });
+  await staffLayoutSteps({ run, staff, stack, shot, heading, assert });
   await staffCtx.close();
 
   const tenantCtx = await newContext('analyst');
@@ -393,7 +396,9 @@ async function main() {
     await analyst.getByRole('link', { name: 'Failed rows' }).click();
     await heading(analyst, 'Failed rows');
     await analyst.getByRole('button', { name: 'Retry all failed rows' }).click();
-    await analyst.getByText('Succeeded', { exact: true }).waitFor({ timeout: 60_000 });
+    const retried = analyst.locator('.notice-bad', { hasText: 'Retry of failed rows' });
+    await retried.getByText('1 row(s) still fail', { exact: false }).waitFor({ timeout: 60_000 });
+    assert((await retried.getByText('Succeeded', { exact: true }).count()) === 0, 'a retry whose row fails again is not shown as succeeded');
     await shot(analyst, '15-failed-rows');
     await analyst.getByRole('link', { name: 'Alerts' }).click();
     await heading(analyst, 'Alerts');
@@ -415,6 +420,7 @@ async function main() {
   });
 
   await reconciliationSteps({ run, analyst, stack, shot, heading, assert, assertPillContrast, expectedErrors });
+  await analystDetailSteps({ run, analyst, stack, shot, heading, assert });
 
   await run('tenant analyst: cannot reach staff pages or another tenant', async () => {
     for (const label of ['Fleet', 'Tenants']) {

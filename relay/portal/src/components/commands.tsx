@@ -82,7 +82,7 @@ export function SiteCommandButtons({ site, onSent }: { site: Site; onSent: () =>
     <>
       <ActionButton
         kind="primary"
-        disabled={site.revoked}
+        disabledReason={site.revoked ? 'The site is revoked: its agent can no longer connect.' : null}
         onClick={async () => {
           await sendCommand(site.site_id, 'sync_now');
           onSent();
@@ -91,7 +91,7 @@ export function SiteCommandButtons({ site, onSent }: { site: Site; onSent: () =>
         Sync now
       </ActionButton>
       <ActionButton
-        disabled={site.revoked}
+        disabledReason={site.revoked ? 'The site is revoked: its agent can no longer connect.' : null}
         onClick={async () => {
           await sendCommand(site.site_id, 'retry_failed');
           onSent();

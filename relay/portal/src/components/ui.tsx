@@ -1,7 +1,7 @@
 // Small building blocks shared by every page.
 import { ComponentChildren, JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { errorText } from '../api';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { errorParts, errorText, FormError } from '../api';
 import type { Paged } from '../hooks';
 import { stateLabels } from '../format';
 
@@ -66,7 +66,7 @@ export function ErrorBox({ error, retry }: { error: unknown; retry?: () => void 
   if (!error) return null;
   return (
     <div class="error-box" role="alert">
-      <strong>Something went wrong.</strong> {errorText(error)}
+      <strong>{errorParts(error).headline}</strong> {errorParts(error).text}
       {retry && (
         <button type="button" class="link" onClick={retry}>
           Try again
@@ -144,7 +144,10 @@ export function Section({ title, children, actions, id }: { title: string; child
   );
 }
 
-// A native <dialog>: modal, focus kept inside, Escape closes.
+// A native <dialog>: modal, focus kept inside, Escape closes. When it closes
+// (or goes away with its page state), focus goes back to what opened it, so
+// a keyboard user is where they were in the list; `returnFocus` finds the
+// place again when that element was re-rendered meanwhile.
 export function Dialog({
   title,
   open,
@@ -152,6 +155,7 @@ export function Dialog({
   children,
   drawer = false,
   wide = false,
+  returnFocus,
 }: {
   title: string;
   open: boolean;
@@ -159,14 +163,23 @@ export function Dialog({
   children: ComponentChildren;
   drawer?: boolean;
   wide?: boolean;
+  returnFocus?: () => HTMLElement | null;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
+  const refocus = useRef(returnFocus);
+  refocus.current = returnFocus;
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (open && !d.open) d.showModal();
+    if (open && !d.open) {
+      opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      d.showModal();
+    }
     if (!open && d.open) d.close();
+    if (!open) restoreFocus(opener, refocus.current);
   }, [open]);
+  useEffect(() => () => restoreFocus(opener, refocus.current), []);
   return (
     <dialog
       ref={ref}
@@ -191,6 +204,17 @@ export function Dialog({
       )}
     </dialog>
   );
+}
+
+function restoreFocus(opener: { current: HTMLElement | null }, find?: () => HTMLElement | null) {
+  const before = opener.current;
+  opener.current = null;
+  if (!before && !find) return;
+  // After the render that closed the dialog, when the list is in place.
+  window.setTimeout(() => {
+    const target = before && before.isConnected ? before : (find?.() ?? null);
+    target?.focus();
+  }, 0);
 }
 
 // A secret the relay returns once (site key, API token): shown with a copy
@@ -245,6 +269,7 @@ export function ActionButton({
   confirmLabel = 'Confirm',
   kind = 'secondary',
   disabled,
+  disabledReason,
   label,
 }: {
   onClick: () => Promise<unknown>;
@@ -253,8 +278,12 @@ export function ActionButton({
   confirmLabel?: string;
   kind?: 'primary' | 'secondary' | 'danger';
   disabled?: boolean;
+  // Why the button cannot be used now, shown beside it ("Type a name first");
+  // a reason disables the button.
+  disabledReason?: string | null;
   label?: string;
 }) {
+  const whyId = useId();
   const [busy, setBusy] = useState(false);
   const [asking, setAsking] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -276,12 +305,14 @@ export function ActionButton({
         type="button"
         class={kind}
         onClick={() => (confirm ? setAsking(true) : run())}
-        disabled={busy || disabled}
+        disabled={busy || disabled || !!disabledReason}
         aria-busy={busy}
         aria-label={label}
+        aria-describedby={disabledReason ? whyId : undefined}
       >
         {busy ? 'Working…' : children}
       </button>
+      <WhyDisabled id={whyId} why={busy ? null : disabledReason} />
       {error ? (
         <span class="inline-error" role="alert">
           {errorText(error)}
@@ -354,4 +385,47 @@ export function FilterInput({
   const [draft, setDraft] = useState(value);
   useEffect(() => setDraft(value), [value]);
   return <input {...rest} value={draft} onInput={(e: Inp) => setDraft(val(e))} onChange={(e: Inp) => onCommit(val(e))} />;
+}
+
+// A duration the relay keeps in seconds, typed in minutes ("0.5", "5", "90").
+export function MinutesInput({ seconds, onSeconds, minSeconds = 0, disabled }: { seconds: number; onSeconds: (seconds: number) => void; minSeconds?: number; disabled?: boolean }) {
+  const [text, setText] = useState(minutesText(seconds));
+  useEffect(() => {
+    if (Math.round(Number(text) * 60) !== seconds) setText(minutesText(seconds));
+  }, [seconds]);
+  return (
+    <input
+      type="number"
+      min={minSeconds / 60}
+      step="any"
+      inputMode="decimal"
+      value={text}
+      disabled={disabled}
+      onInput={(e: Inp) => {
+        setText(val(e));
+        const m = Number(val(e));
+        if (val(e).trim() && isFinite(m)) onSeconds(Math.round(m * 60));
+      }}
+    />
+  );
+}
+
+function minutesText(seconds: number): string {
+  return String(Math.round((seconds / 60) * 100) / 100);
+}
+
+// Refuses a duration below its minimum in the words of the form, before the
+// relay is asked ("“Site is offline after” must be at least 0.5 minutes").
+export function checkMinutes(label: string, seconds: number, minSeconds: number, maxSeconds?: number) {
+  if (!isFinite(seconds) || seconds < minSeconds) throw new FormError(`“${label}” must be at least ${minSeconds / 60} minutes.`);
+  if (maxSeconds !== undefined && seconds > maxSeconds) throw new FormError(`“${label}” must be at most ${maxSeconds / 60} minutes.`);
+}
+
+// The reason beside a disabled button; give the button aria-describedby={id}.
+export function WhyDisabled({ id, why }: { id: string; why: string | null | undefined }) {
+  return why ? (
+    <span class="why-disabled" id={id}>
+      {why}
+    </span>
+  ) : null;
 }

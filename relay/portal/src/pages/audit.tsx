@@ -1,9 +1,10 @@
 // The audit log: every change, who made it, from where, before and after.
 import { useState } from 'preact/hooks';
 import { AuditEntry, qs } from '../api';
-import { Empty, FilterInput, PagedView, PageHeader } from '../components/ui';
+import { Empty, FilterInput, PagedView, PageHeader, Pill } from '../components/ui';
 import { fmtDateTime, shortId } from '../format';
 import { usePaged, useQueryFilters } from '../hooks';
+import { useSession } from '../session';
 
 function toIso(local: string): string {
   if (!local) return '';
@@ -35,6 +36,8 @@ export function AuditPage() {
   const until = query.until ?? '';
   const list = usePaged<AuditEntry>('/audit' + qs({ action, entity_type: entityType, since: toIso(since), until: toIso(until) }), 50);
   const [open, setOpen] = useState<number | null>(null);
+  const { me, tenantId } = useSession();
+  const staffView = me?.user.kind === 'staff' && !tenantId;
   const set = (k: string, v: string) => setQuery({ [k]: v });
   return (
     <>
@@ -42,8 +45,16 @@ export function AuditPage() {
       <div class="filters" role="search">
         <label class="field inline">
           <span>Action</span>
-          <FilterInput type="text" placeholder="e.g. site or user.update" value={action} onCommit={(v) => set('action', v.trim())} size={18} />
+          <FilterInput type="text" placeholder="e.g. site or user.update" value={action} onCommit={(v) => set('action', v.trim())} size={18} list="audit-actions" />
+          <datalist id="audit-actions">
+            {['auth.login', 'auth.login.failed', 'site', 'user', 'token', 'settings', 'recon'].map((x) => (
+              <option value={x} />
+            ))}
+          </datalist>
         </label>
+        <button type="button" class={action === 'auth.login.failed' ? 'primary' : undefined} aria-pressed={action === 'auth.login.failed'} onClick={() => set('action', action === 'auth.login.failed' ? '' : 'auth.login.failed')}>
+          Failed sign-ins
+        </button>
         <label class="field inline">
           <span>Object type</span>
           <FilterInput type="text" placeholder="e.g. site" value={entityType} onCommit={(v) => set('entity_type', v.trim())} size={12} />
@@ -77,15 +88,26 @@ export function AuditPage() {
                 <>
                   <tr data-action={a.action}>
                     <td>{fmtDateTime(a.at)}</td>
-                    <td>{a.actor}</td>
                     <td>
-                      <code>{a.action}</code>
+                      {a.actor}
+                      {staffView && a.tenant_name && <div class="small muted">{a.tenant_name}</div>}
                     </td>
                     <td>
-                      {a.entity_type} {a.entity_id && (
-                        <code class="small" title={a.entity_id}>
-                          {shortId(a.entity_id)}
-                        </code>
+                      {a.action === 'auth.login.failed' ? <Pill value="failed sign-in" tone="bad" /> : <code>{a.action}</code>}
+                    </td>
+                    <td>
+                      {a.entity_type.replace(/_/g, ' ')}{' '}
+                      {a.entity_name ? (
+                        <strong title={a.entity_id ?? undefined}>{a.entity_name}</strong>
+                      ) : (
+                        a.entity_id && (
+                          <code class="small" title={a.entity_id}>
+                            {shortId(a.entity_id)}
+                          </code>
+                        )
+                      )}
+                      {a.action === 'auth.login.failed' && typeof (a.after as { reason?: string } | null)?.reason === 'string' && (
+                        <div class="small muted">{(a.after as { reason: string }).reason}</div>
                       )}
                     </td>
                     <td class="small">{a.address ?? '—'}</td>

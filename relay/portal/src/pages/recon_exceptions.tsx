@@ -299,7 +299,7 @@ function BulkBar({ chosen, onDone, onClear }: { chosen: Chosen; onDone: () => vo
           </button>
           <ActionButton
             kind="primary"
-            disabled={!reason.trim()}
+            disabledReason={reason.trim() ? null : 'Write a reason first.'}
             onClick={async () => {
               await bulk({ action: 'resolve', text: reason.trim() });
               close();
@@ -322,7 +322,7 @@ function BulkBar({ chosen, onDone, onClear }: { chosen: Chosen; onDone: () => vo
           </button>
           <ActionButton
             kind="primary"
-            disabled={!reason.trim() || !until}
+            disabledReason={!until ? 'Pick the last day first.' : !reason.trim() ? 'Write a reason first.' : null}
             onClick={async () => {
               await bulk({ action: 'override', text: reason.trim(), until });
               close();

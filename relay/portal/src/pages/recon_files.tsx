@@ -2,7 +2,7 @@
 // accepted and why lines were refused, reconcile and go to the exceptions.
 import { useState } from 'preact/hooks';
 import { errorText, get, post, qs, upload } from '../api';
-import { Empty, ErrorBox, Field, Notice, PagedView, PageHeader, Pill, Progress, Section } from '../components/ui';
+import { Empty, ErrorBox, Field, Notice, PagedView, PageHeader, Pill, Progress, Section, WhyDisabled } from '../components/ui';
 import { fmtBytes, fmtDateTime, fmtNumber } from '../format';
 import { usePaged } from '../hooks';
 import { IngestReport, LineError, paths, ReconRun, ruleLabels, VendorFile } from '../recon_api';
@@ -139,9 +139,10 @@ function Upload({ onUploaded }: { onUploaded: () => void }) {
         <Field label="Contract (optional)">
           <input type="text" size={12} value={contract} onInput={(e) => setContract(e.currentTarget.value)} />
         </Field>
-        <button type="button" class="primary" disabled={!file || sent !== null} onClick={send}>
+        <button type="button" class="primary" disabled={!file || sent !== null} aria-describedby={!file ? 'upload-why' : undefined} onClick={send}>
           Upload
         </button>
+        <WhyDisabled id="upload-why" why={!file ? 'Choose a file first.' : null} />
       </div>
       {sent && (
         <div aria-live="polite">

@@ -84,7 +84,7 @@ function EditMapping({ m, onClose, onDone }: { m: Mapping; onClose: () => void; 
         </button>
         <ActionButton
           kind="primary"
-          disabled={!pick}
+          disabledReason={pick ? null : 'Pick a P21 item first.'}
           onClick={async () => {
             await patch(paths.mapping(m.mapping_id), { p21_item_id: pick!.item_id, p21_site_id: pick!.site_id, p21_uom: uom });
             onDone();

@@ -2,7 +2,7 @@
 // when reconciliation runs.
 import { useEffect, useState } from 'preact/hooks';
 import { patch } from '../api';
-import { ActionButton, ErrorBox, Field, Loading, Notice } from '../components/ui';
+import { ActionButton, checkMinutes, ErrorBox, Field, Loading, MinutesInput, Notice } from '../components/ui';
 import { fmtDateTime } from '../format';
 import { useApi } from '../hooks';
 import { paths, Policy } from '../recon_api';
@@ -58,8 +58,8 @@ export function TolerancePolicy() {
             onInput={(e) => up('schedule_minutes', e.currentTarget.value ? Number(e.currentTarget.value) : null)}
           />
         </Field>
-        <Field label="Wait after new data before running (seconds)">
-          <input type="number" min={0} value={d.settle_seconds} disabled={!edit} onInput={(e) => up('settle_seconds', Number(e.currentTarget.value))} />
+        <Field label="Wait after new data before running (minutes)" hint="So that a sync in progress lands first; 0 to 1440.">
+          <MinutesInput seconds={d.settle_seconds} disabled={!edit} onSeconds={(v) => up('settle_seconds', v)} />
         </Field>
       </div>
       <label class="check">
@@ -77,6 +77,7 @@ export function TolerancePolicy() {
           <ActionButton
             kind="primary"
             onClick={async () => {
+              checkMinutes('Wait after new data before running', d.settle_seconds, 0, 86_400);
               const { updated_at: _a, updated_by: _b, ...body } = d;
               void _a;
               void _b;

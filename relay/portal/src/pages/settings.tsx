@@ -2,7 +2,7 @@
 // alert thresholds and webhook, and the reconciliation tolerance policy.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiToken, del, errorText, IssuedSite, patch, post, Settings, TokenScope, User } from '../api';
-import { ActionButton, Dialog, Empty, ErrorBox, Field, Loading, Notice, PagedView, PageHeader, Pill, SecretReveal, Tabs } from '../components/ui';
+import { ActionButton, checkMinutes, Dialog, Empty, ErrorBox, Field, Loading, MinutesInput, Notice, PagedView, PageHeader, Pill, SecretReveal, Tabs } from '../components/ui';
 import { fmtAgo, fmtDateTime } from '../format';
 import { useApi, usePaged } from '../hooks';
 import { useSession } from '../session';
@@ -50,7 +50,7 @@ function TokensTab() {
           </fieldset>
           <ActionButton
             kind="primary"
-            disabled={!name.trim() || scopes.length === 0}
+            disabledReason={!name.trim() ? 'Name the token first.' : scopes.length === 0 ? 'Pick at least one scope.' : null}
             onClick={async () => {
               const body: Record<string, unknown> = { name: name.trim(), scopes };
               if (days) body.expires_in_days = Number(days);
@@ -273,7 +273,7 @@ function UsersTab() {
           </button>
           <ActionButton
             kind="primary"
-            disabled={!form.email.trim() || form.password.length < 12}
+            disabledReason={!form.email.trim() ? 'Type the e-mail address first.' : form.password.length < 12 ? 'The password needs at least 12 characters.' : null}
             onClick={async () => {
               const body: Record<string, unknown> = { email: form.email.trim(), role: form.role, password: form.password };
               if (form.display_name.trim()) body.display_name = form.display_name.trim();
@@ -303,6 +303,10 @@ function AlertSettingsTab() {
   if (s.error) return <ErrorBox error={s.error} retry={s.reload} />;
   if (!draft) return <Loading />;
   const edit = can!.editSettings;
+  const seconds = (k: 'offline_after_seconds' | 'lag_alert_seconds') => (v: number) => {
+    setSaved(false);
+    setDraft({ ...draft, [k]: v });
+  };
   const num = (k: keyof Settings) => (e: Event) => {
     setSaved(false);
     setDraft({ ...draft, [k]: Number((e.currentTarget as HTMLInputElement).value) });
@@ -316,11 +320,11 @@ function AlertSettingsTab() {
       <h2>Alerts</h2>
       <p class="muted">When to raise an alert, and where to send it. Each alert is sent once when it opens and once when it resolves.</p>
       <div class="form-grid">
-        <Field label="A site is offline after (seconds)" hint="At least 30.">
-          <input type="number" min={30} value={draft.offline_after_seconds} disabled={!edit} onInput={num('offline_after_seconds')} />
+        <Field label="A site is offline after (minutes)" hint="Without a heartbeat; at least 0.5.">
+          <MinutesInput seconds={draft.offline_after_seconds} minSeconds={30} disabled={!edit} onSeconds={seconds('offline_after_seconds')} />
         </Field>
-        <Field label="An outbox lags after (seconds)" hint="Age of the oldest change not yet sent; at least 60.">
-          <input type="number" min={60} value={draft.lag_alert_seconds} disabled={!edit} onInput={num('lag_alert_seconds')} />
+        <Field label="An outbox lags after (minutes)" hint="Age of the oldest change not yet sent; at least 1.">
+          <MinutesInput seconds={draft.lag_alert_seconds} minSeconds={60} disabled={!edit} onSeconds={seconds('lag_alert_seconds')} />
         </Field>
         <Field label="Failed runs in a row before an alert" hint="1 to 100.">
           <input type="number" min={1} max={100} value={draft.failing_runs_alert} disabled={!edit} onInput={num('failing_runs_alert')} />
@@ -383,6 +387,8 @@ function AlertSettingsTab() {
             kind="primary"
             onClick={async () => {
               const { offline_after_seconds, lag_alert_seconds, failing_runs_alert, alert_webhook_url, max_token_lifetime_days } = draft;
+              checkMinutes('A site is offline after', offline_after_seconds, 30, 30 * 86400);
+              checkMinutes('An outbox lags after', lag_alert_seconds, 60, 30 * 86400);
               const r = await patch<Settings>('/settings', { offline_after_seconds, lag_alert_seconds, failing_runs_alert, alert_webhook_url, max_token_lifetime_days });
               if (r.webhook_secret) setSecret(r.webhook_secret);
               setSaved(true);

@@ -163,7 +163,7 @@ function EntitiesTable({ site, canCommand, onSent }: { site: SiteDetail; canComm
                   <td class="row-actions">
                     <ActionButton
                       label={`Sync ${name} now`}
-                      disabled={site.revoked}
+                      disabledReason={site.revoked ? 'The site is revoked.' : null}
                       onClick={async () => {
                         await sendCommand(site.site_id, 'sync_now', name);
                         onSent();
@@ -173,7 +173,7 @@ function EntitiesTable({ site, canCommand, onSent }: { site: SiteDetail; canComm
                     </ActionButton>
                     <ActionButton
                       label={`Full resync of ${name}`}
-                      disabled={site.revoked}
+                      disabledReason={site.revoked ? 'The site is revoked.' : null}
                       confirm={`Read every row of ${name} again from the source? Unchanged rows cost nothing at the relay, but the source is read in full.`}
                       confirmLabel="Start full resync"
                       onClick={async () => {

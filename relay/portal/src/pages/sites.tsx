@@ -81,7 +81,7 @@ export function SitesPage() {
           </button>
           <ActionButton
             kind="primary"
-            disabled={!name.trim()}
+            disabledReason={name.trim() ? null : 'Type a name first.'}
             onClick={async () => {
               const r = await post<IssuedSite>('/sites', { name: name.trim() });
               setAdding(false);

@@ -75,7 +75,7 @@ export function TenantsPage() {
           </button>
           <ActionButton
             kind="primary"
-            disabled={!name.trim()}
+            disabledReason={name.trim() ? null : 'Type a name first.'}
             onClick={async () => {
               await post('/tenants', { name: name.trim() });
               setAdding(false);
