@@ -23,7 +23,7 @@ std::string view_columns() {
            "coalesce(resolution, ''), coalesce(override_until::text, ''), "
            "coalesce(override_reason, ''), coalesce(overridden_by::text, ''), coalesce(" +
            sql::iso("overridden_at") + ", ''), " + sql::iso("updated_at") +
-           ", severity_rank, number";
+           ", severity_rank, number, coalesce(v.supplier_name, '')";
 }
 
 ExceptionView view_from(const db::Result& r, int row) {
@@ -63,40 +63,150 @@ ExceptionView view_from(const db::Result& r, int row) {
     v.updated_at = next();
     ++c;  // severity_rank
     v.number = r.integer(row, c++);
+    v.vendor_name = next();
     return v;
 }
-constexpr int kRankColumn = 29;
+constexpr int kSortValueColumn = 32;
 
-// One page in the filter's order after `after` (rank, seq); `limit` rows.
-Expected<db::Result> query_page(db::Connection& conn, std::string_view tenant_id,
-                                const ExceptionFilter& f,
-                                std::optional<std::pair<std::int64_t, std::int64_t>> after,
-                                int limit) {
-    auto params = filter_params(tenant_id, f);
-    std::string keyset;
-    std::string order;
-    if (f.order == ExceptionOrder::severity) {
-        order = "severity_rank DESC, seq DESC";
-        if (after) {
-            keyset = "AND (severity_rank, seq) < ($7::smallint, $8::bigint)";
-            params.integer(after->first).integer(after->second);
-        }
-    } else {
-        order = "seq DESC";
-        if (after) {
-            keyset = "AND seq < $7::bigint";
-            params.integer(after->second);
+// A sort key's SQL: an expression over recon_exceptions (and the vendor's
+// P21 name, v.supplier_name), its type for the cursor's value, and whether it
+// can be null (then the page is ordered nulls last, which no index serves; the
+// keys that cannot be null keep the index order).
+struct SortColumn {
+    std::string_view key;
+    std::string_view expr;
+    std::string_view type;
+    bool nullable;
+};
+
+#define CS_NUM(field)                                                                    \
+    "CASE WHEN details->>'" field "' ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN (details->>'" field \
+    "')::numeric END"
+constexpr SortColumn kSortColumns[] = {
+    {"number", "seq", "bigint", false},
+    {"severity", "severity_rank", "smallint", false},
+    {"vendor", "coalesce(v.supplier_name, vendor_id)", "text", false},
+    {"item", "vendor_item", "text", false},
+    {"contract_price", CS_NUM("contract_price"), "numeric", true},
+    {"p21_cost", CS_NUM("p21_cost"), "numeric", true},
+    {"difference", "abs(" CS_NUM("difference") ")", "numeric", true},
+    {"difference_pct", "abs(" CS_NUM("difference_pct") ")", "numeric", true},
+    {"contract_uom", "coalesce(details->>'contract_uom', vendor_uom)", "text", false},
+    {"p21_uom", "coalesce(details->>'p21_cost_uom', details->>'p21_uom')", "text", true},
+    {"effective_end",
+     "CASE WHEN details->>'effective_end' ~ '^\\d{4}-\\d{2}-\\d{2}$' "
+     "THEN (details->>'effective_end')::date END",
+     "date", true},
+    {"first_seen", "first_seen_at", "timestamptz", false},
+    {"last_seen", "last_seen_at", "timestamptz", false},
+};
+#undef CS_NUM
+
+// The vendor's name as P21 has it: the supplier the run resolved the vendor to.
+constexpr std::string_view kFrom = R"sql(recon_exceptions e
+    LEFT JOIN LATERAL (
+        SELECT s.supplier_name FROM recon_p21_suppliers s
+        WHERE s.tenant_id = e.tenant_id AND s.supplier_id = e.supplier_id
+          AND s.supplier_name IS NOT NULL
+        ORDER BY s.active DESC LIMIT 1) v ON true)sql";
+
+ExceptionSort sort_of(const ExceptionFilter& f) {
+    if (f.sort) {
+        return *f.sort;
+    }
+    return ExceptionSort{f.order == ExceptionOrder::severity ? "severity" : "number", true};
+}
+
+Expected<const SortColumn*> sort_column(const ExceptionSort& sort) {
+    for (const SortColumn& c : kSortColumns) {
+        if (c.key == sort.key) {
+            return &c;
         }
     }
+    return make_error(ErrorCode::invalid_argument, "sort: unknown key '{}'; sort by one of {}",
+                      sort.key, exception_sort_keys());
+}
+
+// Where the previous page ended: the last row's sort value (nullopt: null) and
+// number order (seq).
+struct After {
+    std::optional<std::string> value;
+    std::int64_t seq = 0;
+};
+
+// Cursors are ["<sort key>", value or null, seq]: a cursor of another sort is
+// refused rather than misread.
+Expected<std::optional<After>> parse_cursor(std::string_view cursor, std::string_view key) {
+    if (cursor.empty()) {
+        return std::optional<After>();
+    }
+    auto j = json::parse(cursor, nullptr, false);
+    if (!j.is_array() || j.size() != 3 || !j[0].is_string() || j[0] != key ||
+        !(j[1].is_string() || j[1].is_null()) || !j[2].is_number_integer()) {
+        return make_error(ErrorCode::invalid_argument,
+                          "the page cursor is not one of this list sorted by {}", key);
+    }
+    After a;
+    if (j[1].is_string()) {
+        a.value = j[1].get<std::string>();
+    }
+    a.seq = j[2].get<std::int64_t>();
+    return std::optional<After>(a);
+}
+
+// One page in the filter's order after `after`; `limit` rows. The last
+// column is the row's sort value as text, for its cursor.
+Expected<db::Result> query_page(db::Connection& conn, std::string_view tenant_id,
+                                const ExceptionFilter& f, const std::optional<After>& after,
+                                int limit) {
+    auto sort = sort_of(f);
+    auto column = sort_column(sort);
+    if (!column) {
+        return std::move(column).error();
+    }
+    const SortColumn& c = **column;
+    std::string_view dir = sort.descending ? "DESC" : "ASC";
+    std::string_view cmp = sort.descending ? "<" : ">";
+    auto params = filter_params(tenant_id, f);
+    std::string keyset;
+    if (after) {
+        std::size_t n = params.size();
+        if (!after->value) {
+            keyset = fmt::format("AND ({}) IS NULL AND seq {} ${}::bigint", c.expr, cmp, n + 1);
+            params.integer(after->seq);
+        } else if (c.nullable) {
+            keyset = fmt::format(
+                "AND (({0}) IS NULL OR ({0}) {1} ${2}::{3} OR (({0}) = ${2}::{3} AND seq {1} "
+                "${4}::bigint))",
+                c.expr, cmp, n + 1, c.type, n + 2);
+            params.text(*after->value).integer(after->seq);
+        } else {
+            keyset = fmt::format("AND (({0}), seq) {1} (${2}::{3}, ${4}::bigint)", c.expr, cmp,
+                                 n + 1, c.type, n + 2);
+            params.text(*after->value).integer(after->seq);
+        }
+    }
+    std::string order = c.nullable ? fmt::format("({0}) IS NULL, ({0}) {1}, seq {1}", c.expr, dir)
+                                   : fmt::format("({0}) {1}, seq {1}", c.expr, dir);
     params.integer(limit);
-    std::string sql =
-        fmt::format("SELECT {} FROM recon_exceptions WHERE {} {} ORDER BY {} LIMIT ${}::int",
-                    view_columns(), filter_where(), keyset, order, params.size());
+    std::string sql = fmt::format(
+        "SELECT {}, ({})::text AS cs_sort_value FROM {} WHERE {} {} ORDER BY {} LIMIT ${}::int",
+        view_columns(), c.expr, kFrom, filter_where(), keyset, order, params.size());
     return conn.query("listing exceptions", sql, params);
 }
 
-std::string cursor_of(const db::Result& r, int row) {
-    return fmt::format("{}.{}", r.integer(row, kRankColumn), r.integer(row, 1));
+After after_row(const db::Result& r, int row) {
+    After a;
+    if (!r.is_null(row, kSortValueColumn)) {
+        a.value = sql::text(r, row, kSortValueColumn);
+    }
+    a.seq = r.integer(row, 1);
+    return a;
+}
+
+std::string cursor_of(const db::Result& r, int row, std::string_view key) {
+    After a = after_row(r, row);
+    return json::array({key, a.value ? json(*a.value) : json(), a.seq}).dump();
 }
 
 json nullable(const std::string& s) {
@@ -126,7 +236,7 @@ Expected<Page<ExceptionView>> list_exceptions(db::Connection& conn, std::string_
     if (auto s = validate_filter(filter); !s) {
         return std::move(s).error();
     }
-    auto after = sql::parse_pair_cursor(filter.cursor);
+    auto after = parse_cursor(filter.cursor, sort_of(filter).key);
     if (!after) {
         return std::move(after).error();
     }
@@ -140,7 +250,7 @@ Expected<Page<ExceptionView>> list_exceptions(db::Connection& conn, std::string_
         page.items.push_back(view_from(*r, i));
     }
     if (r->rows() > n) {
-        page.next_cursor = cursor_of(*r, n - 1);
+        page.next_cursor = cursor_of(*r, n - 1, sort_of(filter).key);
     }
     return page;
 }
@@ -167,9 +277,9 @@ Expected<ExceptionView> get_exception(db::Connection& conn, std::string_view ten
         return std::move(id).error();
     }
     auto r = conn.query("reading an exception",
-                        "SELECT " + view_columns() +
-                            " FROM recon_exceptions WHERE tenant_id = $1::uuid AND exception_id = "
-                            "$2::uuid",
+                        fmt::format("SELECT {} FROM {} WHERE tenant_id = $1::uuid AND "
+                                    "exception_id = $2::uuid",
+                                    view_columns(), kFrom),
                         db::Params().text(tenant_id).text(*id));
     if (!r) {
         return std::move(r).error();
@@ -255,7 +365,7 @@ Status export_exceptions_csv(db::Connection& conn, std::string_view tenant_id,
         "number,exception_id,rule,severity,status,vendor_id,contract_no,vendor_item,vendor_uom,"
         "supplier_id,p21_item_id,message,suggested_action,details,assignee,first_seen_at,"
         "last_seen_at,resolved_at,resolution_kind,resolution,override_until,override_reason\r\n";
-    std::optional<std::pair<std::int64_t, std::int64_t>> after;
+    std::optional<After> after;
     std::size_t written = 0;
     constexpr int kBatch = 500;
     while (true) {
@@ -309,7 +419,7 @@ Status export_exceptions_csv(db::Connection& conn, std::string_view tenant_id,
         if (r->rows() < kBatch) {
             return ok();
         }
-        after = std::pair(r->integer(r->rows() - 1, kRankColumn), r->integer(r->rows() - 1, 1));
+        after = after_row(*r, r->rows() - 1);
     }
 }
 
@@ -320,6 +430,7 @@ json to_json(const ExceptionView& v) {
             {"severity", v.severity},
             {"status", v.status},
             {"vendor_id", v.vendor_id},
+            {"vendor_name", nullable(v.vendor_name)},
             {"contract_no", v.contract_no},
             {"vendor_item", v.vendor_item},
             {"vendor_uom", v.vendor_uom},

@@ -26,6 +26,7 @@ struct ExceptionView {
     std::string severity;
     std::string status;
     std::string vendor_id;
+    std::string vendor_name;  // the P21 supplier's name ("" when unknown)
     std::string contract_no;
     std::string vendor_item;
     std::string vendor_uom;
@@ -51,7 +52,9 @@ struct ExceptionView {
     std::string updated_at;
 };
 
-// Filtered, keyset-paginated: newest first (by number) or by severity, then newest.
+// Filtered, keyset-paginated: newest first (by number), by severity then
+// newest, or by any column of ExceptionFilter::sort; the cursor is only good
+// for the sort it came from.
 Expected<Page<ExceptionView>> list_exceptions(db::Connection& conn, std::string_view tenant_id,
                                               const ExceptionFilter& filter);
 // How many exceptions the filter matches (its cursor, limit and order aside).

@@ -14,13 +14,25 @@ namespace {
 
 using json = nlohmann::json;
 
+// The vendor's own words for the item, shown beside P21's: an uploaded
+// contract line's description, else the one a run kept in the key's exception.
+constexpr const char* kVendorDesc = R"sql(coalesce(
+    (SELECT l.description FROM recon_contract_lines l
+     WHERE l.tenant_id = m.tenant_id AND l.vendor_id = m.vendor_id
+       AND l.vendor_item = m.vendor_item AND l.vendor_uom = m.vendor_uom
+       AND l.description IS NOT NULL LIMIT 1),
+    (SELECT e.details->>'description' FROM recon_exceptions e
+     WHERE e.tenant_id = m.tenant_id AND e.vendor_id = m.vendor_id
+       AND e.vendor_item = m.vendor_item AND e.vendor_uom = m.vendor_uom
+       AND e.details ? 'description' LIMIT 1), ''))sql";
+
 std::string select_mappings() {
     return "SELECT m.mapping_id, m.vendor_id, m.vendor_item, m.vendor_uom, m.p21_site_id, "
            "m.p21_item_id, coalesce(i.item_desc, ''), m.p21_uom, m.method, "
            "m.confidence::text, m.status, coalesce(m.note, ''), coalesce(m.decided_by::text, ''), "
            "coalesce(" +
            sql::iso("m.decided_at") + ", ''), " + sql::iso("m.created_at") + ", " +
-           sql::iso("m.updated_at") +
+           sql::iso("m.updated_at") + ", " + kVendorDesc +
            " FROM recon_mappings m LEFT JOIN recon_p21_items i ON i.tenant_id = m.tenant_id AND "
            "i.site_id = m.p21_site_id AND i.item_bk = m.p21_item_bk";
 }
@@ -31,7 +43,7 @@ MappingView mapping_from(const db::Result& r, int row) {
     for (std::string* field :
          {&m.mapping_id, &m.vendor_id, &m.vendor_item, &m.vendor_uom, &m.p21_site_id,
           &m.p21_item_id, &m.p21_item_desc, &m.p21_uom, &m.method, &m.confidence, &m.status,
-          &m.note, &m.decided_by, &m.decided_at, &m.created_at, &m.updated_at}) {
+          &m.note, &m.decided_by, &m.decided_at, &m.created_at, &m.updated_at, &m.vendor_desc}) {
         *field = sql::text(r, row, c++);
     }
     return m;
@@ -127,33 +139,53 @@ Expected<ResolvedItem> resolve_item(db::Connection& conn, std::string_view tenan
     return ResolvedItem{sql::text(*r, 0, 0), r->bytea(0, 1), sql::text(*r, 0, 2)};
 }
 
-Status demote_other_approved(db::Connection& conn, std::string_view tenant_id,
-                             const std::string& keep_id, const VendorKey& key) {
-    auto r = conn.query("demoting the earlier approval", R"sql(
-        UPDATE recon_mappings SET status = 'suggested', updated_at = now()
-        WHERE tenant_id = $1::uuid AND vendor_id = $2 AND vendor_item = $3 AND vendor_uom = $4
-          AND status = 'approved' AND mapping_id <> $5::uuid)sql",
+// The losing candidates of a vendor key once one is approved: every other
+// suggestion or approval of the key is rejected, with the winner named as the
+// reason. Returns their ids.
+Expected<std::vector<std::string>> close_other_candidates(db::Connection& conn,
+                                                          std::string_view tenant_id,
+                                                          const std::string& keep_id,
+                                                          const VendorKey& key,
+                                                          const Actor& actor) {
+    auto r = conn.query("closing the other candidates", R"sql(
+        UPDATE recon_mappings m SET status = 'rejected',
+               note = format('another candidate was approved: P21 item %s', w.p21_item_id),
+               decided_by = nullif($6, '')::uuid, decided_at = now(), updated_at = now()
+        FROM recon_mappings w
+        WHERE m.tenant_id = $1::uuid AND m.vendor_id = $2 AND m.vendor_item = $3
+          AND m.vendor_uom = $4 AND m.status IN ('suggested', 'approved')
+          AND m.mapping_id <> $5::uuid
+          AND w.tenant_id = $1::uuid AND w.mapping_id = $5::uuid
+        RETURNING m.mapping_id)sql",
                         db::Params()
                             .text(tenant_id)
                             .text(key.vendor_id)
                             .text(key.vendor_item)
                             .text(key.vendor_uom)
-                            .text(keep_id));
+                            .text(keep_id)
+                            .text(actor.user_id));
     if (!r) {
         return std::move(r).error();
     }
-    return ok();
+    std::vector<std::string> ids;
+    for (int i = 0; i < r->rows(); ++i) {
+        ids.push_back(sql::text(*r, i, 0));
+    }
+    return ids;
 }
 
-// Ends a manual approval of `approved` for `key`: the key's other approvals
-// demoted to suggestions, the inputs marked changed for the scheduler, the unit
-// committed. Returns the approved mapping as it now stands.
+// Ends a manual approval of `approved` for `key`: the key's other candidates
+// closed (their ids into `closed`), the inputs marked changed for the
+// scheduler, the unit committed. Returns the approved mapping as it now stands.
 Expected<MappingView> settle_approval(db::Connection& conn, Atomic& unit,
                                       std::string_view tenant_id, const std::string& approved,
-                                      const VendorKey& key) {
-    if (auto s = demote_other_approved(conn, tenant_id, approved, key); !s) {
-        return std::move(s).error();
+                                      const VendorKey& key, const Actor& actor,
+                                      std::vector<std::string>& closed) {
+    auto losers = close_other_candidates(conn, tenant_id, approved, key, actor);
+    if (!losers) {
+        return std::move(losers).error();
     }
+    closed = std::move(*losers);
     auto after = lock_mapping(conn, tenant_id, approved);
     if (!after) {
         return std::move(after).error();
@@ -289,6 +321,7 @@ Expected<std::vector<AuditRecord>> decide_mappings(db::Connection& conn, std::st
     std::vector<AuditRecord> out;
     std::set<std::string> approved_keys;
     for (const auto& id : ids) {
+        std::vector<std::string> closed;
         auto before = lock_mapping(conn, tenant_id, id);
         if (!before) {
             return std::move(before).error();
@@ -304,9 +337,11 @@ Expected<std::vector<AuditRecord>> decide_mappings(db::Connection& conn, std::st
                                   before->vendor_item, before->vendor_uom, before->vendor_id);
             }
             VendorKey vendor_key{before->vendor_id, before->vendor_item, before->vendor_uom};
-            if (auto s = demote_other_approved(conn, tenant_id, id, vendor_key); !s) {
-                return std::move(s).error();
+            auto losers = close_other_candidates(conn, tenant_id, id, vendor_key, actor);
+            if (!losers) {
+                return std::move(losers).error();
             }
+            closed = std::move(*losers);
         }
         auto r = conn.query("deciding a mapping", R"sql(
             UPDATE recon_mappings SET status = $3, note = coalesce(nullif($4, ''), note),
@@ -325,9 +360,13 @@ Expected<std::vector<AuditRecord>> decide_mappings(db::Connection& conn, std::st
         if (!after) {
             return std::move(after).error();
         }
+        json after_json = decision_state(*after);
+        if (approve) {
+            after_json["closed_candidates"] = closed;
+        }
         out.push_back(AuditRecord{approve ? "recon.mapping.approve" : "recon.mapping.reject",
                                   "recon_mapping", id, decision_state(*before),
-                                  decision_state(*after)});
+                                  std::move(after_json)});
     }
     if (auto s = sql::mark_inputs_changed(conn, tenant_id); !s) {
         return std::move(s).error();
@@ -376,12 +415,14 @@ Expected<AuditRecord> edit_mapping(db::Connection& conn, std::string_view tenant
             return std::move(r).error();
         }
     }
-    auto after = settle_approval(conn, *unit, tenant_id, *approved, key);
+    std::vector<std::string> closed;
+    auto after = settle_approval(conn, *unit, tenant_id, *approved, key, actor, closed);
     if (!after) {
         return std::move(after).error();
     }
     json after_json = decision_state(*after);
     after_json["mapping_id"] = after->mapping_id;
+    after_json["closed_candidates"] = closed;
     return AuditRecord{"recon.mapping.edit", "recon_mapping", *id, decision_state(*before),
                        std::move(after_json)};
 }
@@ -409,11 +450,13 @@ Expected<AuditRecord> create_mapping(db::Connection& conn, std::string_view tena
     if (!approved) {
         return std::move(approved).error();
     }
-    auto after = settle_approval(conn, *unit, tenant_id, *approved, key);
+    std::vector<std::string> closed;
+    auto after = settle_approval(conn, *unit, tenant_id, *approved, key, actor, closed);
     if (!after) {
         return std::move(after).error();
     }
     json after_json = decision_state(*after);
+    after_json["closed_candidates"] = closed;
     after_json["vendor_id"] = key.vendor_id;
     after_json["vendor_item"] = key.vendor_item;
     after_json["vendor_uom"] = key.vendor_uom;
@@ -528,41 +571,6 @@ Expected<SuggestReport> suggest_mappings(db::Connection& conn, std::string_view 
     return report;
 }
 
-Expected<std::vector<P21Item>> find_p21_items(db::Connection& conn, std::string_view tenant_id,
-                                              std::string_view query, int limit) {
-    if (query.empty() || query.size() > 200) {
-        return make_error(ErrorCode::invalid_argument, "search text: 1-200 bytes required");
-    }
-    int n = std::clamp(limit, 1, 100);
-    auto r = conn.query("searching P21 items", R"sql(
-        WITH hits AS (
-            SELECT i.site_id, i.item_bk, 2.0 AS score FROM recon_p21_items i
-            WHERE i.tenant_id = $1::uuid AND i.item_norm = cs_norm_part($2)
-            UNION ALL
-            (SELECT i.site_id, i.item_bk, similarity(i.item_desc, $2)::numeric
-             FROM recon_p21_items i
-             WHERE i.tenant_id = $1::uuid AND i.item_desc % $2
-             ORDER BY similarity(i.item_desc, $2) DESC LIMIT $3::int)
-        ), best AS (
-            SELECT DISTINCT ON (site_id, item_bk) site_id, item_bk, score FROM hits
-            ORDER BY site_id, item_bk, score DESC)
-        SELECT b.site_id, i.item_id, coalesce(i.item_desc, ''), i.active AND NOT i.deleted
-        FROM best b
-        JOIN recon_p21_items i ON i.tenant_id = $1::uuid AND i.site_id = b.site_id
-                              AND i.item_bk = b.item_bk
-        ORDER BY b.score DESC, i.item_id LIMIT $3::int)sql",
-                        db::Params().text(tenant_id).text(query).integer(n));
-    if (!r) {
-        return std::move(r).error();
-    }
-    std::vector<P21Item> out;
-    for (int i = 0; i < r->rows(); ++i) {
-        out.push_back(P21Item{sql::text(*r, i, 0), sql::text(*r, i, 1), sql::text(*r, i, 2),
-                              r->boolean(i, 3)});
-    }
-    return out;
-}
-
 json to_json(const MappingView& m) {
     return {{"mapping_id", m.mapping_id},
             {"vendor_id", m.vendor_id},
@@ -579,14 +587,8 @@ json to_json(const MappingView& m) {
             {"decided_by", nullable(m.decided_by)},
             {"decided_at", nullable(m.decided_at)},
             {"created_at", m.created_at},
-            {"updated_at", m.updated_at}};
-}
-
-json to_json(const P21Item& item) {
-    return {{"site_id", item.site_id},
-            {"item_id", item.item_id},
-            {"item_desc", item.item_desc},
-            {"active", item.active}};
+            {"updated_at", m.updated_at},
+            {"vendor_desc", nullable(m.vendor_desc)}};
 }
 
 }  // namespace cs::relay::recon

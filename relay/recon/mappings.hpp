@@ -35,6 +35,7 @@ struct MappingView {
     std::string decided_at;
     std::string created_at;
     std::string updated_at;
+    std::string vendor_desc;  // the vendor's description of the item ("" when unknown)
 };
 
 struct MappingFilter {
@@ -54,8 +55,10 @@ Expected<MappingView> get_mapping(db::Connection& conn, std::string_view tenant_
 enum class MappingDecision { approve, reject };
 
 // Approves or rejects up to kMaxBulkItems mappings, all or nothing. Approving
-// one demotes any other approved mapping of the same vendor key to suggested;
-// approving two of one key in one call is a conflict.
+// one closes the other candidates of the same vendor key (suggested or
+// approved: rejected, the note naming the winner) in the same transaction, and
+// lists them in the audit record's `closed_candidates`; approving two of one
+// key in one call is a conflict.
 Expected<std::vector<AuditRecord>> decide_mappings(db::Connection& conn, std::string_view tenant_id,
                                                    const std::vector<std::string>& mapping_ids,
                                                    MappingDecision decision, const Actor& actor,
@@ -105,18 +108,6 @@ struct SuggestReport {
 Expected<SuggestReport> suggest_mappings(db::Connection& conn, std::string_view tenant_id,
                                          const SuggestOptions& options = {});
 
-// P21 items for a mapping dialog: item ids equal to `query` once normalized,
-// then descriptions most similar to it.
-struct P21Item {
-    std::string site_id;
-    std::string item_id;
-    std::string item_desc;
-    bool active = true;
-};
-Expected<std::vector<P21Item>> find_p21_items(db::Connection& conn, std::string_view tenant_id,
-                                              std::string_view query, int limit = 20);
-
 nlohmann::json to_json(const MappingView& view);
-nlohmann::json to_json(const P21Item& item);
 
 }  // namespace cs::relay::recon

@@ -229,6 +229,8 @@ WHERE u.action IN ('reopen', 'override_ended'))sql";
 // by this very run), and a self-join planned on "one row" estimates would
 // compare every open exception with every other (docs/reconciliation.md).
 // A person's resolution is left as it is: it holds until its numbers change.
+// $3 the run's scope (kScopeLines; '[]': every line): a limited run resolves
+// only the exceptions of its lines.
 inline constexpr std::string_view kAutoResolve = R"sql(
 WITH res AS (
     UPDATE recon_exceptions e SET
@@ -242,6 +244,12 @@ WITH res AS (
         overridden_by = NULL, overridden_at = NULL, updated_at = now()
     WHERE e.tenant_id = $1::uuid AND e.status IN ('open', 'overridden')
       AND e.last_run_id <> $2::uuid  -- every finding of this run carries its id by now
+      AND ($3::jsonb = '[]'::jsonb OR EXISTS (
+          SELECT 1 FROM jsonb_to_recordset($3::jsonb) s(vendor_id text, vendor_item text,
+                                                       vendor_uom text)
+          WHERE s.vendor_id = e.vendor_id
+            AND (s.vendor_item = '' OR s.vendor_item = e.vendor_item)
+            AND (s.vendor_uom = '' OR s.vendor_uom = e.vendor_uom)))
     RETURNING e.exception_id, e.resolution),
 ev AS (
     INSERT INTO recon_exception_events (tenant_id, exception_id, run_id, kind, note)

@@ -23,8 +23,10 @@ constexpr std::string_view kActive =
 
 // Items come last: their unit_sizes summarise the units read before them.
 const CatalogTable kTables[] = {
-    {"supplier", "recon_p21_suppliers", "supplier_bk", "supplier_id, name_key, active",
-     "r.data->>'supplier_id', upper(btrim(r.data->>'supplier_name')), {active} AND NOT r.deleted"},
+    {"supplier", "recon_p21_suppliers", "supplier_bk",
+     "supplier_id, name_key, supplier_name, active",
+     "r.data->>'supplier_id', upper(btrim(r.data->>'supplier_name')), "
+     "nullif(btrim(r.data->>'supplier_name'), ''), {active} AND NOT r.deleted"},
     {"item_uom", "recon_p21_units", "unit_bk", "item_bk, unit, unit_size, active",
      "r.parent_bk_hash, upper(btrim(r.data->>'unit_of_measure')), "
      "CASE WHEN jsonb_typeof(r.data->'unit_size') = 'number' "

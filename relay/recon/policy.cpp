@@ -257,16 +257,36 @@ Expected<Policy> policy_from_json(const json& patch, Policy p) {
 
 Expected<std::vector<VendorLink>> list_vendor_links(db::Connection& conn,
                                                     std::string_view tenant_id) {
-    auto r = conn.query("listing vendor links",
-                        "SELECT vendor_id, supplier_id FROM recon_vendors WHERE tenant_id = "
-                        "$1::uuid ORDER BY vendor_id",
+    auto r = conn.query("listing vendor links", R"sql(
+        WITH missing AS (
+            SELECT vendor_id, count(*) AS n,
+                   bool_or(details->>'supplier_known' = 'false') AS unknown
+            FROM recon_exceptions
+            WHERE tenant_id = $1::uuid AND rule = 'MISSING_MAPPING' AND status = 'open'
+            GROUP BY vendor_id),
+        vendors AS (
+            SELECT coalesce(l.vendor_id, m.vendor_id) AS vendor_id,
+                   coalesce(l.supplier_id, '') AS supplier_id, coalesce(m.n, 0) AS n,
+                   coalesce(m.unknown, false) AS unknown
+            FROM (SELECT vendor_id, supplier_id FROM recon_vendors
+                  WHERE tenant_id = $1::uuid) l
+            FULL JOIN missing m ON m.vendor_id = l.vendor_id)
+        SELECT v.vendor_id, v.supplier_id, coalesce(s.supplier_name, ''), v.n, v.unknown
+        FROM vendors v
+        LEFT JOIN LATERAL (
+            SELECT p.supplier_name FROM recon_p21_suppliers p
+            WHERE p.tenant_id = $1::uuid AND p.supplier_id = v.supplier_id
+              AND v.supplier_id <> '' AND p.supplier_name IS NOT NULL
+            ORDER BY p.active DESC LIMIT 1) s ON true
+        ORDER BY v.vendor_id)sql",
                         db::Params().text(tenant_id));
     if (!r) {
         return std::move(r).error();
     }
     std::vector<VendorLink> out;
     for (int i = 0; i < r->rows(); ++i) {
-        out.push_back({sql::text(*r, i, 0), sql::text(*r, i, 1)});
+        out.push_back({sql::text(*r, i, 0), sql::text(*r, i, 1), sql::text(*r, i, 2),
+                       r->integer(i, 3), r->boolean(i, 4)});
     }
     return out;
 }

@@ -47,10 +47,16 @@ nlohmann::json to_json(const Policy& policy);
 Expected<Policy> policy_from_json(const nlohmann::json& patch, Policy base);
 
 // Vendor codes in contract files that differ from P21 supplier ids.
+// A vendor code and its link, or a vendor with unmapped lines that has none
+// (supplier_id ""): what the vendor links page lists.
 struct VendorLink {
     std::string vendor_id;
-    std::string supplier_id;
+    std::string supplier_id;        // "" when not linked
+    std::string supplier_name;      // the linked P21 supplier's name, "" when unknown
+    std::int64_t open_missing = 0;  // open MISSING_MAPPING exceptions of the vendor
+    bool supplier_unknown = false;  // some of them found no P21 supplier for the vendor
 };
+// Linked vendors and vendors with open MISSING_MAPPING exceptions, by vendor id.
 Expected<std::vector<VendorLink>> list_vendor_links(db::Connection& conn,
                                                     std::string_view tenant_id);
 // Links `vendor_id` (stored upper case) to `supplier_id`; an empty supplier id

@@ -16,7 +16,8 @@
 //                  exception_events, export_exceptions_csv     (exceptions.hpp)
 //                  act_on_exception(s), act_on_matching        (exception_actions.hpp)
 //   mappings       list_mappings, get_mapping, decide_mappings, edit_mapping,
-//                  create_mapping, suggest_mappings, find_p21_items (mappings.hpp)
+//                  create_mapping, suggest_mappings            (mappings.hpp)
+//   P21 search     find_p21_items, find_p21_suppliers         (p21_search.hpp)
 //   policy         get_policy, update_policy, policy_from_json,
 //                  list_vendor_links, set_vendor_link          (policy.hpp)
 
@@ -24,6 +25,7 @@
 #include "relay/recon/exceptions.hpp"
 #include "relay/recon/mappings.hpp"
 #include "relay/recon/p21_catalog.hpp"
+#include "relay/recon/p21_search.hpp"
 #include "relay/recon/policy.hpp"
 #include "relay/recon/run.hpp"
 #include "relay/recon/scheduler.hpp"

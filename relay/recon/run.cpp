@@ -52,7 +52,8 @@ json summary_json(const RunSummary& s) {
             {"override_ended", s.override_ended},
             {"auto_resolved", s.auto_resolved},
             {"open_after", s.open_after},
-            {"step_seconds", s.step_seconds}};
+            {"step_seconds", s.step_seconds},
+            {"scope", s.scope}};
 }
 
 void summary_from_json(const json& j, RunSummary& s) {
@@ -75,6 +76,9 @@ void summary_from_json(const json& j, RunSummary& s) {
         for (const auto& [rule, n] : it->items()) {
             s.findings[rule] = n.get<std::int64_t>();
         }
+    }
+    if (auto it = j.find("scope"); it != j.end() && it->is_array()) {
+        s.scope = *it;
     }
     if (auto it = j.find("step_seconds"); it != j.end() && it->is_object()) {
         for (const auto& [step, seconds] : it->items()) {
@@ -110,6 +114,8 @@ std::optional<std::string> decimal_text(const std::optional<Decimal>& d) {
 // The statements of one run, inside the caller's unit of work.
 Status evaluate(db::Connection& conn, const std::string& tenant, const std::string& run_id,
                 const std::string& as_of, const Policy& policy, RunSummary& summary) {
+    bool limited = summary.scope.is_array() && !summary.scope.empty();
+    std::string scope = limited ? summary.scope.dump() : "[]";
     auto t = [&] { return db::Params().text(tenant); };
     struct Step {
         std::string_view what;
@@ -118,7 +124,9 @@ Status evaluate(db::Connection& conn, const std::string& tenant, const std::stri
         std::string_view analyze;  // the table to analyze afterwards, if any
     };
     const Step steps[] = {
-        {"collecting contract lines", run_sql::kLines, t(), "cs_recon_lines"},
+        {"collecting contract lines", run_sql::kLines, t(), limited ? "" : "cs_recon_lines"},
+        {"limiting the lines", limited ? run_sql::kScopeLines : "", db::Params().text(scope),
+         "cs_recon_lines"},
         {"resolving vendors", run_sql::kVendors, t(), "cs_recon_vendors"},
         {"resolving items", run_sql::kWork, t().boolean(policy.auto_approve_exact),
          "cs_recon_work"},
@@ -166,6 +174,9 @@ Status evaluate(db::Connection& conn, const std::string& tenant, const std::stri
         return std::move(r).error();
     }
     for (const Step& step : steps) {
+        if (step.sql.empty()) {
+            continue;
+        }
         if (auto r = timed(conn, summary, step.what, step.sql, step.params); !r) {
             return std::move(r).error();
         }
@@ -176,7 +187,7 @@ Status evaluate(db::Connection& conn, const std::string& tenant, const std::stri
         }
     }
     auto resolved = timed(conn, summary, "resolving cleared exceptions", run_sql::kAutoResolve,
-                          t().text(run_id));
+                          t().text(run_id).text(scope));
     if (!resolved) {
         return std::move(resolved).error();
     }
@@ -210,6 +221,51 @@ Status evaluate(db::Connection& conn, const std::string& tenant, const std::stri
     return ok();
 }
 
+std::string upper(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+    }
+    return out;
+}
+
+// A limited run's scope as the statements read it (vendor and UOM upper case,
+// as lines store them); null for a run of everything.
+Expected<json> scope_json(const std::vector<LineScope>& scope) {
+    if (scope.empty()) {
+        return json();
+    }
+    if (scope.size() > kMaxBulkItems) {
+        return make_error(ErrorCode::invalid_argument, "a run is limited to at most {} scopes",
+                          kMaxBulkItems);
+    }
+    json out = json::array();
+    for (const auto& s : scope) {
+        if (s.vendor_id.empty() || s.vendor_id.size() > 1024 || s.vendor_item.size() > 1024 ||
+            s.vendor_uom.size() > 1024) {
+            return make_error(ErrorCode::invalid_argument,
+                              "a run's scope needs a vendor id (1-1024 bytes)");
+        }
+        out.push_back({{"vendor_id", upper(s.vendor_id)},
+                       {"vendor_item", s.vendor_item},
+                       {"vendor_uom", upper(s.vendor_uom)}});
+    }
+    return out;
+}
+
+// A limited run is not the tenant's last run: recon_state stays as it is, so
+// the scheduler still reconciles every line after the inputs settle.
+Expected<db::Result> finish_limited(db::Connection& conn, const std::string& tenant,
+                                    const RunSummary& summary) {
+    return conn.query(
+        "finishing the run", R"sql(
+        UPDATE recon_runs SET status = 'succeeded', finished_at = clock_timestamp(),
+               summary = $3::jsonb
+        WHERE tenant_id = $1::uuid AND run_id = $2::uuid
+        RETURNING )sql" + sql::iso("finished_at"),
+        db::Params().text(tenant).text(summary.run_id).text(summary_json(summary).dump()));
+}
+
 // A run that failed leaves a row saying so, written after the rollback.
 void record_failure(db::Connection& conn, const std::string& tenant, const RunSummary& run) {
     (void)conn.query("recording a failed run", R"sql(
@@ -237,6 +293,8 @@ std::string_view to_string(Trigger trigger) {
             return "scheduled";
         case Trigger::automatic:
             return "automatic";
+        case Trigger::fix:
+            return "fix";
     }
     return "manual";
 }
@@ -251,6 +309,11 @@ Expected<RunSummary> run(db::Connection& conn, std::string_view tenant_id,
     summary.run_id = uuid_v7().to_string();
     summary.trigger = std::string(to_string(options.trigger));
     summary.requested_by = options.requested_by.user_id;
+    auto scope = scope_json(options.scope);
+    if (!scope) {
+        return std::move(scope).error();
+    }
+    summary.scope = std::move(*scope);
     if (options.as_of) {
         summary.as_of = options.as_of->to_iso();
     } else {
@@ -306,7 +369,8 @@ Expected<RunSummary> run(db::Connection& conn, std::string_view tenant_id,
         return std::move(evaluated).error().wrap("reconciliation run");
     }
     summary.status = "succeeded";
-    auto finished = conn.query("finishing the run", R"sql(
+    auto finished = !summary.scope.is_null() ? finish_limited(conn, *tenant, summary)
+                                             : conn.query("finishing the run", R"sql(
         WITH run AS (
             UPDATE recon_runs SET status = 'succeeded', finished_at = clock_timestamp(),
                    summary = $3::jsonb, inputs_at = $4::timestamptz
@@ -321,11 +385,11 @@ Expected<RunSummary> run(db::Connection& conn, std::string_view tenant_id,
             last_attempt_at = EXCLUDED.last_attempt_at, failures = 0, last_error = NULL,
             next_attempt_at = NULL
         RETURNING )sql" + sql::iso("last_run_at"),
-                               db::Params()
-                                   .text(*tenant)
-                                   .text(summary.run_id)
-                                   .text(summary_json(summary).dump())
-                                   .text(snapshot));
+                                                          db::Params()
+                                                              .text(*tenant)
+                                                              .text(summary.run_id)
+                                                              .text(summary_json(summary).dump())
+                                                              .text(snapshot));
     if (!finished) {
         return std::move(finished).error();
     }
@@ -334,6 +398,22 @@ Expected<RunSummary> run(db::Connection& conn, std::string_view tenant_id,
         return std::move(s).error();
     }
     return summary;
+}
+
+Expected<std::optional<RunSummary>> reevaluate(db::Connection& conn, std::string_view tenant_id,
+                                               std::vector<LineScope> scope, const Actor& actor) {
+    RunOptions options;
+    options.trigger = Trigger::fix;
+    options.requested_by = actor;
+    options.scope = std::move(scope);
+    auto summary = run(conn, tenant_id, options);
+    if (!summary) {
+        if (summary.error().code == ErrorCode::conflict) {
+            return std::optional<RunSummary>();
+        }
+        return std::move(summary).error();
+    }
+    return std::optional<RunSummary>(std::move(*summary));
 }
 
 json to_json(const RunSummary& run) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/base/expected.hpp"
 #include "common/value/value.hpp"
@@ -13,14 +14,28 @@
 
 namespace cs::relay::recon {
 
-enum class Trigger { manual, scheduled, automatic };
+// fix: a person's fix (a vendor link, an item mapping) re-evaluating the lines
+// it concerns.
+enum class Trigger { manual, scheduled, automatic, fix };
 std::string_view to_string(Trigger trigger);
+
+// Contract lines a run is limited to: a vendor's, or one vendor item's (of one
+// UOM when given). Empty strings stand for any.
+struct LineScope {
+    std::string vendor_id;
+    std::string vendor_item;
+    std::string vendor_uom;
+};
 
 struct RunOptions {
     Trigger trigger = Trigger::manual;
     Actor requested_by;
     // The day effective dates are judged on; default today in UTC.
     std::optional<Date> as_of;
+    // Only these lines (empty: every line of the tenant). A limited run
+    // re-evaluates and auto-resolves only their exceptions, and does not count
+    // as the tenant's last run: the scheduler still runs everything later.
+    std::vector<LineScope> scope;
 };
 
 // What a run found and did. Counts of lines are distinct contract lines
@@ -47,6 +62,7 @@ struct RunSummary {
     std::int64_t auto_resolved = 0;   // condition cleared: resolved with a note
     std::int64_t open_after = 0;      // open exceptions of the tenant after the run
     std::map<std::string, double> step_seconds;  // time spent in each statement of the run
+    nlohmann::json scope;                        // the LineScopes of a limited run, or null
 };
 
 // Reconciles every contract line of the tenant against its synced P21 data,
@@ -62,6 +78,12 @@ struct RunSummary {
 // tenant holds its lock.
 Expected<RunSummary> run(db::Connection& conn, std::string_view tenant_id,
                          const RunOptions& options = {});
+
+// A run of trigger fix over `scope` inside the caller's transaction, after a
+// fix. A run of the tenant already in progress is no error: the fix stands
+// and that run or the next one evaluates it; the result is then nullopt.
+Expected<std::optional<RunSummary>> reevaluate(db::Connection& conn, std::string_view tenant_id,
+                                               std::vector<LineScope> scope, const Actor& actor);
 
 Expected<RunSummary> get_run(db::Connection& conn, std::string_view tenant_id,
                              std::string_view run_id);

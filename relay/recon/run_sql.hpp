@@ -66,6 +66,19 @@ SELECT vendor_id, contract_no, vendor_item, vendor_uom, description, unit_size, 
         AND price IS NOT NULL AND price >= 0) AS valid
 FROM newest)sql";
 
+// A limited run (a fix re-evaluating what it concerns) keeps only the lines
+// of its scope: $1 (the one statement without the tenant, which its
+// temporary table holds alone), a JSON array of {vendor_id, vendor_item,
+// vendor_uom}, '' standing for any item or UOM of the vendor.
+inline constexpr std::string_view kScopeLines = R"sql(
+DELETE FROM cs_recon_lines l
+WHERE NOT EXISTS (
+    SELECT 1 FROM jsonb_to_recordset($1::jsonb) s(vendor_id text, vendor_item text,
+                                                 vendor_uom text)
+    WHERE s.vendor_id = l.vendor_id
+      AND (s.vendor_item = '' OR s.vendor_item = l.vendor_item)
+      AND (s.vendor_uom = '' OR s.vendor_uom = l.vendor_uom)))sql";
+
 // cs_recon_vendors: each vendor's P21 supplier id: a vendor link, a supplier
 // whose id is the vendor code, one whose name is, or else the code itself.
 inline constexpr std::string_view kVendors = R"sql(

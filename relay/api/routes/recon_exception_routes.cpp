@@ -54,6 +54,13 @@ Expected<rc::ExceptionFilter> exception_filter(Get get) {
         }
         f.order = *v == "severity" ? rc::ExceptionOrder::severity : rc::ExceptionOrder::newest;
     }
+    if (auto v = get("sort")) {
+        auto sort = rc::parse_exception_sort(*v);
+        if (!sort) {
+            return std::move(sort).error();
+        }
+        f.sort = std::move(*sort);
+    }
     return f;
 }
 
@@ -71,7 +78,7 @@ Expected<rc::ExceptionFilter> exception_filter(const json& body) {
     }
     for (const auto& [key, value] : body.items()) {
         if (key != "status" && key != "rule" && key != "severity" && key != "vendor_id" &&
-            key != "assignee" && key != "order") {
+            key != "assignee" && key != "order" && key != "sort") {
             return make_error(ErrorCode::invalid_argument,
                               "filter.{}: not a filter of the exception list (status, rule, "
                               "severity, vendor_id, assignee)",

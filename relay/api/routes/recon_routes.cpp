@@ -46,13 +46,24 @@ Expected<rc::MappingTarget> mapping_target(const json& body, bool item_required)
     return rc::MappingTarget{item->value_or(""), site->value_or(""), uom->value_or("")};
 }
 
+// The mapping as it now stands, after its vendor item's lines are
+// re-evaluated, with what that found.
 Reply reply_with_mapping(RequestContext& ctx, const std::string& tenant, const rc::AuditRecord& a,
                          const std::string& mapping_id, int status) {
     if (auto s = audit(ctx, a, tenant); !s) {
         return Reply::from(s.error());
     }
     auto m = rc::get_mapping(ctx.db, tenant, mapping_id);
-    return m ? Reply::json(rc::to_json(*m), status) : Reply::from(m.error());
+    if (!m) {
+        return Reply::from(m.error());
+    }
+    auto found = reevaluate(ctx, tenant, {{m->vendor_id, m->vendor_item, m->vendor_uom}});
+    if (!found) {
+        return Reply::from(found.error());
+    }
+    json out = rc::to_json(*m);
+    out["reevaluation"] = std::move(*found);
+    return Reply::json(std::move(out), status);
 }
 
 Reply create_mapping(RequestContext& ctx) {
@@ -165,7 +176,19 @@ Reply decide_mappings(RequestContext& ctx) {
     if (auto s = audit_all(ctx, *records, *tenant); !s) {
         return Reply::from(s.error());
     }
-    return Reply::json({{"updated", records->size()}});
+    std::vector<rc::LineScope> keys;
+    for (const auto& id : *ids) {
+        auto m = rc::get_mapping(ctx.db, *tenant, id);
+        if (!m) {
+            return Reply::from(m.error());
+        }
+        keys.push_back({m->vendor_id, m->vendor_item, m->vendor_uom});
+    }
+    auto found = reevaluate(ctx, *tenant, std::move(keys));
+    if (!found) {
+        return Reply::from(found.error());
+    }
+    return Reply::json({{"updated", records->size()}, {"reevaluation", std::move(*found)}});
 }
 
 Reply suggest_mappings(RequestContext& ctx) {
@@ -196,9 +219,31 @@ Reply search_items(RequestContext& ctx) {
     }
     auto q = query(ctx, "q");
     if (!q) {
-        return bad_request("'q' (an item id or words of a description) is required");
+        return bad_request(
+            "'q' (an item id, a supplier part number or words of a description) is required");
     }
-    return items_reply(rc::find_p21_items(ctx.db, *tenant, *q));
+    auto limit = ctx.query.integer("limit", 20, 1, rc::kMaxSearchResults);
+    if (!limit) {
+        return Reply::from(limit.error());
+    }
+    return items_reply(rc::find_p21_items(ctx.db, *tenant, *q, static_cast<int>(*limit),
+                                          query(ctx, "supplier_id").value_or("")));
+}
+
+Reply search_suppliers(RequestContext& ctx) {
+    auto tenant = scope(ctx);
+    if (!tenant) {
+        return Reply::from(tenant.error());
+    }
+    auto q = query(ctx, "q");
+    if (!q) {
+        return bad_request("'q' (a supplier id or part of a supplier name) is required");
+    }
+    auto limit = ctx.query.integer("limit", 20, 1, rc::kMaxSearchResults);
+    if (!limit) {
+        return Reply::from(limit.error());
+    }
+    return items_reply(rc::find_p21_suppliers(ctx.db, *tenant, *q, static_cast<int>(*limit)));
 }
 
 // ---- policy and vendor links
@@ -247,7 +292,12 @@ Reply list_vendor_links(RequestContext& ctx) {
     }
     json items = json::array();
     for (const auto& l : *links) {
-        items.push_back({{"vendor_id", l.vendor_id}, {"supplier_id", l.supplier_id}});
+        items.push_back(
+            {{"vendor_id", l.vendor_id},
+             {"supplier_id", l.supplier_id.empty() ? json() : json(l.supplier_id)},
+             {"supplier_name", l.supplier_name.empty() ? json() : json(l.supplier_name)},
+             {"open_missing", l.open_missing},
+             {"supplier_unknown", l.supplier_unknown}});
     }
     return Reply::json({{"items", std::move(items)}});
 }
@@ -279,7 +329,17 @@ Reply set_vendor_link(RequestContext& ctx, bool remove) {
     if (auto s = audit(ctx, *a, *tenant); !s) {
         return Reply::from(s.error());
     }
-    return remove ? Reply::no_content() : Reply::json(a->after);
+    // The vendor's lines are evaluated again with (or without) the link.
+    auto found = reevaluate(ctx, *tenant, {{a->entity_id, "", ""}});
+    if (!found) {
+        return Reply::from(found.error());
+    }
+    if (remove) {
+        return Reply::no_content();
+    }
+    json out = a->after;
+    out["reevaluation"] = std::move(*found);
+    return Reply::json(std::move(out));
 }
 
 Reply put_vendor_link(RequestContext& ctx) {
@@ -313,17 +373,21 @@ void add_recon_routes(RouteTable& t) {
     t.add({"POST", "/api/v1/recon/mappings/{mapping_id}/reject", kWorkers, Access::scoped,
            reject_mapping, "Reject a mapping; it is never applied or suggested again"});
     t.add({"GET", "/api/v1/recon/p21-items", kAnyone, Access::scoped, search_items,
-           "P21 items by item id or description, for mapping"});
+           "P21 items by item id, supplier part number or description, for mapping"});
+    t.add({"GET", "/api/v1/recon/p21-suppliers", kAnyone, Access::scoped, search_suppliers,
+           "P21 suppliers by supplier id or name, for vendor links"});
     t.add({"GET", "/api/v1/recon/policy", kAnyone, Access::scoped, get_policy,
            "The tenant's tolerances and scheduling"});
     t.add({"PATCH", "/api/v1/recon/policy", kOwners, Access::scoped, update_policy,
            "Change tolerances and scheduling"});
     t.add({"GET", "/api/v1/recon/vendor-links", kAnyone, Access::scoped, list_vendor_links,
-           "Vendor codes linked to P21 supplier ids"});
-    t.add({"PUT", "/api/v1/recon/vendor-links/{vendor_id}", kOwners, Access::scoped,
-           put_vendor_link, "Link a vendor code to a P21 supplier id"});
-    t.add({"DELETE", "/api/v1/recon/vendor-links/{vendor_id}", kOwners, Access::scoped,
-           delete_vendor_link, "Remove a vendor link"});
+           "Vendor codes linked to P21 supplier ids, and vendors with unmapped lines"});
+    // Linking a vendor fixes MISSING_MAPPING exceptions, the work of analysts
+    // as much as item mappings are.
+    t.add({"PUT", "/api/v1/recon/vendor-links/{vendor_id}", kWorkers, Access::scoped,
+           put_vendor_link, "Link a vendor code to a P21 supplier id; its lines are re-evaluated"});
+    t.add({"DELETE", "/api/v1/recon/vendor-links/{vendor_id}", kWorkers, Access::scoped,
+           delete_vendor_link, "Remove a vendor link; its lines are re-evaluated"});
 }
 
 }  // namespace cs::relay::api::routes

@@ -47,6 +47,22 @@ Expected<std::vector<std::string>> id_list(const nlohmann::json& body, std::stri
     return ids;
 }
 
+Expected<nlohmann::json> reevaluate(RequestContext& ctx, const std::string& tenant,
+                                    std::vector<recon::LineScope> scope) {
+    auto run = recon::reevaluate(ctx.db, tenant, std::move(scope), actor(ctx));
+    if (!run) {
+        return std::move(run).error();
+    }
+    if (!*run) {
+        return nlohmann::json();
+    }
+    const recon::RunSummary& r = **run;
+    return nlohmann::json{{"run_id", r.run_id},         {"lines", r.lines},
+                          {"findings", r.findings},     {"opened", r.opened},
+                          {"reopened", r.reopened},     {"auto_resolved", r.auto_resolved},
+                          {"still_open", r.still_open}, {"open_after", r.open_after}};
+}
+
 std::string library_cursor(const PageRequest& page) {
     if (!page.after || !page.after->is_array() || page.after->empty() ||
         !(*page.after)[0].is_string()) {

@@ -39,6 +39,14 @@ std::optional<std::string> query(const RequestContext& ctx, std::string_view nam
 // A body member listing 1 to kMaxBulkItems UUIDs; the error names it.
 Expected<std::vector<std::string>> id_list(const nlohmann::json& body, std::string_view name);
 
+// Re-evaluates the contract lines a fix concerns at once (a run of trigger
+// fix inside this request's transaction) and says what it found, for the
+// reply's "reevaluation": {run_id, findings, opened, reopened, auto_resolved,
+// still_open, open_after}, or null when a run of the tenant was in progress
+// (the scheduler evaluates the fix after it).
+Expected<nlohmann::json> reevaluate(RequestContext& ctx, const std::string& tenant,
+                                    std::vector<recon::LineScope> scope);
+
 // A page of the library's items as the API returns lists.
 template <typename T>
 nlohmann::json page_json(const recon::Page<T>& page) {

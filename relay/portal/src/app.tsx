@@ -22,6 +22,7 @@ import { ExceptionsPage } from './pages/recon_exceptions';
 import { MappingsPage } from './pages/recon_mappings';
 import { VendorFilesPage } from './pages/recon_files';
 import { ReconRunsPage } from './pages/recon_runs';
+import { VendorLinksPage } from './pages/recon_vendor_links';
 
 // Who may open a page: staff only, anyone with a tenant in scope, or a permission.
 type Need = 'staff' | 'tenant' | 'any' | keyof Permissions;
@@ -46,6 +47,7 @@ const pages: PageDef[] = [
   { path: '/recon/mappings', need: ['tenant'], component: MappingsPage },
   { path: '/recon/files', need: ['tenant'], component: VendorFilesPage },
   { path: '/recon/runs', need: ['tenant'], component: ReconRunsPage },
+  { path: '/recon/vendor-links', need: ['tenant'], component: VendorLinksPage },
   { path: '/alerts', need: ['any'], component: AlertsPage },
   { path: '/audit', need: ['audit'], component: AuditPage },
   { path: '/settings', need: ['any'], component: SettingsPage },
@@ -74,6 +76,7 @@ const reconNav: NavItem[] = [
   { href: '/recon/mappings', label: 'Item mappings', need: ['tenant'] },
   { href: '/recon/files', label: 'Vendor files', need: ['tenant'] },
   { href: '/recon/runs', label: 'Reconciliation runs', need: ['tenant'] },
+  { href: '/recon/vendor-links', label: 'Vendor links', need: ['tenant'] },
 ];
 const otherNav: NavItem[] = [
   { href: '/alerts', label: 'Alerts', need: ['any'] },

@@ -21,6 +21,7 @@ export interface ReconException {
   severity: 'low' | 'medium' | 'high';
   status: ExceptionStatus;
   vendor_id: string;
+  vendor_name: string | null; // the P21 supplier's name
   contract_no: string;
   vendor_item: string;
   vendor_uom: string;
@@ -67,6 +68,7 @@ export interface ExceptionEvent {
 
 // The exception list's filters, as a bulk action by filter names them.
 export interface ExceptionFilter {
+  sort?: string;
   status?: string;
   rule?: string;
   severity?: string;
@@ -106,6 +108,7 @@ export interface Mapping {
   decided_at: string | null;
   created_at: string;
   updated_at: string;
+  vendor_desc: string | null; // the vendor's description of the item
 }
 
 export interface P21Item {
@@ -113,6 +116,38 @@ export interface P21Item {
   item_id: string;
   item_desc: string;
   active: boolean;
+  supplier_id: string | null; // when found by a supplier part number
+  supplier_part_no: string | null;
+  match: 'item_id' | 'supplier_part' | 'description';
+}
+
+export interface P21Supplier {
+  supplier_id: string;
+  supplier_name: string | null;
+  active: boolean;
+  match: 'supplier_id' | 'name';
+}
+
+// A vendor code and its P21 supplier, or a vendor with unmapped lines and no link.
+export interface VendorLink {
+  vendor_id: string;
+  supplier_id: string | null;
+  supplier_name: string | null;
+  open_missing: number;
+  supplier_unknown: boolean;
+}
+
+// What a fix's immediate re-evaluation of the lines it concerns found
+// (null: a run was in progress, the scheduler evaluates the fix after it).
+export interface Reevaluation {
+  run_id: string;
+  lines: number;
+  findings: Record<string, number>;
+  opened: number;
+  reopened: number;
+  auto_resolved: number;
+  still_open: number;
+  open_after: number;
 }
 
 export interface VendorFile {
@@ -219,3 +254,14 @@ export const paths = {
   run: (id: string) => `/recon/runs/${id}`,
   policy: '/recon/policy',
 };
+
+// Fixing what a run could not match: vendor links and the P21 searches.
+export const fixPaths = {
+  vendorLinks: '/recon/vendor-links',
+  vendorLink: (vendor: string) => `/recon/vendor-links/${encodeURIComponent(vendor)}`,
+  p21Suppliers: '/recon/p21-suppliers',
+};
+
+// The queue's sortable columns (the list route's sort keys).
+export const sortKeys = ['number', 'severity', 'vendor', 'item', 'contract_price', 'p21_cost', 'difference', 'difference_pct', 'contract_uom', 'p21_uom', 'effective_end', 'first_seen', 'last_seen'] as const;
+export type SortKey = (typeof sortKeys)[number];

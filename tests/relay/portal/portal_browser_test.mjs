@@ -21,6 +21,7 @@ import path from 'node:path';
 import { ApiClient, Stack, waitFor } from './harness.mjs';
 import { analystDetailSteps, staffLayoutSteps } from './layout_steps.mjs';
 import { reconciliationSteps } from './recon_steps.mjs';
+import { reconFixSteps } from './recon_fix_steps.mjs';
 
 const kSuiteLimitMs = 240_000; // below ctest's 300 s, so cleanup always runs
 const kChromium = process.env.CS_CHROMIUM ?? '/usr/bin/chromium';
@@ -420,6 +421,7 @@ async function main() {
   });
 
   await reconciliationSteps({ run, analyst, stack, shot, heading, assert, assertPillContrast, expectedErrors });
+  await reconFixSteps({ run, analyst, stack, shot, heading, assert });
   await analystDetailSteps({ run, analyst, stack, shot, heading, assert });
 
   await run('tenant analyst: cannot reach staff pages or another tenant', async () => {

@@ -1,219 +1,17 @@
 // The reconciliation queue: vendor contract lines that disagree with P21,
-// filtered and worked to resolution (comment, assign, resolve, override,
+// their numbers in columns sortable on the relay, filtered and worked to
+// resolution (comment, assign, resolve, override,
 // reopen), one at a time in the detail drawer, several at once, or every
 // exception the filter matches across pages. A person's resolution holds until
 // the numbers change; a run that reopens one says why, in its history.
 import { useEffect, useState } from 'preact/hooks';
 import { download, errorText, Page, post, qs, User } from '../api';
-import { ActionButton, Dialog, Empty, ErrorBox, Field, FilterInput, Inp, KeyValues, Loading, Notice, PagedView, PageHeader, Pill, Sel, val } from '../components/ui';
+import { ActionButton, Dialog, Empty, Field, FilterInput, Inp, PagedView, PageHeader, Pill, Sel, val } from '../components/ui';
 import { fmtAgo, fmtDateTime, fmtNumber, fmtValue, shortId } from '../format';
 import { useApi, usePaged, useQueryFilters, useSelection } from '../hooks';
-import { ActionName, ExceptionAction, ExceptionDetail, ExceptionFilter, maxBulkByFilter, paths, ReconException, ruleLabels, rules } from '../recon_api';
+import { ExceptionAction, ExceptionFilter, maxBulkByFilter, paths, ReconException, ruleLabels, rules, SortKey } from '../recon_api';
 import { useSession } from '../session';
-
-// Labels for the numbers an exception carries (relay/recon's details).
-const detailLabels: Record<string, string> = {
-  reason: 'Reason',
-  contract_price: 'Contract price',
-  contract_uom: 'Contract unit',
-  contract_currency: 'Contract currency',
-  contract_unit_size: 'Contract pack size',
-  p21_cost: 'P21 cost',
-  p21_cost_uom: 'P21 cost unit',
-  p21_cost_unit_size: 'P21 cost unit size',
-  contract_price_per_p21_unit: 'Contract price per P21 unit',
-  difference: 'Difference per P21 unit',
-  difference_pct: 'Difference %',
-  abs_tolerance: 'Tolerance (amount)',
-  pct_tolerance: 'Tolerance (%)',
-  tolerance_mode: 'Tolerance mode',
-  effective_start: 'Effective from',
-  effective_end: 'Effective until',
-  days_expired: 'Days expired',
-  days_until_start: 'Days until start',
-  problem: 'Problem',
-};
-
-function who(id: string | null, me: string): string {
-  if (!id) return 'system';
-  return id === me ? 'you' : shortId(id);
-}
-
-function Numbers({ details }: { details: Record<string, unknown> }) {
-  const keys = Object.keys(details ?? {});
-  if (!keys.length) return null;
-  const ordered = [...keys.filter((k) => k in detailLabels), ...keys.filter((k) => !(k in detailLabels))];
-  return (
-    <table class="data compact kv-table numbers">
-      <tbody>
-        {ordered.map((k) => (
-          <tr>
-            <th scope="row">{detailLabels[k] ?? k.replace(/_/g, ' ')}</th>
-            <td class="mono">{fmtValue(details[k])}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function ActionForms({ x, onDone }: { x: ExceptionDetail; onDone: () => void }) {
-  const { me, can } = useSession();
-  const [text, setText] = useState('');
-  const [until, setUntil] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  if (!can!.reconWork) return <p class="muted small">Your role can read exceptions; analysts and administrators work them.</p>;
-  const act = async (a: ExceptionAction) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await post(paths.exceptionActions(x.exception_id), a);
-      setText('');
-      setUntil('');
-      onDone();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const needText = (name: ActionName) => () => (text.trim() ? act({ action: name, text: text.trim() }) : setError('Write a reason first.'));
-  return (
-    <div class="exception-actions">
-      <Field label="Comment or reason" hint="A reason is required to resolve or override; up to 1,000 characters.">
-        <textarea rows={3} value={text} maxLength={4000} onInput={(e) => setText(e.currentTarget.value)} />
-      </Field>
-      {error && (
-        <p class="inline-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="actions">
-        <button type="button" disabled={busy || !text.trim()} onClick={() => act({ action: 'comment', text: text.trim() })}>
-          Comment
-        </button>
-        {x.status === 'open' && (
-          <button type="button" class="primary" disabled={busy} onClick={needText('resolve')}>
-            Resolve
-          </button>
-        )}
-        {x.status !== 'open' && (
-          <button type="button" disabled={busy} onClick={() => act({ action: 'reopen', text: text.trim() || undefined })}>
-            Reopen
-          </button>
-        )}
-        {x.assignee === me!.user.user_id ? (
-          <button type="button" disabled={busy} onClick={() => act({ action: 'assign', assignee: null })}>
-            Unassign
-          </button>
-        ) : (
-          <button type="button" disabled={busy} onClick={() => act({ action: 'assign', assignee: me!.user.user_id })}>
-            Assign to me
-          </button>
-        )}
-      </div>
-      {x.status === 'open' && (
-        <div class="form-row override">
-          <Field label="Accept this difference until" hint="An override; the next run reopens it if the numbers change.">
-            <input type="date" value={until} onInput={(e) => setUntil(e.currentTarget.value)} />
-          </Field>
-          <button
-            type="button"
-            disabled={busy || !until}
-            onClick={() => (text.trim() ? act({ action: 'override', text: text.trim(), until }) : setError('Write a reason first.'))}
-          >
-            Override
-          </button>
-        </div>
-      )}
-    </div>
-  );
-}
-
-// Why an open exception is open again: the run's note on its latest reopen
-// or ended override ("price changed from 11.95 to 12.10 in the file ...").
-function ReopenReason({ x }: { x: ExceptionDetail }) {
-  const latest = x.events[0];
-  if (x.status !== 'open' || !latest || !latest.note || (latest.kind !== 'reopened' && latest.kind !== 'override_ended')) return null;
-  return (
-    <Notice tone="warn">
-      <span data-reopen-reason>
-        {latest.kind === 'reopened' ? 'Reopened' : 'Override ended'} by the run of {fmtDateTime(latest.at)}: {latest.note}
-      </span>
-    </Notice>
-  );
-}
-
-function ExceptionDrawer({ id, onClose, onChanged }: { id: string; onClose: () => void; onChanged: () => void }) {
-  const { me } = useSession();
-  const d = useApi<ExceptionDetail>(paths.exception(id));
-  const x = d.data;
-  return (
-    <Dialog title={x ? `Exception #${x.number}` : 'Exception'} open onClose={onClose} drawer>
-      <ErrorBox error={d.error} retry={d.reload} />
-      {!x ? (
-        !d.error && <Loading />
-      ) : (
-        <div class="drawer-content" data-exception={x.number}>
-          <p>
-            <Pill value={x.status} /> <Pill value={x.severity} /> <strong>{ruleLabels[x.rule] ?? x.rule}</strong>
-          </p>
-          <p class="lead">{x.message}</p>
-          <ReopenReason x={x} />
-          {x.suggested_action && <Notice tone="info">Suggested: {x.suggested_action}</Notice>}
-          <h3>The numbers</h3>
-          <Numbers details={x.details} />
-          <h3>Contract line and item</h3>
-          <KeyValues
-            rows={[
-              ['Vendor', x.vendor_id],
-              ['Contract', x.contract_no],
-              ['Vendor item', `${x.vendor_item} (${x.vendor_uom})`],
-              ['P21 supplier', x.supplier_id ?? '—'],
-              ['P21 item', x.p21_item_id ?? 'not mapped'],
-              ['First seen', fmtDateTime(x.first_seen_at)],
-              ['Last seen', fmtDateTime(x.last_seen_at)],
-              ['Assigned to', x.assignee ? who(x.assignee, me!.user.user_id) : 'nobody'],
-              ...(x.status === 'resolved' ? ([['Resolved', `${fmtDateTime(x.resolved_at)} (${x.resolution_kind ?? 'manual'}): ${x.resolution ?? ''}`]] as [string, string][]) : []),
-              ...(x.status === 'overridden' ? ([['Overridden until', `${x.override_until}: ${x.override_reason ?? ''}`]] as [string, string][]) : []),
-            ]}
-          />
-          <h3>Work it</h3>
-          <ActionForms
-            x={x}
-            onDone={() => {
-              d.reload();
-              onChanged();
-            }}
-          />
-          <h3>History</h3>
-          {!x.events.length ? (
-            <p class="muted">No history yet.</p>
-          ) : (
-            <ol class="events">
-              {x.events.map((e) => (
-                <li>
-                  <span class="muted small">{fmtDateTime(e.at)}</span> <strong>{e.kind.replace(/_/g, ' ')}</strong> by {who(e.actor_id, me!.user.user_id)}
-                  {e.note && <div class="event-note">{e.note}</div>}
-                  {(e.details?.changes?.length ?? 0) > 1 && (
-                    <ul class="event-changes small">
-                      {e.details!.changes!.map((c) => (
-                        <li>
-                          {detailLabels[c.field] ?? c.field}: {c.from ?? 'none'} → {c.to ?? 'none'} {c.source ?? ''}
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                </li>
-              ))}
-            </ol>
-          )}
-        </div>
-      )}
-    </Dialog>
-  );
-}
+import { ExceptionDrawer } from './recon_exception_drawer';
 
 // What a bulk action applies to: the ticked rows, or every exception the
 // list's filter matches (all pages; the count shown is checked by the relay).
@@ -363,6 +161,30 @@ function ExportMenu({ filter, total }: { filter: ExceptionFilter; total: number 
   );
 }
 
+// A column header that sorts the queue on the relay: first click descending
+// (largest, newest first), the next ascending.
+function SortTh({ label, k, sort, onSort, num }: { label: string; k: SortKey; sort: string; onSort: (v: string) => void; num?: boolean }) {
+  const dir = sort === k ? 'ascending' : sort === `-${k}` || (!sort && k === 'number') ? 'descending' : null;
+  return (
+    <th scope="col" aria-sort={dir ?? 'none'} class={num ? 'num' : ''}>
+      <button type="button" class="link sort" data-sort={k} onClick={() => onSort(dir === 'descending' ? k : `-${k}`)}>
+        {label}
+        <span aria-hidden="true">{dir === 'descending' ? ' ▼' : dir === 'ascending' ? ' ▲' : ''}</span>
+      </button>
+    </th>
+  );
+}
+
+// One of the numbers an exception carries, as a right-aligned cell.
+function NumCell({ x, k }: { x: ReconException; k: string }) {
+  const v = x.details?.[k];
+  return (
+    <td class="num mono" data-col={k}>
+      {v == null ? <span class="muted">—</span> : k === 'difference_pct' ? `${fmtValue(v)} %` : fmtValue(v)}
+    </td>
+  );
+}
+
 function Queue() {
   const { me, can } = useSession();
   const { query, setQuery } = useQueryFilters();
@@ -373,7 +195,7 @@ function Queue() {
     severity: query.severity ?? '',
     vendor_id: query.vendor_id ?? '',
     assignee: query.assignee === 'me' ? me!.user.user_id : (query.assignee ?? ''),
-    order: query.order ?? '',
+    sort: query.sort ?? '',
   };
   const matching: ExceptionFilter = { status: filters.status, rule: filters.rule, severity: filters.severity, vendor_id: filters.vendor_id, assignee: filters.assignee };
   const path = paths.exceptions + qs(filters);
@@ -440,13 +262,6 @@ function Queue() {
             <option value="none">Nobody</option>
           </select>
         </label>
-        <label class="field inline">
-          <span>Order</span>
-          <select value={filters.order} onChange={(e: Sel) => set('order', val(e))}>
-            <option value="">Newest first</option>
-            <option value="severity">Most severe first</option>
-          </select>
-        </label>
       </div>
       <div class="list-tools">
         <span class="muted small" data-total={total ?? ''}>
@@ -497,16 +312,20 @@ function Queue() {
                     />
                   </th>
                 )}
-                <th scope="col">#</th>
-                <th scope="col">Severity</th>
+                <SortTh label="#" k="number" sort={filters.sort} onSort={(v) => set('sort', v)} />
+                <SortTh label="Severity" k="severity" sort={filters.sort} onSort={(v) => set('sort', v)} />
                 <th scope="col">Rule</th>
-                <th scope="col">Vendor / contract</th>
-                <th scope="col">Vendor item</th>
-                <th scope="col">P21 item</th>
-                <th scope="col">What is wrong</th>
+                <SortTh label="Vendor" k="vendor" sort={filters.sort} onSort={(v) => set('sort', v)} />
+                <SortTh label="Item" k="item" sort={filters.sort} onSort={(v) => set('sort', v)} />
+                <SortTh label="Contract price" k="contract_price" sort={filters.sort} onSort={(v) => set('sort', v)} num />
+                <SortTh label="P21 cost" k="p21_cost" sort={filters.sort} onSort={(v) => set('sort', v)} num />
+                <SortTh label="Difference" k="difference" sort={filters.sort} onSort={(v) => set('sort', v)} num />
+                <SortTh label="%" k="difference_pct" sort={filters.sort} onSort={(v) => set('sort', v)} num />
+                <SortTh label="Units" k="contract_uom" sort={filters.sort} onSort={(v) => set('sort', v)} />
+                <SortTh label="Effective until" k="effective_end" sort={filters.sort} onSort={(v) => set('sort', v)} />
                 <th scope="col">Status</th>
                 <th scope="col">Assigned</th>
-                <th scope="col">Last seen</th>
+                <SortTh label="Last seen" k="last_seen" sort={filters.sort} onSort={(v) => set('sort', v)} />
               </tr>
             </thead>
             <tbody>
@@ -533,16 +352,27 @@ function Queue() {
                   <td>
                     <Pill value={x.severity} />
                   </td>
-                  <td>{ruleLabels[x.rule] ?? x.rule}</td>
-                  <td>
-                    {x.vendor_id}
-                    <div class="muted small">{x.contract_no}</div>
+                  <td title={x.message}>{ruleLabels[x.rule] ?? x.rule}</td>
+                  <td data-col="vendor">
+                    {x.vendor_name ?? x.vendor_id}
+                    <div class="muted small">
+                      {x.vendor_name ? `${x.vendor_id} · ` : ''}
+                      {x.contract_no}
+                    </div>
                   </td>
-                  <td>
-                    {x.vendor_item} <span class="muted small">{x.vendor_uom}</span>
+                  <td data-col="item">
+                    {x.vendor_item}
+                    <div class="muted small">{x.p21_item_id ? `P21 ${x.p21_item_id}` : 'not mapped'}</div>
                   </td>
-                  <td>{x.p21_item_id ?? <span class="muted">—</span>}</td>
-                  <td class="message">{x.message}</td>
+                  <NumCell x={x} k="contract_price" />
+                  <NumCell x={x} k="p21_cost" />
+                  <NumCell x={x} k="difference" />
+                  <NumCell x={x} k="difference_pct" />
+                  <td data-col="units">
+                    {String(x.details?.contract_uom ?? x.vendor_uom)}
+                    {(x.details?.p21_cost_uom ?? x.details?.p21_uom) != null && <span class="muted"> → {String(x.details?.p21_cost_uom ?? x.details?.p21_uom)}</span>}
+                  </td>
+                  <td data-col="effective_end">{x.details?.effective_end != null ? String(x.details.effective_end) : <span class="muted">—</span>}</td>
                   <td>
                     <Pill value={x.status} />
                   </td>

@@ -1,13 +1,17 @@
 // Item mappings: which P21 item (and unit) a vendor's item number means.
-// Suggestions come with a confidence; people approve or reject them, one by
-// one or in bulk, or point a vendor item at another P21 item.
+// Suggestions come with a confidence, the competing candidates of one vendor
+// item grouped under it with the vendor's description beside P21's; people
+// approve one (the others are closed) or reject them, one by one or in bulk,
+// or point a vendor item at another P21 item. Each decision re-evaluates the
+// vendor item's lines at once.
 import { useState } from 'preact/hooks';
-import { get, patch, post, qs } from '../api';
-import { ActionButton, Dialog, Empty, ErrorBox, Field, FilterInput, Inp, PagedView, PageHeader, Pill, Sel, val } from '../components/ui';
+import { patch, post, qs } from '../api';
+import { ActionButton, Dialog, Empty, Field, FilterInput, Inp, PagedView, PageHeader, Pill, Sel, val } from '../components/ui';
 import { fmtDateTime } from '../format';
 import { usePaged, useQueryFilters, useSelection } from '../hooks';
-import { Mapping, P21Item, paths } from '../recon_api';
+import { Mapping, P21Item, paths, Reevaluation } from '../recon_api';
 import { useSession } from '../session';
+import { ItemSearch, reevaluationText } from './recon_search';
 
 const methods: Record<string, string> = {
   supplier_part_exact: 'Supplier part number, exact',
@@ -32,49 +36,13 @@ function Confidence({ value }: { value: string }) {
 }
 
 function EditMapping({ m, onClose, onDone }: { m: Mapping; onClose: () => void; onDone: () => void }) {
-  const [q, setQ] = useState(m.vendor_item);
-  const [items, setItems] = useState<P21Item[] | null>(null);
   const [pick, setPick] = useState<P21Item | null>(null);
   const [uom, setUom] = useState(m.p21_uom || m.vendor_uom);
-  const [error, setError] = useState<unknown>(null);
-  const search = async () => {
-    setError(null);
-    try {
-      const r = await get<{ items: P21Item[] }>(paths.p21Items + qs({ q }));
-      setItems(r.items);
-    } catch (e) {
-      setError(e);
-    }
-  };
   return (
     <Dialog title={`Map ${m.vendor_id} ${m.vendor_item}`} open onClose={onClose} wide>
       <p class="muted">Find the P21 item this vendor item is, then the P21 unit the vendor's {m.vendor_uom} means.</p>
-      <form
-        class="form-row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void search();
-        }}
-      >
-        <Field label="P21 item id or description">
-          <input type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
-        </Field>
-        <button type="submit">Search P21</button>
-      </form>
-      <ErrorBox error={error} />
-      {items && !items.length && <p class="muted">No P21 item matches. Try part of the description.</p>}
-      {items && items.length > 0 && (
-        <ul class="pick-list" role="listbox" aria-label="P21 items">
-          {items.map((i) => (
-            <li>
-              <label class="check">
-                <input type="radio" name="p21-item" checked={pick === i} onChange={() => setPick(i)} /> <strong>{i.item_id}</strong> {i.item_desc}{' '}
-                {!i.active && <Pill value="inactive" tone="bad" />}
-              </label>
-            </li>
-          ))}
-        </ul>
-      )}
+      {m.vendor_desc && <p>The vendor describes it as: {m.vendor_desc}</p>}
+      <ItemSearch initial={m.vendor_item} onPick={setPick} />
       <Field label="P21 unit">
         <input type="text" value={uom} size={6} onInput={(e) => setUom(e.currentTarget.value.toUpperCase())} />
       </Field>
@@ -97,6 +65,9 @@ function EditMapping({ m, onClose, onDone }: { m: Mapping; onClose: () => void; 
   );
 }
 
+// Candidates of one vendor item share its key.
+const keyOf = (m: Mapping) => `${m.vendor_id}\u001f${m.vendor_item}\u001f${m.vendor_uom}`;
+
 function MappingList() {
   const { can } = useSession();
   const { query, setQuery } = useQueryFilters();
@@ -108,8 +79,8 @@ function MappingList() {
   const [done, setDone] = useState<string | null>(null);
   const set = (k: string, v: string) => setQuery({ [k]: v });
   const decide = async (decision: 'approve' | 'reject', ids: string[]) => {
-    await post(paths.mappingDecisions, { mapping_ids: ids, decision });
-    setDone(`${ids.length} mapping${ids.length === 1 ? '' : 's'} ${decision === 'approve' ? 'approved' : 'rejected'}. The next reconciliation run uses ${ids.length === 1 ? 'it' : 'them'}.`);
+    const r = await post<{ reevaluation: Reevaluation | null }>(paths.mappingDecisions, { mapping_ids: ids, decision });
+    setDone(`${ids.length} mapping${ids.length === 1 ? '' : 's'} ${decision === 'approve' ? 'approved (the other candidates closed)' : 'rejected'}. ${reevaluationText(r.reevaluation)}`);
     clear();
     list.reload();
   };
@@ -184,7 +155,19 @@ function MappingList() {
               </tr>
             </thead>
             <tbody>
-              {list.items.map((m) => (
+              {list.items.map((m, i) => (
+                <>
+                {(i === 0 || keyOf(list.items[i - 1]) !== keyOf(m)) && (
+                  <tr class="group" data-group={`${m.vendor_id}/${m.vendor_item}`}>
+                    <th scope="rowgroup" colSpan={work ? 8 : 6}>
+                      {m.vendor_id} {m.vendor_item} ({m.vendor_uom}){' '}
+                      <span class="muted">
+                        {m.vendor_desc ? `the vendor's description: ${m.vendor_desc}` : 'no vendor description'} ·{' '}
+                        {list.items.filter((o) => keyOf(o) === keyOf(m)).length} candidate(s) shown
+                      </span>
+                    </th>
+                  </tr>
+                )}
                 <tr data-mapping={`${m.vendor_id}/${m.vendor_item}`} data-status={m.status}>
                   {work && (
                     <td>
@@ -224,6 +207,7 @@ function MappingList() {
                     </td>
                   )}
                 </tr>
+                </>
               ))}
             </tbody>
           </table>
@@ -235,7 +219,7 @@ function MappingList() {
           onClose={() => setEditing(null)}
           onDone={() => {
             setEditing(null);
-            setDone('Mapping approved. The next reconciliation run uses it.');
+            setDone('Mapping approved, the other candidates closed, and the vendor item re-evaluated.');
             list.reload();
           }}
         />
