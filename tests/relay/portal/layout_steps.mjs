@@ -5,6 +5,8 @@
 // failed sign-ins reach the audit log under the account they tried. Called by
 // portal_browser_test.mjs with its pages, stack and helpers.
 
+import { waitFor } from './harness.mjs';
+
 const kNarrow = { width: 1024, height: 768 };
 
 // The page's own width against the viewport: nothing may stick out but what
@@ -94,6 +96,22 @@ export async function analystDetailSteps({ run, analyst, stack, shot, heading, a
     assert(await create.isDisabled(), 'no token without a name');
     const why = await create.evaluate((b) => document.getElementById(b.getAttribute('aria-describedby') ?? '')?.textContent ?? '');
     assert(why === 'Name the token first.', `the disabled button says why: "${why}"`);
+  });
+
+  await run('tenant analyst: focus goes back to the row a drawer was opened from', async () => {
+    await analyst.goto(stack.url + '/recon/exceptions');
+    await heading(analyst, 'Exceptions');
+    const row = analyst.locator('tr[data-status="open"]').first();
+    await row.waitFor();
+    const number = await row.getAttribute('data-exception');
+    const open = analyst.getByRole('button', { name: `Open exception ${number}`, exact: true });
+    await open.focus();
+    await analyst.keyboard.press('Enter');
+    const drawer = analyst.getByRole('dialog', { name: `Exception #${number}` });
+    await drawer.getByRole('heading', { name: 'The numbers' }).waitFor();
+    await analyst.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+    await waitFor('focus back on the row', async () => open.evaluate((b) => b === document.activeElement), 3000);
   });
 
   await run('tenant analyst: a failed sign-in on their account is in the audit log', async () => {

@@ -150,7 +150,13 @@ export function ExceptionDrawer({ id, onClose, onChanged }: { id: string; onClos
   // What the last fix's re-evaluation found; kept while the drawer reloads.
   const [fixed, setFixed] = useState<string | null>(null);
   return (
-    <Dialog title={x ? `Exception #${x.number}` : 'Exception'} open onClose={onClose} drawer>
+    <Dialog
+      title={x ? `Exception #${x.number}` : 'Exception'}
+      open
+      onClose={onClose}
+      drawer
+      returnFocus={() => document.querySelector<HTMLElement>(`button[data-opens="${CSS.escape(id)}"]`)}
+    >
       <ErrorBox error={d.error} retry={d.reload} />
       {!x ? (
         !d.error && <Loading />

@@ -345,7 +345,7 @@ function Queue() {
                     </td>
                   )}
                   <td>
-                    <button type="button" class="link" onClick={() => set('exception', x.exception_id)} aria-label={`Open exception ${x.number}`}>
+                    <button type="button" class="link" onClick={() => set('exception', x.exception_id)} aria-label={`Open exception ${x.number}`} data-opens={x.exception_id}>
                       {x.number}
                     </button>
                   </td>
