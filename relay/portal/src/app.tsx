@@ -22,6 +22,8 @@ import { ExceptionsPage } from './pages/recon_exceptions';
 import { MappingsPage } from './pages/recon_mappings';
 import { VendorFilesPage } from './pages/recon_files';
 import { ReconRunsPage } from './pages/recon_runs';
+import { NotificationsPage } from './pages/notifications';
+import { NotificationBell } from './components/notification_bell';
 
 // Who may open a page: staff only, anyone with a tenant in scope, or a permission.
 type Need = 'staff' | 'tenant' | 'any' | keyof Permissions;
@@ -50,6 +52,7 @@ const pages: PageDef[] = [
   { path: '/audit', need: ['audit'], component: AuditPage },
   { path: '/settings', need: ['any'], component: SettingsPage },
   { path: '/settings/:tab', need: ['any'], component: SettingsPage },
+  { path: '/notifications', need: ['any'], component: NotificationsPage },
 ];
 
 interface NavItem {
@@ -158,6 +161,7 @@ function Shell({ children }: { children: ComponentChildren }) {
         </a>
         {can!.staff ? <TenantSwitcher /> : <span class="tenant-name">{tenantName}</span>}
         <div class="who">
+          <NotificationBell />
           <span>
             {me!.user.display_name || me!.user.email}
             <small>
