@@ -36,8 +36,9 @@ constexpr std::string_view kOpenTail =
 // kind, subject, severity, message, details).
 constexpr std::string_view kOffline =
     "SELECT o.tenant_id, o.site_id, 'site_offline'::text AS kind, ''::text AS subject, "
-    "'alert'::text AS severity, format('site %s has been offline since %s', o.name, "
-    "o.last_seen_at) AS message, jsonb_build_object('last_heartbeat_at', o.last_seen_at, "
+    "'alert'::text AS severity, format('site %s has been offline since %s UTC', o.name, "
+    "to_char(o.last_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')) AS message, "
+    "jsonb_build_object('last_heartbeat_at', o.last_seen_at, "
     "'offline_after_seconds', o.offline_after_seconds) AS details FROM site_overview o WHERE "
     "o.state = 'offline' AND o.last_seen_at < now() - o.offline_after_seconds * interval '1 "
     "second'";

@@ -125,7 +125,21 @@ nlohmann::json preference_json(const db::Result& r) {
 constexpr std::string_view kPreference =
     "u.notify_email, coalesce(u.notify_email, u.tenant_id IS NULL OR u.role = 'admin'), u.email";
 
+// A staff member's own row is not visible inside a tenant's scope (row-level
+// security); their preference is read and changed across tenants.
+std::optional<Reply> staff_in_tenant_scope(const RequestContext& ctx) {
+    if (ctx.who().staff() && ctx.tenant) {
+        return Reply::error(400,
+                            "a staff member's e-mail preference is read and changed with no "
+                            "tenant selected: pick All tenants in the switcher");
+    }
+    return std::nullopt;
+}
+
 Reply get_preferences(RequestContext& ctx) {
+    if (auto refused = staff_in_tenant_scope(ctx)) {
+        return *refused;
+    }
     auto r =
         ctx.db.query("reading notification preferences",
                      fmt::format("SELECT {} FROM users u WHERE u.user_id = $1::uuid", kPreference),
@@ -140,6 +154,9 @@ Reply get_preferences(RequestContext& ctx) {
 }
 
 Reply set_preferences(RequestContext& ctx) {
+    if (auto refused = staff_in_tenant_scope(ctx)) {
+        return *refused;
+    }
     auto body = ctx.body();
     if (!body) {
         return Reply::from(body.error());

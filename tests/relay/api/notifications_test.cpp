@@ -238,6 +238,14 @@ TEST_F(NotificationsTest, NewHighSeverityExceptionsReachTheTenantInOneNotificati
     EXPECT_EQ(send_emails(sink).sent, 1);
     EXPECT_EQ(recipients(sink), std::set<std::string>{email("a", "analyst")});
     EXPECT_EQ(call("GET", "/api/v1/notifications/preferences", &analyst).body["email"], true);
+    // Staff choose across tenants: their row is not in a tenant's scope.
+    EXPECT_EQ(call("GET", "/api/v1/notifications/preferences", &staff).body["email_effective"],
+              true);
+    auto scoped = staff;
+    scoped.tenant_header = a_.tenant_id;
+    auto refused = call("GET", "/api/v1/notifications/preferences", &scoped);
+    EXPECT_EQ(refused.status, 400);
+    EXPECT_NE(refused.raw.find("pick All tenants"), std::string::npos) << refused.raw;
 }
 
 TEST_F(NotificationsTest, TheWebhookTestDeliveryIsSignedAndReportsItsOutcome) {

@@ -418,7 +418,7 @@ async function main() {
   });
 
   await reconciliationSteps({ run, analyst, stack, shot, heading, assert, assertPillContrast, expectedErrors });
-  await notificationSteps({ run, staff, analyst, stack, shot, heading, assert, log });
+  await notificationSteps({ run, analyst, stack, shot, heading, assert, log, newContext, login });
 
   await run('tenant analyst: cannot reach staff pages or another tenant', async () => {
     for (const label of ['Fleet', 'Tenants']) {

@@ -9,8 +9,10 @@ import { fmtAgo, fmtDateTime } from '../format';
 import { useApi, usePaged } from '../hooks';
 import { useSession } from '../session';
 
-function EmailPreference() {
-  const prefs = useApi<NotificationPreferences>('/notifications/preferences');
+// Staff see their own preference with no tenant selected (the API's rule).
+function EmailPreference({ staffInTenant }: { staffInTenant: boolean }) {
+  const prefs = useApi<NotificationPreferences>(staffInTenant ? null : '/notifications/preferences');
+  if (staffInTenant) return <p class="small muted">Pick All tenants in the switcher to choose whether notifications are e-mailed to you.</p>;
   if (prefs.error) return <ErrorBox error={prefs.error} retry={prefs.reload} />;
   if (!prefs.data) return null;
   const on = prefs.data.email_effective;
@@ -61,7 +63,7 @@ export function NotificationsPage() {
           Mark all read
         </ActionButton>
       </PageHeader>
-      <EmailPreference />
+      <EmailPreference staffInTenant={can!.staff && !!tenantId} />
       <div class="filters">
         <label class="field inline">
           <span>Show</span>
