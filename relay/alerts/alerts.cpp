@@ -254,10 +254,10 @@ Expected<std::vector<std::string>> post_due(db::Connection& conn, std::size_t ma
         // Backoff 30 s, 1 min, 2 min ... capped at 1 hour; give up after 24 hours.
         auto r = conn.query(
             "recording the webhook delivery",
-            "UPDATE alert_deliveries SET delivered_at = CASE WHEN $3 = '' OR $5 THEN now() END, "
-            "last_error = nullif($3, ''), next_attempt = now() + least(interval '1 hour', "
-            "interval '30 seconds' * power(2, $4::int - 1)) WHERE tenant_id = $1::uuid AND "
-            "delivery_id = $2::bigint",
+            fmt::format("UPDATE alert_deliveries SET delivered_at = CASE WHEN $3 = '' OR $5 THEN "
+                        "now() END, last_error = nullif($3, ''), next_attempt = {} WHERE "
+                        "tenant_id = $1::uuid AND delivery_id = $2::bigint",
+                        kRetryAt),
             db::Params()
                 .text(due->text(i, 0))
                 .text(due->text(i, 1))

@@ -113,11 +113,11 @@ Expected<EmailReport> deliver_emails(db::Connection& conn, SmtpClient& smtp,
         }
         auto r = conn.query(
             "recording the notification e-mail",
-            "UPDATE email_deliveries SET delivered_at = CASE WHEN $3 = '' THEN now() END, "
-            "dropped_at = CASE WHEN $3 <> '' AND ($5 OR $6) THEN now() END, last_error = "
-            "nullif($3, ''), next_attempt = now() + least(interval '1 hour', interval '30 "
-            "seconds' * power(2, $4::int - 1)) WHERE tenant_id = $1::uuid AND delivery_id = "
-            "$2::bigint",
+            fmt::format("UPDATE email_deliveries SET delivered_at = CASE WHEN $3 = '' THEN now() "
+                        "END, dropped_at = CASE WHEN $3 <> '' AND ($5 OR $6) THEN now() END, "
+                        "last_error = nullif($3, ''), next_attempt = {} WHERE tenant_id = "
+                        "$1::uuid AND delivery_id = $2::bigint",
+                        kRetryAt),
             db::Params()
                 .text(due->text(i, 0))
                 .text(due->text(i, 1))

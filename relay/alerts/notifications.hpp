@@ -47,6 +47,11 @@ Expected<nlohmann::json> acknowledge_alert(db::Connection& conn, std::string_vie
                                            std::string_view alert_id, std::string_view user_id,
                                            std::string_view who);
 
+// When a failed delivery (webhook or e-mail) is tried again, as SQL over its
+// attempt count $4: 30 s, 1 min, 2 min ... at most an hour later.
+inline constexpr std::string_view kRetryAt =
+    "now() + least(interval '1 hour', interval '30 seconds' * power(2, $4::int - 1))";
+
 // The JSON of an alert as the API lists it (columns of `alerts a` joined
 // with `sites s`).
 extern const std::string_view kAlertJson;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "tests/relay/support/smtp_sink.hpp"
@@ -15,13 +16,8 @@ namespace {
 using relay::testing::SmtpSink;
 
 SmtpConfig sink_config(const SmtpSink& sink, SmtpTls tls = SmtpTls::none) {
-    SmtpConfig c;
-    c.host = "127.0.0.1";
-    c.port = sink.port();
-    c.from = "notifications@contractsync.test";
+    auto c = sink.client_config();
     c.tls = tls;
-    c.timeout = std::chrono::seconds(5);
-    c.connect_timeout = std::chrono::seconds(2);
     return c;
 }
 
@@ -163,16 +159,10 @@ TEST(SmtpClientTest, StartTlsIsRequiredWhenConfigured) {
 }
 
 TEST(SmtpClientTest, NobodyListeningIsAClearError) {
-    std::uint16_t port = 0;
-    {
-        SmtpSink gone;
-        port = gone.port();
-    }
-    SmtpConfig c;
-    c.host = "127.0.0.1";
+    SmtpSink sink;
+    auto c = sink.client_config();
+    auto port = SmtpSink::unused_port();
     c.port = port;
-    c.from = "notifications@contractsync.test";
-    c.tls = SmtpTls::none;
     SmtpClient client(c);
     auto s = client.send({"buyer@acme.test", "x", "y"});
     ASSERT_FALSE(s);

@@ -43,13 +43,7 @@ protected:
     alerts::EmailReport send_emails(const SmtpSink& sink) {
         auto q = alerts::queue_notification_emails(*conn_, true, "https://portal.test/");
         EXPECT_TRUE(q) << (q ? "" : q.error().message);
-        SmtpConfig c;
-        c.host = "127.0.0.1";
-        c.port = sink.port();
-        c.from = "notifications@contractsync.test";
-        c.tls = SmtpTls::none;
-        c.timeout = std::chrono::seconds(5);
-        alerts::SmtpClient client(c);
+        alerts::SmtpClient client(sink.client_config());
         auto r = alerts::deliver_emails(*conn_, client, 50);
         EXPECT_TRUE(r) << (r ? "" : r.error().message);
         return r ? *r : alerts::EmailReport{};
@@ -143,16 +137,8 @@ TEST_F(NotificationsTest, FailedEmailsAreRetriedAndARefusedRecipientIsDropped) {
     // A server that cannot be reached: retried later with backoff.
     sql("UPDATE email_deliveries SET delivered_at = NULL, dropped_at = NULL, attempts = 0, "
         "next_attempt = now() WHERE recipient = 'admin@staff.test'");
-    std::uint16_t dead_port = 0;
-    {
-        SmtpSink gone;
-        dead_port = gone.port();
-    }
-    SmtpConfig c;
-    c.host = "127.0.0.1";
-    c.port = dead_port;
-    c.from = "notifications@contractsync.test";
-    c.tls = SmtpTls::none;
+    auto c = sink.client_config();
+    c.port = SmtpSink::unused_port();
     alerts::SmtpClient client(c);
     auto r = alerts::deliver_emails(*conn_, client, 50);
     ASSERT_TRUE(r);

@@ -205,6 +205,22 @@ SmtpSink::~SmtpSink() {
     }
 }
 
+SmtpConfig SmtpSink::client_config() const {
+    SmtpConfig c;
+    c.host = "127.0.0.1";
+    c.port = port_;
+    c.from = "notifications@contractsync.test";
+    c.tls = SmtpTls::none;
+    c.timeout = std::chrono::seconds(5);
+    c.connect_timeout = std::chrono::seconds(2);
+    return c;
+}
+
+std::uint16_t SmtpSink::unused_port() {
+    SmtpSink gone;
+    return gone.port();
+}
+
 void SmtpSink::record(SinkMessage message) {
     std::lock_guard lock(mutex_);
     messages_.push_back(std::move(message));

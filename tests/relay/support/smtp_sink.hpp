@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "relay/config/smtp_config.hpp"
+
 namespace cs::relay::testing {
 
 struct SinkMessage {
@@ -41,6 +43,10 @@ public:
     SmtpSink& operator=(const SmtpSink&) = delete;
 
     std::uint16_t port() const { return port_; }
+    // A client config for this sink: plain SMTP, short timeouts.
+    SmtpConfig client_config() const;
+    // A port on 127.0.0.1 where nothing listens (a sink's, closed again).
+    static std::uint16_t unused_port();
     std::vector<SinkMessage> messages() const;
     std::vector<std::string> commands() const;  // every command line received, in order
     // Waits until at least `n` messages arrived; false on timeout.
