@@ -6,11 +6,14 @@
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
+#include "relay/alerts/notifications.hpp"
+
 namespace cs::relay::alerts {
 namespace {
 
 // Shared tail of the opening statements: insert new alerts (the partial unique
-// index keeps one open alert per subject) and queue webhook deliveries.
+// index keeps one open alert per subject), queue webhook deliveries and write
+// the notifications (notifications.hpp).
 constexpr std::string_view kOpenTail =
     "), opened AS (INSERT INTO alerts (tenant_id, alert_id, site_id, kind, subject, severity, "
     "message, details) SELECT c.tenant_id, gen_random_uuid(), c.site_id, c.kind, c.subject, "
@@ -21,14 +24,21 @@ constexpr std::string_view kOpenTail =
     "'tenant_id', o.tenant_id, 'site_id', o.site_id, 'kind', o.kind, 'subject', o.subject, "
     "'severity', o.severity, 'message', o.message, 'details', o.details, 'at', o.opened_at) "
     "FROM opened o JOIN tenant_settings ts ON ts.tenant_id = o.tenant_id WHERE "
-    "ts.alert_webhook_url IS NOT NULL) SELECT count(*) FROM opened";
+    "ts.alert_webhook_url IS NOT NULL), notified AS (INSERT INTO notifications (tenant_id, kind, "
+    "severity, site_id, alert_id, title, message, link, fleet) SELECT o.tenant_id, o.kind, "
+    "o.severity, o.site_id, o.alert_id, CASE o.kind WHEN 'site_offline' THEN 'Site offline: ' "
+    "WHEN 'lag' THEN 'Site lagging: ' ELSE 'Runs failing at ' END || s.name || CASE WHEN "
+    "o.subject = '' THEN '' ELSE ' (' || o.subject || ')' END, o.message, '/sites/' || "
+    "o.site_id, o.kind IN ('site_offline', 'lag') FROM opened o JOIN sites s ON s.tenant_id = "
+    "o.tenant_id AND s.site_id = o.site_id) SELECT count(*) FROM opened";
 
 // Conditions that hold now, one CTE per kind (columns: tenant_id, site_id,
 // kind, subject, severity, message, details).
 constexpr std::string_view kOffline =
     "SELECT o.tenant_id, o.site_id, 'site_offline'::text AS kind, ''::text AS subject, "
-    "'alert'::text AS severity, format('site %s has been offline since %s', o.name, "
-    "o.last_seen_at) AS message, jsonb_build_object('last_heartbeat_at', o.last_seen_at, "
+    "'alert'::text AS severity, format('site %s has been offline since %s UTC', o.name, "
+    "to_char(o.last_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')) AS message, "
+    "jsonb_build_object('last_heartbeat_at', o.last_seen_at, "
     "'offline_after_seconds', o.offline_after_seconds) AS details FROM site_overview o WHERE "
     "o.state = 'offline' AND o.last_seen_at < now() - o.offline_after_seconds * interval '1 "
     "second'";
@@ -157,6 +167,11 @@ Expected<EvaluationReport> evaluate(db::Connection& conn) {
         report.opened += *opened;
         report.resolved += *resolved;
     }
+    auto exceptions = notify_new_exceptions(conn);
+    if (!exceptions) {
+        return std::move(exceptions).error();
+    }
+    report.exception_notifications = *exceptions;
     return report;
 }
 
@@ -193,12 +208,13 @@ Expected<std::vector<std::string>> signing_headers(const db::Result& due, int ro
     return headers;
 }
 
-}  // namespace
-
-Expected<DeliveryReport> deliver_webhooks(db::Connection& conn, std::size_t max_batch,
-                                          const WebhookPolicy& policy,
-                                          const crypto::SealingKey* sealing_key) {
-    DeliveryReport report;
+// Claims and posts due deliveries (`only`: that one delivery of `tenant`,
+// due or not); the last error of each, "" when it was delivered.
+Expected<std::vector<std::string>> post_due(db::Connection& conn, std::size_t max_batch,
+                                            const WebhookPolicy& policy,
+                                            const crypto::SealingKey* sealing_key,
+                                            std::string_view tenant, std::int64_t only) {
+    std::vector<std::string> outcomes;
     // Claim a batch by pushing its next attempt out, so concurrent instances
     // do not post the same delivery twice.
     auto due = conn.query(
@@ -209,13 +225,15 @@ Expected<DeliveryReport> deliver_webhooks(db::Connection& conn, std::size_t max_
         "ts.webhook_previous_secret END AS previous_secret, CASE WHEN ts.webhook_previous_until "
         "> now() THEN ts.webhook_previous_secret_key_id END AS previous_key_id FROM "
         "alert_deliveries a LEFT JOIN tenant_settings ts ON ts.tenant_id = a.tenant_id WHERE "
-        "a.delivered_at IS NULL AND a.next_attempt <= now() ORDER BY a.next_attempt LIMIT $1 "
+        "a.delivered_at IS NULL AND (a.next_attempt <= now() OR $2 > 0) AND ($2 = 0 OR "
+        "(a.delivery_id = $2 AND a.tenant_id = nullif($3, '')::uuid)) ORDER BY a.next_attempt "
+        "LIMIT $1 "
         "FOR UPDATE OF a SKIP LOCKED) due WHERE d.tenant_id = due.tenant_id AND d.delivery_id = "
         "due.delivery_id RETURNING d.tenant_id, d.delivery_id, d.url, d.payload::text, "
         "d.attempts, d.created_at < now() - interval '24 hours', due.webhook_secret, "
         "due.webhook_secret_key_id, due.previous_secret, due.previous_key_id, "
         "coalesce(d.payload->>'event', '')",
-        db::Params().integer(static_cast<std::int64_t>(max_batch)));
+        db::Params().integer(static_cast<std::int64_t>(max_batch)).integer(only).text(tenant));
     if (!due) {
         return std::move(due).error();
     }
@@ -226,20 +244,20 @@ Expected<DeliveryReport> deliver_webhooks(db::Connection& conn, std::size_t max_
                              : headers.error().message;
         bool expired = due->boolean(i, 5);
         auto attempts = due->integer(i, 4);
-        if (error.empty()) {
-            ++report.delivered;
-        } else {
-            ++report.failed;
+        // A test is tried once: its outcome goes back to whoever asked.
+        expired = expired || only > 0;
+        outcomes.push_back(error);
+        if (!error.empty()) {
             spdlog::warn("alert webhook: delivery {} failed (attempt {}): {}", due->text(i, 1),
                          attempts, error);
         }
         // Backoff 30 s, 1 min, 2 min ... capped at 1 hour; give up after 24 hours.
         auto r = conn.query(
             "recording the webhook delivery",
-            "UPDATE alert_deliveries SET delivered_at = CASE WHEN $3 = '' OR $5 THEN now() END, "
-            "last_error = nullif($3, ''), next_attempt = now() + least(interval '1 hour', "
-            "interval '30 seconds' * power(2, $4::int - 1)) WHERE tenant_id = $1::uuid AND "
-            "delivery_id = $2::bigint",
+            fmt::format("UPDATE alert_deliveries SET delivered_at = CASE WHEN $3 = '' OR $5 THEN "
+                        "now() END, last_error = nullif($3, ''), next_attempt = {} WHERE "
+                        "tenant_id = $1::uuid AND delivery_id = $2::bigint",
+                        kRetryAt),
             db::Params()
                 .text(due->text(i, 0))
                 .text(due->text(i, 1))
@@ -250,7 +268,51 @@ Expected<DeliveryReport> deliver_webhooks(db::Connection& conn, std::size_t max_
             return std::move(r).error();
         }
     }
+    return outcomes;
+}
+
+}  // namespace
+
+Expected<DeliveryReport> deliver_webhooks(db::Connection& conn, std::size_t max_batch,
+                                          const WebhookPolicy& policy,
+                                          const crypto::SealingKey* sealing_key) {
+    auto outcomes = post_due(conn, max_batch, policy, sealing_key, "", 0);
+    if (!outcomes) {
+        return std::move(outcomes).error();
+    }
+    DeliveryReport report;
+    for (const auto& error : *outcomes) {
+        ++(error.empty() ? report.delivered : report.failed);
+    }
     return report;
+}
+
+Expected<TestDelivery> send_test_webhook(db::Connection& conn, std::string_view tenant_id,
+                                         const WebhookPolicy& policy,
+                                         const crypto::SealingKey* sealing_key) {
+    auto queued = conn.query(
+        "queueing a test delivery",
+        "INSERT INTO alert_deliveries (tenant_id, alert_id, url, payload) SELECT ts.tenant_id, "
+        "gen_random_uuid(), ts.alert_webhook_url, json_build_object('event', 'alert.test', "
+        "'tenant_id', ts.tenant_id, 'message', 'A test delivery from ContractSync: the webhook "
+        "is reachable and its signature can be checked.', 'at', now()) FROM tenant_settings ts "
+        "WHERE ts.tenant_id = $1::uuid AND ts.alert_webhook_url IS NOT NULL RETURNING "
+        "delivery_id, url",
+        db::Params().text(tenant_id));
+    if (!queued) {
+        return std::move(queued).error();
+    }
+    if (queued->rows() == 0) {
+        return make_error(ErrorCode::conflict,
+                          "the tenant has no alert webhook: set its URL under Settings first");
+    }
+    TestDelivery test{queued->integer(0, 0), std::string(queued->text(0, 1)), {}};
+    auto outcomes = post_due(conn, 1, policy, sealing_key, tenant_id, test.delivery_id);
+    if (!outcomes) {
+        return std::move(outcomes).error();
+    }
+    test.error = outcomes->empty() ? "the test delivery could not be claimed" : outcomes->front();
+    return test;
 }
 
 }  // namespace cs::relay::alerts

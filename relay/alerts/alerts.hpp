@@ -13,6 +13,7 @@ namespace cs::relay::alerts {
 struct EvaluationReport {
     std::int64_t opened = 0;
     std::int64_t resolved = 0;
+    std::int64_t exception_notifications = 0;  // tenants told of new high exceptions
 };
 
 // Opens and resolves alerts for every tenant in set-based statements, so an
@@ -21,7 +22,9 @@ struct EvaluationReport {
 //    than the tenant's offline_after_seconds;
 //  - run_failing: an entity's last failing_runs_alert runs all failed;
 //  - lag: an online site's oldest outbox entry is older than lag_alert_seconds.
-// Each change is queued for the tenant's webhook, when one is set.
+// Each change is queued for the tenant's webhook, when one is set, and each
+// opened alert becomes a notification (notifications.hpp), as do new
+// high-severity reconciliation exceptions.
 Expected<EvaluationReport> evaluate(db::Connection& conn);
 
 struct DeliveryReport {
@@ -37,5 +40,18 @@ struct DeliveryReport {
 Expected<DeliveryReport> deliver_webhooks(db::Connection& conn, std::size_t max_batch = 50,
                                           const WebhookPolicy& policy = {},
                                           const crypto::SealingKey* sealing_key = nullptr);
+
+struct TestDelivery {
+    std::int64_t delivery_id = 0;
+    std::string url;
+    std::string error;  // empty: the webhook answered 2xx
+};
+
+// Queues a signed `alert.test` delivery to the tenant's webhook and posts it
+// at once, like any delivery but tried only once; conflict when the tenant
+// has no webhook.
+Expected<TestDelivery> send_test_webhook(db::Connection& conn, std::string_view tenant_id,
+                                         const WebhookPolicy& policy = {},
+                                         const crypto::SealingKey* sealing_key = nullptr);
 
 }  // namespace cs::relay::alerts

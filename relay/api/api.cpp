@@ -33,6 +33,7 @@ std::shared_ptr<RouteTable> build_routes() {
     routes::add_fleet_routes(*table);
     routes::add_audit_routes(*table);
     routes::add_alert_routes(*table);
+    routes::add_notification_routes(*table);
     routes::add_recon_exception_routes(*table);
     routes::add_recon_routes(*table);
     routes::add_recon_run_routes(*table);

@@ -36,6 +36,9 @@ Expected<RelayConfig> load_and_init(const std::filesystem::path& path, bool quie
             log::register_secret(*password);
         }
     }
+    if (config->smtp && !config->smtp->password.empty()) {
+        log::register_secret(config->smtp->password);
+    }
     if (config->metrics && !config->metrics->bearer_token.empty()) {
         log::register_secret(config->metrics->bearer_token);
     }

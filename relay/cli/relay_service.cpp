@@ -12,6 +12,7 @@
 #include "relay/agent_link/agent_endpoint.hpp"
 #include "relay/agent_link/notifier.hpp"
 #include "relay/alerts/alerts.hpp"
+#include "relay/alerts/notifications.hpp"
 #include "relay/api/api.hpp"
 #include "relay/apply/retention.hpp"
 #include "relay/cli/cli_support.hpp"
@@ -142,6 +143,19 @@ void check_alerts_once(db::Pool& pool, const RelayConfig& config,
     }
     if (auto d = alerts::deliver_webhooks(**lease, 50, {}, sealing_key); !d) {
         spdlog::warn("alert webhooks: {}", d.error().message);
+    }
+    const auto& smtp = config.smtp;
+    if (auto q = alerts::queue_notification_emails(**lease, smtp.has_value(),
+                                                   smtp ? smtp->portal_url : "");
+        !q) {
+        spdlog::warn("notification e-mails: {}", q.error().message);
+        return;
+    }
+    if (smtp) {
+        alerts::SmtpClient client(*smtp);
+        if (auto e = alerts::deliver_emails(**lease, client, smtp->batch); !e) {
+            spdlog::warn("notification e-mails: {}", e.error().message);
+        }
     }
 }
 

@@ -228,7 +228,7 @@ Expected<RelayConfig> parse_config(config::Document doc, const char* const* env,
     Fields f;
     f.take(root.allow_only({"listen", "tls", "database", "limits", "timeouts", "agents",
                             "retention", "api", "reconciliation", "metrics", "io_threads",
-                            "apply_threads", "data_dir", "secrets", "logging"}));
+                            "apply_threads", "data_dir", "secrets", "logging", "smtp"}));
     if (auto listen = root.optional_object("listen")) {
         f.take(listen->allow_only({"address", "port"}));
         f.take(listen->string_or("address", cfg.listen_address), cfg.listen_address);
@@ -306,6 +306,13 @@ Expected<RelayConfig> parse_config(config::Document doc, const char* const* env,
         f.take(r->string_or("key_file", ""), key_file);
     }
     cfg.secrets_key_file = key_file;
+    if (auto r = root.optional_object("smtp")) {
+        auto smtp = read_smtp_config(*r, env, base_dir);
+        f.take(smtp ? ok() : Status(smtp.error()));
+        if (smtp) {
+            cfg.smtp = std::move(*smtp);
+        }
+    }
     if (f.failed()) {
         return f.error();
     }

@@ -11,6 +11,7 @@
 #include "common/config/document.hpp"
 #include "common/log/log.hpp"
 #include "common/wire/codec.hpp"
+#include "relay/config/smtp_config.hpp"
 
 namespace cs::relay {
 
@@ -168,6 +169,7 @@ struct RelayConfig {
     // neither is set. Created on first start when missing; every instance of
     // one deployment must use the same file (docs/relay.md, "Sealing key").
     std::filesystem::path secrets_key_file;
+    std::optional<SmtpConfig> smtp;  // notification e-mails; nullopt: none are sent
     log::Options logging;
 };
 

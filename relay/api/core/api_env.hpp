@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "relay/alerts/webhook_target.hpp"
 #include "relay/api/auth/auth.hpp"
 #include "relay/db/pool.hpp"
 #include "relay/db/tenant_claim.hpp"
@@ -37,6 +38,8 @@ struct ApiEnv {
     int max_token_lifetime_days = 365;         // where the tenant sets no shorter limit
     // Seals webhook signing secrets (secrets.key_file); null: webhooks refused.
     const crypto::SealingKey* sealing_key = nullptr;
+    // Where webhook test deliveries may go (public https only, but in tests).
+    alerts::WebhookPolicy webhook_policy;
 };
 
 }  // namespace cs::relay::api

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "common/value/value.hpp"
+#include "relay/alerts/notifications.hpp"
 #include "relay/api/core/api_env.hpp"
 #include "relay/api/routes/route_support.hpp"
 #include "relay/api/routes/routes.hpp"
@@ -93,15 +94,13 @@ Reply list_alerts(RequestContext& ctx) {
     }
     auto rows = json_rows(
         ctx.db, "listing alerts",
-        "SELECT json_build_object('alert_id', a.alert_id, 'tenant_id', a.tenant_id, 'site_id', "
-        "a.site_id, 'site_name', s.name, 'kind', a.kind, 'subject', a.subject, 'severity', "
-        "a.severity, 'message', a.message, 'details', a.details, 'opened_at', a.opened_at, "
-        "'resolved_at', a.resolved_at, 'status', CASE WHEN a.resolved_at IS NULL THEN 'open' "
-        "ELSE 'resolved' END) FROM alerts a JOIN sites s ON s.tenant_id = a.tenant_id AND "
-        "s.site_id = a.site_id WHERE ($1 = '' OR a.tenant_id = nullif($1, '')::uuid) AND ($2 = "
-        "'' OR ($2 = 'open') = (a.resolved_at IS NULL)) AND ($3 = '' OR a.site_id = nullif($3, "
-        "'')::uuid) AND ($4 = '' OR a.kind = $4) AND ($5 = '' OR a.alert_id < nullif($5, "
-        "'')::uuid) ORDER BY a.alert_id DESC LIMIT $6",
+        fmt::format(
+            "SELECT {} FROM alerts a JOIN sites s ON s.tenant_id = a.tenant_id AND "
+            "s.site_id = a.site_id WHERE ($1 = '' OR a.tenant_id = nullif($1, '')::uuid) AND ($2 = "
+            "'' OR ($2 = 'open') = (a.resolved_at IS NULL)) AND ($3 = '' OR a.site_id = nullif($3, "
+            "'')::uuid) AND ($4 = '' OR a.kind = $4) AND ($5 = '' OR a.alert_id < nullif($5, "
+            "'')::uuid) ORDER BY a.alert_id DESC LIMIT $6",
+            alerts::kAlertJson),
         db::Params()
             .text(ctx.tenant.value_or(""))
             .text(status)

@@ -21,5 +21,6 @@ void add_recon_exception_routes(RouteTable& table);
 void add_recon_routes(RouteTable& table);
 void add_recon_run_routes(RouteTable& table);
 void add_recon_file_routes(RouteTable& table);
+void add_notification_routes(RouteTable& table);
 
 }  // namespace cs::relay::api::routes

@@ -435,3 +435,46 @@ export function errorText(e: unknown): string {
   const { headline, text } = errorParts(e);
   return text ? `${headline} ${text}` : headline;
 }
+
+// Notifications: what the header's bell counts (docs/api.md, "Notifications").
+export interface AppNotification {
+  notification_id: number;
+  tenant_id: string;
+  tenant_name: string;
+  kind: 'site_offline' | 'run_failing' | 'lag' | 'exceptions_high';
+  severity: string;
+  site_id: string | null;
+  alert_id: string | null;
+  title: string;
+  message: string;
+  link: string;
+  created_at: string;
+  read: boolean;
+  read_at: string | null;
+  acknowledged_at: string | null;
+  acknowledged_by_name: string | null;
+}
+
+export interface UnreadCount {
+  unread: number;
+  capped: boolean;
+}
+
+export interface NotificationPreferences {
+  email: boolean | null;
+  email_effective: boolean;
+  address: string;
+}
+
+export interface WebhookTestResult {
+  delivery_id: number;
+  delivered: boolean;
+  error: string | null;
+}
+
+// An alert's acknowledgement, beside its other fields (Alert).
+export interface AlertAck {
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  acknowledged_by_name: string | null;
+}

@@ -23,6 +23,8 @@ import { MappingsPage } from './pages/recon_mappings';
 import { VendorFilesPage } from './pages/recon_files';
 import { ReconRunsPage } from './pages/recon_runs';
 import { VendorLinksPage } from './pages/recon_vendor_links';
+import { NotificationsPage } from './pages/notifications';
+import { NotificationBell } from './components/notification_bell';
 
 // Who may open a page: staff only, anyone with a tenant in scope, or a permission.
 type Need = 'staff' | 'tenant' | 'any' | keyof Permissions;
@@ -52,6 +54,7 @@ const pages: PageDef[] = [
   { path: '/audit', need: ['audit'], component: AuditPage },
   { path: '/settings', need: ['any'], component: SettingsPage },
   { path: '/settings/:tab', need: ['any'], component: SettingsPage },
+  { path: '/notifications', need: ['any'], component: NotificationsPage },
 ];
 
 interface NavItem {
@@ -161,6 +164,7 @@ function Shell({ children }: { children: ComponentChildren }) {
         </a>
         {can!.staff ? <TenantSwitcher /> : <span class="tenant-name">{tenantName}</span>}
         <div class="who">
+          <NotificationBell />
           <span>
             {me!.user.display_name || me!.user.email}
             <small>

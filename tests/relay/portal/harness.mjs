@@ -164,7 +164,8 @@ export class Stack {
   }
 
   // The relay with the portal, a staff admin, and an API client logged in as them.
-  async startRelay({ portalDir }) {
+  // `smtp`: the relay's smtp section (notification e-mails), when given.
+  async startRelay({ portalDir, smtp }) {
     this.psql(`CREATE DATABASE ${this.dbName}`);
     this.createdDb = true;
     const config = {
@@ -176,6 +177,7 @@ export class Stack {
       metrics: { listen: '127.0.0.1:0' },
       data_dir: this.work,
       logging: { level: 'warn' },
+      ...(smtp ? { smtp } : {}),
     };
     this.relayConfig = path.join(this.work, 'relay.json');
     fs.writeFileSync(this.relayConfig, JSON.stringify(config, null, 2));

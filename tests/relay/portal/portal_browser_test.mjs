@@ -22,6 +22,7 @@ import { ApiClient, Stack, waitFor } from './harness.mjs';
 import { analystDetailSteps, staffLayoutSteps } from './layout_steps.mjs';
 import { reconciliationSteps } from './recon_steps.mjs';
 import { reconFixSteps } from './recon_fix_steps.mjs';
+import { notificationSteps, smtpSink } from './notify_steps.mjs';
 
 const kSuiteLimitMs = 240_000; // below ctest's 300 s, so cleanup always runs
 const kChromium = process.env.CS_CHROMIUM ?? '/usr/bin/chromium';
@@ -163,7 +164,9 @@ async function run(name, fn) {
 
 async function main() {
   await run('start PostgreSQL database, relay, P21 simulator and agent', async () => {
-    await stack.startRelay({ portalDir });
+    stack.smtpSink = await smtpSink();
+    stack.children.push(stack.smtpSink);
+    await stack.startRelay({ portalDir, smtp: stack.smtpSink.config });
     stack.acme = await stack.createTenant('Acme Supply', 'Acme main branch');
     stack.globex = await stack.createTenant('Globex Industrial', 'Globex plant');
     stack.analyst = await stack.createUser(stack.acme.tenantId, 'analyst', 'analyst@acme.test');
@@ -423,6 +426,7 @@ async function main() {
   await reconciliationSteps({ run, analyst, stack, shot, heading, assert, assertPillContrast, expectedErrors });
   await reconFixSteps({ run, analyst, stack, shot, heading, assert });
   await analystDetailSteps({ run, analyst, stack, shot, heading, assert });
+  await notificationSteps({ run, analyst, stack, shot, heading, assert, log, newContext, login });
 
   await run('tenant analyst: cannot reach staff pages or another tenant', async () => {
     for (const label of ['Fleet', 'Tenants']) {

@@ -1,7 +1,8 @@
 // Alerts raised by the relay: sites offline, runs failing, outboxes lagging.
 import { useLocation } from 'preact-iso';
-import { Alert, qs } from '../api';
-import { Empty, PagedView, PageHeader, Pill, Sel, val } from '../components/ui';
+import { Alert, AlertAck, post, qs } from '../api';
+import { notificationsChanged } from '../components/notification_bell';
+import { ActionButton, Empty, PagedView, PageHeader, Pill, Sel, val } from '../components/ui';
 import { fmtAgo, fmtDateTime } from '../format';
 import { usePaged } from '../hooks';
 import { useSession } from '../session';
@@ -13,7 +14,7 @@ export function AlertsPage() {
   const { query, path, route } = useLocation();
   const status = query.status ?? 'open';
   const kind = query.kind ?? '';
-  const list = usePaged<Alert>('/alerts' + qs({ status: status === 'all' ? '' : status, kind }), 50, 10_000);
+  const list = usePaged<Alert & AlertAck>('/alerts' + qs({ status: status === 'all' ? '' : status, kind }), 50, 10_000);
   const set = (k: string, v: string) => {
     const p = new URLSearchParams(query);
     p.set(k, v);
@@ -23,7 +24,7 @@ export function AlertsPage() {
     <>
       <PageHeader
         title="Alerts"
-        subtitle={can!.staff && !tenantId ? 'Alerts of every tenant. Each is raised once per change and sent to the tenant’s webhook.' : 'Raised once per change and sent to your alert webhook (Settings).'}
+        subtitle={can!.staff && !tenantId ? 'Alerts of every tenant. Each is raised once per change and sent to the tenant’s webhook.' : 'Raised once per change, shown under Notifications and sent to your alert webhook (Settings). Acknowledge an alert to stop it notifying.'}
       />
       <div class="filters">
         <label class="field inline">
@@ -63,11 +64,12 @@ export function AlertsPage() {
                 <th scope="col">What happened</th>
                 <th scope="col">Opened</th>
                 <th scope="col">Resolved</th>
+                <th scope="col">Acknowledged</th>
               </tr>
             </thead>
             <tbody>
               {list.items.map((a) => (
-                <tr>
+                <tr data-alert={a.alert_id} data-kind={a.kind} data-acknowledged={a.acknowledged_at ? 'true' : 'false'}>
                   <td>
                     <Pill value={a.status} />
                   </td>
@@ -81,6 +83,26 @@ export function AlertsPage() {
                   <td>{a.message}</td>
                   <td title={fmtDateTime(a.opened_at)}>{fmtAgo(a.opened_at)}</td>
                   <td>{a.resolved_at ? fmtDateTime(a.resolved_at) : '—'}</td>
+                  <td>
+                    {a.acknowledged_at ? (
+                      <span title={fmtDateTime(a.acknowledged_at)}>
+                        {a.acknowledged_by_name}, {fmtAgo(a.acknowledged_at)}
+                      </span>
+                    ) : a.status === 'open' && can!.commands ? (
+                      <ActionButton
+                        label={`Acknowledge: ${a.message}`}
+                        onClick={async () => {
+                          await post(`/alerts/${a.alert_id}/acknowledge`, {});
+                          list.reload();
+                          notificationsChanged();
+                        }}
+                      >
+                        Acknowledge
+                      </ActionButton>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -6,6 +6,7 @@ import { ActionButton, checkMinutes, Dialog, Empty, ErrorBox, Field, Loading, Mi
 import { fmtAgo, fmtDateTime } from '../format';
 import { useApi, usePaged } from '../hooks';
 import { useSession } from '../session';
+import { WebhookTestButton } from '../components/webhook_test';
 import { TolerancePolicy } from './recon_policy';
 
 function randomPassword(): string {
@@ -364,6 +365,7 @@ function AlertSettingsTab() {
               Replace signing secret
             </ActionButton>
           )}
+          {edit && s.data?.alert_webhook_url && <WebhookTestButton />}
         </div>
         <Field label="Longest API token lifetime (days)" hint="1 to 3650; empty: the relay's limit (365 unless set otherwise).">
           <input
