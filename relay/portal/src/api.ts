@@ -136,7 +136,7 @@ export interface RecordRow {
 
 export interface RecordDetail extends RecordRow {
   entity: string;
-  history: { op: 'insert' | 'update' | 'delete'; sequence: number; stream_id: string; data_hash: string | null; changed_at: string }[];
+  history: RecordChange[];
 }
 
 export interface Run {
@@ -412,4 +412,34 @@ export function errorText(e: unknown): string {
     return e.detail || e.title;
   }
   return e instanceof Error ? e.message : String(e);
+}
+
+// A record list page (docs/api.md, "Records"): where it starts in the view,
+// cursors both ways, the view's count (an estimate when total_exact is
+// false), and the entity's field names.
+export interface RecordPage extends Omit<Page<RecordRow>, 'total'> {
+  prev_page_token: string | null;
+  position: number | null;
+  total: number | null;
+  total_exact: boolean;
+  fields: string[];
+  sort: string;
+  order: 'asc' | 'desc';
+}
+
+export interface FieldChange {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+// One change_log row of a record; `changes` for updates (null when the log
+// did not keep the data an update replaced).
+export interface RecordChange {
+  op: 'insert' | 'update' | 'delete';
+  sequence: number;
+  stream_id: string;
+  data_hash: string | null;
+  changed_at: string;
+  changes: FieldChange[] | null;
 }
