@@ -33,48 +33,17 @@ constexpr std::string_view kUpsertTail = R"sql(
         last_changed_at = EXCLUDED.last_changed_at, last_sequence = EXCLUDED.last_sequence
     WHERE r.data_hash <> EXCLUDED.data_hash OR r.deleted
     -- xmax is 0 only on a freshly inserted tuple: tells inserts from updates.
-    RETURNING r.entity, r.bk_hash, r.data, r.data_hash, r.last_sequence,
-              (r.xmax = 0) AS inserted)sql";
+    RETURNING r.entity, r.bk_hash, r.data_hash, r.last_sequence, (r.xmax = 0) AS inserted)sql";
 
-// What an update replaced, for change_log.old_data (the field-level history):
-// {"field": [old value]} for each field of the set's schema whose value
-// changed, so a log row grows by the changed fields only. Every part of one
-// statement reads the snapshot taken before any of it ran, so the subquery
-// sees the version the upsert replaced; a correlated subquery, so it is an
-// index lookup per updated row and never a scan. Inserts look nothing up.
-std::string old_values(const std::vector<std::string>& fields) {
-    // A PostgreSQL function takes at most 100 arguments: 40 fields per object.
-    constexpr std::size_t kPairsPerObject = 40;
-    std::string objects;
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-        std::string name = "'";
-        for (char c : fields[i]) {
-            name += c == '\'' ? std::string("''") : std::string(1, c);
-        }
-        name += "'";
-        bool first = i % kPairsPerObject == 0;
-        objects += first ? (i == 0 ? "jsonb_build_object(" : ") || jsonb_build_object(") : ", ";
-        objects += fmt::format(
-            "{}, CASE WHEN o.data -> {} IS DISTINCT FROM up.data -> {} THEN "
-            "jsonb_build_array(o.data -> {}) END",
-            name, name, name, name);
-    }
-    if (objects.empty()) {
-        return "NULL::jsonb";
-    }
-    return fmt::format(
-        "CASE WHEN up.inserted THEN NULL ELSE (SELECT jsonb_strip_nulls({})) FROM records o "
-        "WHERE o.tenant_id = $1::uuid AND o.site_id = $2::uuid AND o.entity = up.entity AND "
-        "o.bk_hash = up.bk_hash) END",
-        objects);
-}
-
-// The same for parked children of any entity, whose schema is not at hand
-// (rare, off the hot path): every field of either version that differs.
-constexpr std::string_view kOldValuesAnySchema =
-    "CASE WHEN up.inserted THEN NULL ELSE (SELECT cs_old_values(o.data, up.data) FROM records o "
-    "WHERE o.tenant_id = $1::uuid AND o.site_id = $2::uuid AND o.entity = up.entity AND "
-    "o.bk_hash = up.bk_hash) END";
+// The data an updated record had before this statement, for change_log.old_data
+// (the field-level history). Every part of one statement reads the snapshot
+// taken before any of it ran, so this lookup sees the version the upsert
+// replaced. A correlated subquery, not a join: the planner cannot turn it into
+// a scan of the entity's records (a join measured half again slower), and a
+// row the upsert inserted is not looked up.
+constexpr std::string_view kOldData =
+    "CASE WHEN up.inserted THEN NULL ELSE (SELECT o.data FROM records o WHERE o.tenant_id = "
+    "$1::uuid AND o.site_id = $2::uuid AND o.entity = up.entity AND o.bk_hash = up.bk_hash) END";
 
 Expected<UpsertCounts> counts(Expected<db::Result> r) {
     if (!r) {
@@ -267,7 +236,7 @@ Expected<UpsertCounts> upsert(db::Connection& conn, const SiteRef& site,
                    CASE WHEN up.inserted THEN 'i' ELSE 'u' END, up.data_hash, now(), {}
             FROM up)
         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up)sql",
-                           kUpsertTail, old_values(set.fields));
+                           kUpsertTail, kOldData);
     auto p = set_params(site, set);
     return counts(conn.query("upserting records", sql, p));
 }
@@ -321,7 +290,7 @@ Expected<UpsertCounts> release(db::Connection& conn, const SiteRef& site,
             FROM up JOIN ready USING (entity, bk_hash))
         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up)sql",
                            parent_entity.empty() ? "" : "AND pc.parent_entity = $3", kUpsertTail,
-                           kOldValuesAnySchema);
+                           kOldData);
     db::Params p;
     p.text(site.tenant_id).text(site.site_id);
     if (!parent_entity.empty()) {

@@ -142,9 +142,6 @@ Expected<PreparedChangeSet> prepare(std::string_view frame, const wire::Limits& 
     out.sequence = set.sequence;
     out.entity = set.entity;
     out.parent_entity = set.parent_entity;
-    for (const auto& field : set.schema) {
-        out.fields.push_back(field.name);
-    }
     out.run_id = set.run_id;
     out.created_at_us = set.created_at_us;
     out.content_digest = decoded->content_digest;

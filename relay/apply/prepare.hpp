@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "common/base/expected.hpp"
 #include "common/hash/hash128.hpp"
@@ -28,7 +27,6 @@ struct PreparedChangeSet {
     std::string entity;
     std::string parent_entity;  // empty: none
     std::string run_id;
-    std::vector<std::string> fields;  // the schema's field names, for the history diff
     std::int64_t created_at_us = 0;
     Hash128 content_digest;
     std::size_t frame_bytes = 0;

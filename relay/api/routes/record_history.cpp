@@ -1,5 +1,6 @@
 #include "relay/api/routes/record_history.hpp"
 
+#include <set>
 #include <string>
 
 namespace cs::relay::api::routes {
@@ -12,6 +13,25 @@ json member(const json& object, const std::string& name) {
     return it == object.end() ? json() : *it;
 }
 
+json changes_between(const json& before, const json& after) {
+    std::set<std::string> names;
+    for (const auto& [k, v] : before.items()) {
+        names.insert(k);
+    }
+    for (const auto& [k, v] : after.items()) {
+        names.insert(k);
+    }
+    json out = json::array();
+    for (const auto& name : names) {
+        auto from = member(before, name);
+        auto to = member(after, name);
+        if (from != to) {
+            out.push_back({{"field", name}, {"from", std::move(from)}, {"to", std::move(to)}});
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 json field_history(std::vector<json> entries, const json& current) {
@@ -19,25 +39,17 @@ json field_history(std::vector<json> entries, const json& current) {
     // The record's data right after the entry being looked at; null once unknown.
     json after = current.is_object() ? current : json();
     for (auto& entry : entries) {
-        auto old_values = member(entry, "old_data");
+        auto old_data = member(entry, "old_data");
         entry.erase("old_data");
         const auto op = member(entry, "op");
         entry["changes"] = nullptr;
-        if (op == "update" && old_values.is_object() && after.is_object()) {
-            // Undo the update: each changed field gets back its old value.
-            json changes = json::array();
-            for (const auto& [field, was] : old_values.items()) {
-                json from = was.is_array() && !was.empty() ? was[0] : json();
-                changes.push_back({{"field", field}, {"from", from}, {"to", member(after, field)}});
-                if (from.is_null()) {
-                    after.erase(field);
-                } else {
-                    after[field] = std::move(from);
-                }
-            }
-            entry["changes"] = std::move(changes);
-        } else if (op != "delete") {
-            after = json();  // an insert, or an update logged before version 12
+        if (op == "update" && old_data.is_object() && after.is_object()) {
+            entry["changes"] = changes_between(old_data, after);
+        }
+        if (op == "update") {
+            after = old_data.is_object() ? std::move(old_data) : json();
+        } else if (op == "insert") {
+            after = json();  // nothing came before an insert
         }
         out.push_back(std::move(entry));
     }

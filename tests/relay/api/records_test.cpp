@@ -279,14 +279,14 @@ TEST_F(RecordsTest, TheRecordShowsWhichFieldsEachUpdateChanged) {
     EXPECT_EQ(history[1]["sequence"], 2);
     EXPECT_EQ(history[2]["op"], "insert");
     EXPECT_TRUE(history[2]["changes"].is_null());
-    // An update's change_log row holds the old values of the fields it changed only.
+    // An update's change_log row holds the data it replaced.
     auto stored = sql(fmt::format(
-        "SELECT old_data -> 'cost' ->> 0, old_data ? 'item_id' FROM change_log WHERE tenant_id = "
+        "SELECT old_data ->> 'cost', old_data ? 'item_id' FROM change_log WHERE tenant_id = "
         "'{}' AND sequence = 2 AND bk_hash = decode('{}', 'hex')",
         a_.tenant_id, key));
     ASSERT_EQ(stored.rows(), 1);
     EXPECT_EQ(stored.text(0, 0), "0.1270");
-    EXPECT_FALSE(stored.boolean(0, 1));
+    EXPECT_TRUE(stored.boolean(0, 1));
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ApiClient, Stack, waitFor } from './harness.mjs';
 import { reconciliationSteps } from './recon_steps.mjs';
+import { recordsSteps } from './records_steps.mjs';
 
 const kSuiteLimitMs = 240_000; // below ctest's 300 s, so cleanup always runs
 const kChromium = process.env.CS_CHROMIUM ?? '/usr/bin/chromium';
@@ -383,6 +384,8 @@ async function main() {
       await analyst.getByRole('cell', { name: text, exact: true }).waitFor({ timeout: 10_000 });
     }
   });
+
+  await recordsSteps({ run, analyst, stack, shot, heading, assert, expectedErrors });
 
   await run('tenant analyst: sync runs, failed rows with a retry, alerts', async () => {
     await analyst.getByRole('link', { name: 'Sync runs' }).click();
