@@ -35,6 +35,16 @@ constexpr std::string_view kUpsertTail = R"sql(
     -- xmax is 0 only on a freshly inserted tuple: tells inserts from updates.
     RETURNING r.entity, r.bk_hash, r.data_hash, r.last_sequence, (r.xmax = 0) AS inserted)sql";
 
+// The data an updated record had before this statement, for change_log.old_data
+// (the field-level history). Every part of one statement reads the snapshot
+// taken before any of it ran, so this lookup sees the version the upsert
+// replaced. A correlated subquery, not a join: the planner cannot turn it into
+// a scan of the entity's records (a join measured half again slower), and a
+// row the upsert inserted is not looked up.
+constexpr std::string_view kOldData =
+    "CASE WHEN up.inserted THEN NULL ELSE (SELECT o.data FROM records o WHERE o.tenant_id = "
+    "$1::uuid AND o.site_id = $2::uuid AND o.entity = up.entity AND o.bk_hash = up.bk_hash) END";
+
 Expected<UpsertCounts> counts(Expected<db::Result> r) {
     if (!r) {
         return std::move(r).error();
@@ -221,11 +231,12 @@ Expected<UpsertCounts> upsert(db::Connection& conn, const SiteRef& site,
             {}),
         logged AS (
             INSERT INTO change_log (tenant_id, site_id, stream_id, sequence, entity, bk_hash, op,
-                                    data_hash, changed_at)
-            SELECT $1::uuid, $2::uuid, $5::uuid, $4::bigint, $3, bk_hash,
-                   CASE WHEN inserted THEN 'i' ELSE 'u' END, data_hash, now() FROM up)
+                                    data_hash, changed_at, old_data)
+            SELECT $1::uuid, $2::uuid, $5::uuid, $4::bigint, $3, up.bk_hash,
+                   CASE WHEN up.inserted THEN 'i' ELSE 'u' END, up.data_hash, now(), {}
+            FROM up)
         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up)sql",
-                           kUpsertTail);
+                           kUpsertTail, kOldData);
     auto p = set_params(site, set);
     return counts(conn.query("upserting records", sql, p));
 }
@@ -273,12 +284,13 @@ Expected<UpsertCounts> release(db::Connection& conn, const SiteRef& site,
             {}),
         logged AS (
             INSERT INTO change_log (tenant_id, site_id, stream_id, sequence, entity, bk_hash, op,
-                                    data_hash, changed_at)
+                                    data_hash, changed_at, old_data)
             SELECT $1::uuid, $2::uuid, ready.stream_id, up.last_sequence, up.entity, up.bk_hash,
-                   CASE WHEN up.inserted THEN 'i' ELSE 'u' END, up.data_hash, now()
+                   CASE WHEN up.inserted THEN 'i' ELSE 'u' END, up.data_hash, now(), {}
             FROM up JOIN ready USING (entity, bk_hash))
         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up)sql",
-                           parent_entity.empty() ? "" : "AND pc.parent_entity = $3", kUpsertTail);
+                           parent_entity.empty() ? "" : "AND pc.parent_entity = $3", kUpsertTail,
+                           kOldData);
     db::Params p;
     p.text(site.tenant_id).text(site.site_id);
     if (!parent_entity.empty()) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/csv/csv_writer.hpp"
 #include "relay/db/exact_json.hpp"
 #include "relay/recon/atomic.hpp"
 #include "relay/recon/sql_util.hpp"
@@ -213,22 +214,6 @@ json nullable(const std::string& s) {
     return s.empty() ? json() : json(s);
 }
 
-std::string csv_cell(std::string_view value) {
-    std::string cell(value);
-    if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@')) {
-        cell.insert(cell.begin(), '\'');  // a spreadsheet must not run it as a formula
-    }
-    if (cell.find_first_of(",\"\r\n") == std::string::npos) {
-        return cell;
-    }
-    std::string out = "\"";
-    for (char c : cell) {
-        out += c == '"' ? "\"\"" : std::string(1, c);
-    }
-    out += '"';
-    return out;
-}
-
 }  // namespace
 
 Expected<Page<ExceptionView>> list_exceptions(db::Connection& conn, std::string_view tenant_id,
@@ -407,7 +392,7 @@ Status export_exceptions_csv(db::Connection& conn, std::string_view tenant_id,
             bool first = true;
             for (const std::string* cell : cells) {
                 chunk += first ? "" : ",";
-                chunk += csv_cell(*cell);
+                csv::append_cell(chunk, *cell);
                 first = false;
             }
             chunk += "\r\n";

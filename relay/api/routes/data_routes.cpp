@@ -1,8 +1,13 @@
-// Synced data: entities per site, records with filters, one record with its
-// change history.
+// Synced data: entities per site, records with filters, sorts, counts and
+// page jumps, their CSV export, one record with its field-level history.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "relay/api/core/api_env.hpp"
+#include "relay/api/routes/record_export.hpp"
+#include "relay/api/routes/record_history.hpp"
+#include "relay/api/routes/record_view.hpp"
 #include "relay/api/routes/route_support.hpp"
 #include "relay/api/routes/routes.hpp"
 #include "relay/api/routes/site_json.hpp"
@@ -10,32 +15,7 @@
 namespace cs::relay::api::routes {
 namespace {
 
-constexpr std::size_t kMaxFieldFilters = 8;
-
-constexpr std::string_view kRecordJson =
-    "json_build_object('bk_hash', encode(r.bk_hash, 'hex'), 'parent_bk_hash', "
-    "encode(r.parent_bk_hash, 'hex'), 'data', r.data, 'data_hash', encode(r.data_hash, 'hex'), "
-    "'rowversion', r.rowversion, 'deleted', r.deleted, 'first_changed_at', r.first_changed_at, "
-    "'last_changed_at', r.last_changed_at, 'last_sequence', r.last_sequence)";
-
-bool is_hex32(std::string_view s) {
-    if (s.size() != 32) {
-        return false;
-    }
-    for (char c : s) {
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-            return false;
-        }
-    }
-    return true;
-}
-
-Status check_entity(std::string_view entity) {
-    if (entity.empty() || entity.size() > 128) {
-        return make_error(ErrorCode::invalid_argument, "entity names are 1 to 128 characters");
-    }
-    return ok();
-}
+constexpr std::size_t kMaxHistory = 200;
 
 Reply list_entities(RequestContext& ctx) {
     auto tenant = site_tenant(ctx);
@@ -65,51 +45,40 @@ Reply list_records(RequestContext& ctx) {
     if (!tenant || !page) {
         return Reply::from(!tenant ? tenant.error() : page.error());
     }
-    const auto& entity = ctx.param("entity");
-    if (auto s = check_entity(entity); !s) {
+    auto view = parse_view(ctx, *tenant);
+    if (!view) {
+        return Reply::from(view.error());
+    }
+    auto start = page_start(ctx, *view, *page);
+    auto fields = entity_fields(ctx.db, *view);
+    if (!start || !fields) {
+        return Reply::from(!start ? start.error() : fields.error());
+    }
+    if (auto s = check_fields(ctx.db, *view, *fields); !s) {
         return Reply::from(s.error());
     }
-    auto key = filter(ctx, "key");
-    if (!key.empty() && !is_hex32(key)) {
-        return bad_request("'key' must be a bk_hash: 32 lowercase hex characters");
+    auto count = count_view(ctx.db, *view);
+    if (!count) {
+        return Reply::from(count.error());
     }
-    auto include_deleted = filter(ctx, "include_deleted");
-    if (!include_deleted.empty() && include_deleted != "true" && include_deleted != "false") {
-        return bad_request("'include_deleted' must be true or false");
+    if (auto s = check_sortable(*view, *count); !s) {
+        return Reply::from(s.error());
     }
-    db::Params p;
-    p.text(*tenant).text(ctx.param("site_id")).text(entity).text(key);
-    p.boolean(include_deleted == "true").text(filter(ctx, "q")).text(cursor_part(*page, 0));
-    p.integer(page->fetch());
-    // field.<name>=<value>: exact match on a field's text.
-    std::string fields;
-    int n = 9;
-    std::size_t count = 0;
-    for (const auto& [name, value] : ctx.query.all()) {
-        if (name.rfind("field.", 0) != 0) {
-            continue;
-        }
-        if (++count > kMaxFieldFilters) {
-            return bad_request(fmt::format("at most {} field filters", kMaxFieldFilters));
-        }
-        auto field = name.substr(6);
-        if (field.empty() || field.size() > 128) {
-            return bad_request(fmt::format("'{}': field names are 1 to 128 characters", name));
-        }
-        fields += fmt::format(" AND r.data ->> ${} = ${}", n, n + 1);
-        n += 2;
-        p.text(field).text(value);
+    auto rows = fetch_page(ctx.db, *view, *start, page->size);
+    if (!rows) {
+        return Reply::from(rows.error());
     }
-    auto rows = json_rows(
-        ctx.db, "listing records",
-        fmt::format("SELECT {} FROM records r WHERE r.tenant_id = $1::uuid AND r.site_id = "
-                    "$2::uuid AND r.entity = $3 AND ($4 = '' OR r.bk_hash = decode($4, 'hex')) "
-                    "AND ($5 OR NOT r.deleted) AND ($6 = '' OR strpos(lower(r.data::text), "
-                    "lower($6)) > 0) AND ($7 = '' OR r.bk_hash > decode($7, 'hex')){} "
-                    "ORDER BY r.bk_hash LIMIT $8",
-                    kRecordJson, fields),
-        p);
-    return page_reply(std::move(rows), *page, {"bk_hash"});
+    if (start->mode == PageStart::Mode::last && count->exact && count->total) {
+        rows->position = std::max<std::int64_t>(
+            0, *count->total - static_cast<std::int64_t>(rows->items.size()));
+    }
+    auto out = page_json(*view, std::move(*rows), page->size);
+    out["total"] = count->total ? nlohmann::json(*count->total) : nlohmann::json();
+    out["total_exact"] = count->exact;
+    out["fields"] = std::move(*fields);
+    out["sort"] = view->sort.empty() ? "bk_hash" : view->sort;
+    out["order"] = view->descending ? "desc" : "asc";
+    return Reply::json(std::move(out));
 }
 
 Reply get_record(RequestContext& ctx) {
@@ -119,7 +88,7 @@ Reply get_record(RequestContext& ctx) {
     }
     const auto& entity = ctx.param("entity");
     const auto& key = ctx.param("bk_hash");
-    if (!is_hex32(key)) {
+    if (!is_bk_hash(key)) {
         return bad_request("the record key must be a bk_hash: 32 lowercase hex characters");
     }
     auto record = json_row(
@@ -135,18 +104,20 @@ Reply get_record(RequestContext& ctx) {
     // The change log is pruned by retention, so history covers its window.
     auto history = json_rows(
         ctx.db, "reading the record's history",
-        "SELECT json_build_object('op', CASE l.op WHEN 'i' THEN 'insert' WHEN 'u' THEN 'update' "
-        "ELSE 'delete' END, 'sequence', l.sequence, 'stream_id', l.stream_id, 'data_hash', "
-        "encode(l.data_hash, 'hex'), 'changed_at', l.changed_at) FROM change_log l WHERE "
-        "l.tenant_id = $1::uuid AND l.site_id = $2::uuid AND l.entity = $3 AND l.bk_hash = "
-        "decode($4, 'hex') ORDER BY l.changed_at DESC, l.sequence DESC LIMIT 200",
+        fmt::format("SELECT json_build_object('op', CASE l.op WHEN 'i' THEN 'insert' WHEN 'u' "
+                    "THEN 'update' ELSE 'delete' END, 'sequence', l.sequence, 'stream_id', "
+                    "l.stream_id, 'data_hash', encode(l.data_hash, 'hex'), 'changed_at', "
+                    "l.changed_at, 'old_data', l.old_data) FROM change_log l WHERE l.tenant_id = "
+                    "$1::uuid AND l.site_id = $2::uuid AND l.entity = $3 AND l.bk_hash = "
+                    "decode($4, 'hex') ORDER BY l.changed_at DESC, l.sequence DESC LIMIT {}",
+                    kMaxHistory),
         db::Params().text(*tenant).text(ctx.param("site_id")).text(entity).text(key));
     if (!history) {
         return Reply::from(history.error());
     }
     auto out = std::move(*record);
     out["entity"] = entity;
-    out["history"] = std::move(*history);
+    out["history"] = field_history(std::move(*history), out["data"]);
     return Reply::json(std::move(out));
 }
 
@@ -156,9 +127,14 @@ void add_data_routes(RouteTable& t) {
     t.add({"GET", "/api/v1/sites/{site_id}/entities", kAnyone, Access::scoped, list_entities,
            "Entities synced from the site with row counts and last change"});
     t.add({"GET", "/api/v1/sites/{site_id}/entities/{entity}/records", kAnyone, Access::scoped,
-           list_records, "Records of an entity (filters: key, field.<name>, q, include_deleted)"});
+           list_records,
+           "Records of an entity (filters: key, field.<name>, q, include_deleted; sort, order; "
+           "page_token, offset, last) with a count and the entity's fields"});
     t.add({"GET", "/api/v1/sites/{site_id}/entities/{entity}/records/{bk_hash}", kAnyone,
-           Access::scoped, get_record, "One record with its change history"});
+           Access::scoped, get_record, "One record with its field-level change history"});
+    t.add({"GET", "/api/v1/sites/{site_id}/entities/{entity}/export", kAnyone, Access::scoped,
+           export_records, "The filtered, sorted records of an entity as CSV"})
+        .heavy = true;
 }
 
 }  // namespace cs::relay::api::routes

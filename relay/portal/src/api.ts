@@ -137,7 +137,7 @@ export interface RecordRow {
 
 export interface RecordDetail extends RecordRow {
   entity: string;
-  history: { op: 'insert' | 'update' | 'delete'; sequence: number; stream_id: string; data_hash: string | null; changed_at: string }[];
+  history: RecordChange[];
 }
 
 export interface Run {
@@ -477,4 +477,34 @@ export interface AlertAck {
   acknowledged_at: string | null;
   acknowledged_by: string | null;
   acknowledged_by_name: string | null;
+}
+
+// A record list page (docs/api.md, "Records"): where it starts in the view,
+// cursors both ways, the view's count (an estimate when total_exact is
+// false), and the entity's field names.
+export interface RecordPage extends Omit<Page<RecordRow>, 'total'> {
+  prev_page_token: string | null;
+  position: number | null;
+  total: number | null;
+  total_exact: boolean;
+  fields: string[];
+  sort: string;
+  order: 'asc' | 'desc';
+}
+
+export interface FieldChange {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+// One change_log row of a record; `changes` for updates (null when the log
+// did not keep the data an update replaced).
+export interface RecordChange {
+  op: 'insert' | 'update' | 'delete';
+  sequence: number;
+  stream_id: string;
+  data_hash: string | null;
+  changed_at: string;
+  changes: FieldChange[] | null;
 }

@@ -23,6 +23,7 @@ import { analystDetailSteps, staffLayoutSteps } from './layout_steps.mjs';
 import { reconciliationSteps } from './recon_steps.mjs';
 import { reconFixSteps } from './recon_fix_steps.mjs';
 import { notificationSteps, smtpSink } from './notify_steps.mjs';
+import { recordsSteps } from './records_steps.mjs';
 
 const kSuiteLimitMs = 240_000; // below ctest's 300 s, so cleanup always runs
 const kChromium = process.env.CS_CHROMIUM ?? '/usr/bin/chromium';
@@ -390,6 +391,8 @@ async function main() {
       await analyst.getByRole('cell', { name: text, exact: true }).waitFor({ timeout: 10_000 });
     }
   });
+
+  await recordsSteps({ run, analyst, stack, shot, heading, assert, expectedErrors });
 
   await run('tenant analyst: sync runs, failed rows with a retry, alerts', async () => {
     await analyst.getByRole('link', { name: 'Sync runs' }).click();

@@ -1,8 +1,26 @@
-// One record: every field, and what changed it (the change log's window).
-import { RecordDetail } from '../api';
+// One record: every field, and what changed it field by field (the change
+// log's window).
+import { RecordChange, RecordDetail } from '../api';
 import { Empty, ErrorBox, KeyValues, Loading, PageHeader, Pill, Section } from '../components/ui';
 import { fmtDateTime, fmtValue } from '../format';
 import { useApi } from '../hooks';
+
+// "price 11.95 → 12.10", one line per field an update changed.
+function ChangeList({ change }: { change: RecordChange }) {
+  if (change.op === 'insert') return <span class="muted">First synced</span>;
+  if (change.op === 'delete') return <span class="muted">Left the source</span>;
+  if (!change.changes) return <span class="muted">Changed (which fields was not recorded then; data hash {change.data_hash?.slice(0, 12)}…)</span>;
+  if (!change.changes.length) return <span class="muted">Restored unchanged</span>;
+  return (
+    <ul class="field-changes">
+      {change.changes.map((c) => (
+        <li>
+          <strong>{c.field}</strong> <span class="mono">{fmtValue(c.from)}</span> → <span class="mono">{fmtValue(c.to)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 export function RecordDetailPage({ siteId, entity, bk }: { siteId: string; entity: string; bk: string }) {
   const r = useApi<RecordDetail>(`/sites/${siteId}/entities/${encodeURIComponent(entity)}/records/${encodeURIComponent(bk)}`);
@@ -54,14 +72,14 @@ export function RecordDetailPage({ siteId, entity, bk }: { siteId: string; entit
             {!d.history.length ? (
               <Empty title="No changes in the log">The change log keeps recent changes only (30 days by default).</Empty>
             ) : (
-              <table class="data compact">
+              <table class="data compact history">
                 <thead>
                   <tr>
                     <th scope="col">When</th>
                     <th scope="col">Change</th>
-                    <th scope="col">Data hash</th>
+                    <th scope="col">What changed</th>
                     <th scope="col" class="num">
-                      Sequence
+                      Change set
                     </th>
                   </tr>
                 </thead>
@@ -73,7 +91,7 @@ export function RecordDetailPage({ siteId, entity, bk }: { siteId: string; entit
                         <Pill value={h.op} tone={h.op === 'delete' ? 'bad' : h.op === 'insert' ? 'good' : 'info'} />
                       </td>
                       <td>
-                        <code>{h.data_hash ? h.data_hash.slice(0, 12) + '…' : '—'}</code>
+                        <ChangeList change={h} />
                       </td>
                       <td class="num">{h.sequence}</td>
                     </tr>
