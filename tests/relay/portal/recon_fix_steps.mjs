@@ -5,6 +5,7 @@
 // Called by portal_browser_test.mjs with its page, stack and helpers.
 import fs from 'node:fs';
 import path from 'node:path';
+import { uploadAndReconcile } from './recon_steps.mjs';
 
 export async function reconFixSteps({ run, analyst, stack, shot, heading, assert }) {
   await run('tenant analyst: sort the queue by a column, fix a MISSING_MAPPING from its drawer', async () => {
@@ -13,13 +14,7 @@ export async function reconFixSteps({ run, analyst, stack, shot, heading, assert
     assert(item, 'the P21 catalog holds items');
     const file = path.join(stack.work, 'acme_fix_2026.csv');
     fs.writeFileSync(file, 'Vendor,Contract #,Item ID,Description,UOM,Price\nACME,AC-FIX,FIX-ME-1,Mystery part,EA,1.00\n');
-    await analyst.getByRole('link', { name: 'Vendor files' }).click();
-    await heading(analyst, 'Vendor files');
-    await analyst.getByLabel('File', { exact: true }).setInputFiles(file);
-    await analyst.getByRole('button', { name: 'Upload', exact: true }).click();
-    await analyst.locator('.upload-report[data-file-status="accepted"]').waitFor({ timeout: 30_000 });
-    await analyst.getByRole('button', { name: 'Reconcile now' }).click();
-    await analyst.locator('.upload-report .run-result').waitFor({ timeout: 60_000 });
+    await uploadAndReconcile(analyst, heading, file);
 
     // The numbers are columns, sorted on the relay by a click on the header.
     await analyst.goto(stack.url + '/recon/exceptions?status=open');

@@ -7,6 +7,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { waitFor } from './harness.mjs';
 
+// Uploads a contract file on the Vendor files page, waits for it to be
+// accepted in full, and reconciles it at once.
+export async function uploadAndReconcile(analyst, heading, file) {
+  await analyst.getByRole('link', { name: 'Vendor files' }).click();
+  await heading(analyst, 'Vendor files');
+  await analyst.getByLabel('File', { exact: true }).setInputFiles(file);
+  await analyst.getByRole('button', { name: 'Upload', exact: true }).click();
+  await analyst.locator('.upload-report[data-file-status="accepted"]').waitFor({ timeout: 30_000 });
+  await analyst.getByRole('button', { name: 'Reconcile now' }).click();
+  await analyst.locator('.upload-report .run-result').waitFor({ timeout: 60_000 });
+}
+
 export async function reconciliationSteps({ run, analyst, stack, shot, heading, assert, assertPillContrast, expectedErrors }) {
   await run('tenant analyst: reconciliation run, an exception worked to resolved, a mapping approved', async () => {
     const doc = await stack.api.ok('GET', '/openapi.json');
@@ -123,13 +135,7 @@ export async function reconciliationSteps({ run, analyst, stack, shot, heading, 
     let csv = 'Vendor,Contract #,Item ID,UOM,Price\n';
     for (let i = 1; i <= 60; i++) csv += `ACME,AC-BULK,BULK-${i},EA,${i}.25\n`;
     fs.writeFileSync(file, csv);
-    await analyst.getByRole('link', { name: 'Vendor files' }).click();
-    await heading(analyst, 'Vendor files');
-    await analyst.getByLabel('File', { exact: true }).setInputFiles(file);
-    await analyst.getByRole('button', { name: 'Upload', exact: true }).click();
-    await analyst.locator('.upload-report[data-file-status="accepted"]').waitFor({ timeout: 30_000 });
-    await analyst.getByRole('button', { name: 'Reconcile now' }).click();
-    await analyst.locator('.upload-report .run-result').waitFor({ timeout: 60_000 });
+    await uploadAndReconcile(analyst, heading, file);
 
     await analyst.goto(stack.url + '/recon/exceptions?status=open&rule=MISSING_MAPPING');
     await heading(analyst, 'Exceptions');
@@ -172,13 +178,7 @@ export async function reconciliationSteps({ run, analyst, stack, shot, heading, 
     const uploadAndReconcile = async (name, end) => {
       const file = path.join(stack.work, name);
       fs.writeFileSync(file, `Vendor,Contract #,Item ID,UOM,Price,Start,End\nACME,AC-EXP,EXP-1,EA,3.00,2020-01-01,${end}\n`);
-      await analyst.getByRole('link', { name: 'Vendor files' }).click();
-      await heading(analyst, 'Vendor files');
-      await analyst.getByLabel('File', { exact: true }).setInputFiles(file);
-      await analyst.getByRole('button', { name: 'Upload', exact: true }).click();
-      await analyst.locator('.upload-report[data-file-status="accepted"]').waitFor({ timeout: 30_000 });
-      await analyst.getByRole('button', { name: 'Reconcile now' }).click();
-      await analyst.locator('.upload-report .run-result').waitFor({ timeout: 60_000 });
+      await uploadAndReconcile(analyst, heading, file);
       fs.rmSync(file);
     };
     const openExpired = async () => {
