@@ -58,8 +58,10 @@ constexpr std::string_view kFailing =
 
 constexpr std::string_view kLag =
     "SELECT o.tenant_id, o.site_id, 'lag'::text AS kind, ''::text AS subject, "
-    "'warning'::text AS severity, format('site %s is %s s behind (oldest unsent change)', "
-    "o.name, round(o.outbox_oldest_age_seconds)) AS message, "
+    "'warning'::text AS severity, format('site %s is %s behind (oldest unsent change)', "
+    "o.name, CASE WHEN o.outbox_oldest_age_seconds < 7200 THEN "
+    "round(o.outbox_oldest_age_seconds::numeric / 60) || ' min' ELSE "
+    "round(o.outbox_oldest_age_seconds::numeric / 3600, 1) || ' h' END) AS message, "
     "jsonb_build_object('outbox_oldest_age_seconds', o.outbox_oldest_age_seconds, "
     "'lag_alert_seconds', o.lag_alert_seconds, 'outbox_depth', o.outbox_depth) AS details "
     "FROM site_overview o WHERE o.online AND o.outbox_oldest_age_seconds > o.lag_alert_seconds";

@@ -114,8 +114,8 @@ export const commandLabels: Record<string, string> = {
 };
 
 // The names people see for the API's field names, where a refusal of the
-// relay quotes one ("'lag_alert_seconds' must be ..."); any other snake_case
-// name in quotes is shown as words.
+// relay quotes one ("'lag_alert_seconds' must be ..."). Other quoted names
+// stay as they are: they are often what the person typed (a record's field).
 const fieldLabels: Record<string, string> = {
   offline_after_seconds: 'Site is offline after',
   lag_alert_seconds: 'Outbox lags after',
@@ -128,15 +128,13 @@ const fieldLabels: Record<string, string> = {
   role: 'Role',
   scopes: 'Scopes',
   expires_in_days: 'Expires in (days)',
-  settle_seconds: 'Settle time',
-  site_id: 'Site',
+  settle_seconds: 'Wait after new data before running',
   valid_until: 'Valid until',
 };
 
 export function humanizeFields(text: string): string {
   return text.replace(/'([a-z][a-z0-9]*(?:_[a-z0-9]+)*)'/g, (whole, name: string) => {
-    const label = fieldLabels[name];
-    if (label) return `“${label}”`;
-    return name.includes('_') ? `“${name.replace(/_/g, ' ')}”` : whole;
+    const label = Object.prototype.hasOwnProperty.call(fieldLabels, name) ? fieldLabels[name] : undefined;
+    return label ? `“${label}”` : whole;
   });
 }

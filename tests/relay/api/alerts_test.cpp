@@ -137,6 +137,10 @@ TEST_F(AlertsTest, LagAboveTheThresholdIsAnAlert) {
                     "WHERE site_id = '{}'",
                     a_.site_id));
     EXPECT_EQ(evaluate().opened, 1);
+    // In minutes, as the settings ask for them, not in seconds.
+    auto message = sql("SELECT message FROM alerts WHERE kind = 'lag'");
+    EXPECT_NE(std::string(message.text(0, 0)).find(" is 15 min behind"), std::string::npos)
+        << message.text(0, 0);
     auto op = login("operator@staff.test");
     auto fleet = call("GET", "/api/v1/fleet/sites?state=lagging", &op);
     ASSERT_EQ(fleet.status, 200);

@@ -175,7 +175,7 @@ export async function reconciliationSteps({ run, analyst, stack, shot, heading, 
   });
 
   await run('tenant analyst: a resolved exception whose numbers change reopens, and the drawer says why', async () => {
-    const uploadAndReconcile = async (name, end) => {
+    const uploadExpiry = async (name, end) => {
       const file = path.join(stack.work, name);
       fs.writeFileSync(file, `Vendor,Contract #,Item ID,UOM,Price,Start,End\nACME,AC-EXP,EXP-1,EA,3.00,2020-01-01,${end}\n`);
       await uploadAndReconcile(analyst, heading, file);
@@ -192,7 +192,7 @@ export async function reconciliationSteps({ run, analyst, stack, shot, heading, 
       await d.getByRole('heading', { name: 'The numbers' }).waitFor();
       return d;
     };
-    await uploadAndReconcile('acme_expiry.csv', '2020-01-31');
+    await uploadExpiry('acme_expiry.csv', '2020-01-31');
     let drawer = await openExpired();
     await drawer.getByLabel('Comment or reason').fill('The renewal is signed; Acme sends the new file.');
     await drawer.getByRole('button', { name: 'Resolve' }).click();
@@ -200,7 +200,7 @@ export async function reconciliationSteps({ run, analyst, stack, shot, heading, 
     await analyst.keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached' });
 
-    await uploadAndReconcile('acme_expiry_v2.csv', '2020-02-29'); // another end date, still past
+    await uploadExpiry('acme_expiry_v2.csv', '2020-02-29'); // another end date, still past
     drawer = await openExpired();
     const reason = await drawer.locator('[data-reopen-reason]').innerText();
     assert(/end date changed from 2020-01-31 to 2020-02-29 in the file acme_expiry_v2\.csv of \d{4}-\d{2}-\d{2}/.test(reason), 'the reopen says why: ' + reason);
