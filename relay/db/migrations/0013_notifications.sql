@@ -70,15 +70,25 @@ CREATE TABLE email_deliveries (
 CREATE INDEX email_deliveries_due ON email_deliveries (next_attempt)
     WHERE delivered_at IS NULL AND dropped_at IS NULL;
 
+-- Row-level security as migration 0007 set it for every tenant table: the
+-- claim verified once per statement, staff admitted by their login, and the
+-- owner bound too except on its own login.
 DO $$
 DECLARE
     t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['notifications', 'notification_reads', 'email_deliveries'] LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
         EXECUTE format('CREATE POLICY tenant_rows ON %I TO contractsync_tenant '
-                       'USING (tenant_id = cs_current_tenant())', t);
-        EXECUTE format('CREATE POLICY staff_rows ON %I TO contractsync_staff USING (true)', t);
+                       'USING (tenant_id = (SELECT cs_current_tenant()))', t);
+        EXECUTE format('CREATE POLICY staff_rows ON %I TO contractsync_staff '
+                       'USING ((SELECT pg_has_role(session_user, ''contractsync_staff'', '
+                       '''MEMBER'')))', t);
+        EXECUTE format('CREATE POLICY owner_rows ON %I TO %I '
+                       'USING ((SELECT session_user = current_user))', t,
+                       (SELECT pg_get_userbyid(c.relowner) FROM pg_class c
+                        WHERE c.oid = format('public.%I', t)::regclass));
     END LOOP;
 END
 $$;
