@@ -64,9 +64,10 @@ export function Loading({ what = 'Loading' }: { what?: string }) {
 
 export function ErrorBox({ error, retry }: { error: unknown; retry?: () => void }) {
   if (!error) return null;
+  const { headline, text } = errorParts(error);
   return (
     <div class="error-box" role="alert">
-      <strong>{errorParts(error).headline}</strong> {errorParts(error).text}
+      <strong>{headline}</strong> {text}
       {retry && (
         <button type="button" class="link" onClick={retry}>
           Try again
@@ -166,7 +167,8 @@ export function Dialog({
   returnFocus?: () => HTMLElement | null;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
-  const opener = useRef<HTMLElement | null>(null);
+  // What had focus when the dialog opened; undefined while it is not open.
+  const opener = useRef<HTMLElement | null | undefined>(undefined);
   const refocus = useRef(returnFocus);
   refocus.current = returnFocus;
   useEffect(() => {
@@ -206,10 +208,12 @@ export function Dialog({
   );
 }
 
-function restoreFocus(opener: { current: HTMLElement | null }, find?: () => HTMLElement | null) {
+// Only for a dialog that was open: a dialog first rendered closed, or closed
+// twice (by `open` and then by unmounting), moves no focus.
+function restoreFocus(opener: { current: HTMLElement | null | undefined }, find?: () => HTMLElement | null) {
+  if (opener.current === undefined) return;
   const before = opener.current;
-  opener.current = null;
-  if (!before && !find) return;
+  opener.current = undefined;
   // After the render that closed the dialog, when the list is in place.
   window.setTimeout(() => {
     const target = before && before.isConnected ? before : (find?.() ?? null);
