@@ -23,16 +23,15 @@ std::string source_dir() {
     return env != nullptr && *env != '\0' ? env : CS_SOURCE_DIR;
 }
 
-// Runs scripts/pg-cluster; returns its first output line (the DSN for start).
+// Runs scripts/pg-cluster; returns what it printed (for start: the DSN, or
+// why the cluster did not start).
 std::string pg_cluster(const std::string& command, const std::string& dir) {
     auto cmd = source_dir() + "/scripts/pg-cluster " + command + " " + dir + " 2>&1";
     std::string out;
     if (FILE* p = ::popen(cmd.c_str(), "r")) {
         char line[512];
-        if (std::fgets(line, sizeof(line), p) != nullptr) {
-            out = line;
-        }
         while (std::fgets(line, sizeof(line), p) != nullptr) {
+            out += line;
         }
         ::pclose(p);
     }
