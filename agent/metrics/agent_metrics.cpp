@@ -2,23 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "common/net/prometheus_text.hpp"
+
 namespace cs::agent::metrics {
 namespace {
-
-std::string escape(const std::string& value) {
-    std::string out;
-    for (char c : value) {
-        if (c == '\\' || c == '"') {
-            out += '\\';
-            out += c;
-        } else if (c == '\n') {
-            out += "\\n";
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
 
 void family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
     out += fmt::format("# HELP contractsync_agent_{} {}\n# TYPE contractsync_agent_{} {}\n", name,
@@ -27,11 +14,11 @@ void family(std::string& out, std::string_view name, std::string_view type, std:
 
 void sample(std::string& out, std::string_view name, const std::string& labels, double value) {
     out += fmt::format("contractsync_agent_{}{}{}{} {}\n", name, labels.empty() ? "" : "{", labels,
-                       labels.empty() ? "" : "}", value);
+                       labels.empty() ? "" : "}", net::format_sample_value(value));
 }
 
 std::string label(std::string_view name, const std::string& value) {
-    return fmt::format("{}=\"{}\"", name, escape(value));
+    return fmt::format("{}=\"{}\"", name, net::escape_label_value(value));
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "common/parse/date_text.hpp"
+#include "common/calendar/civil.hpp"
 
 namespace cs::agent::normalize {
 namespace {
@@ -67,24 +67,8 @@ private:
     std::size_t pos_ = 0;
 };
 
-int weekday_of(std::int64_t days) {
-    return static_cast<int>(((days % 7) + 7 + 4) % 7);  // 1970-01-01 was a Thursday
-}
-
-bool is_leap(int year) {
-    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
 int year_of(std::int64_t seconds) {
-    std::int64_t days = seconds >= 0 ? seconds / kDay : -((-seconds + kDay - 1) / kDay);
-    // Civil year from days (Howard Hinnant's civil_from_days, year part only).
-    days += 719468;
-    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    const std::int64_t doe = days - era * 146097;
-    const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const std::int64_t mp = (5 * doy + 2) / 153;
-    return static_cast<int>(yoe + era * 400 + (mp >= 10 ? 1 : 0));
+    return static_cast<int>(calendar::civil_from_days(calendar::floor_div(seconds, kDay)).year);
 }
 
 }  // namespace
@@ -143,19 +127,19 @@ std::int64_t PosixRule::transition_utc(const Transition& t, int year,
                                        std::int32_t offset_before) const {
     std::int64_t day = 0;
     if (t.kind == 'M') {
-        static constexpr int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        int length = kMonthDays[t.month - 1] + (t.month == 2 && is_leap(year) ? 1 : 0);
-        std::int64_t first = parse::days_from_civil(year, static_cast<unsigned>(t.month), 1);
-        int d = 1 + (t.weekday - weekday_of(first) + 7) % 7 + (t.week - 1) * 7;
+        auto month = static_cast<unsigned>(t.month);
+        auto length = static_cast<int>(calendar::days_in_month(year, month));
+        std::int64_t first = calendar::days_from_civil(year, month, 1);
+        int d = 1 + (t.weekday - calendar::weekday_from_days(first) + 7) % 7 + (t.week - 1) * 7;
         while (d > length) {
             d -= 7;  // week 5 means the last such weekday
         }
         day = first + d - 1;
     } else {
-        std::int64_t jan1 = parse::days_from_civil(year, 1, 1);
+        std::int64_t jan1 = calendar::days_from_civil(year, 1, 1);
         int offset = t.day;
         if (t.kind == 'J') {
-            offset = t.day - 1 + (is_leap(year) && t.day >= 60 ? 1 : 0);
+            offset = t.day - 1 + (calendar::is_leap_year(year) && t.day >= 60 ? 1 : 0);
         }
         day = jan1 + offset;
     }

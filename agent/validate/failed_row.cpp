@@ -1,6 +1,6 @@
 #include "agent/validate/failed_row.hpp"
 
-#include "common/log/log.hpp"
+#include "common/text/json_string.hpp"
 
 namespace cs::agent {
 namespace {
@@ -40,10 +40,10 @@ std::string cells_json(const std::vector<std::string>& columns, std::span<const 
         if (i > 0) {
             out += ',';
         }
-        log::append_json_string(out, columns[i]);
+        text::append_json_string(out, columns[i]);
         out += ':';
         if (i < cells.size() && cells[i].kind != CellKind::empty) {
-            log::append_json_string(out, cells[i].text);
+            text::append_json_string(out, cells[i].text);
         } else {
             out += "null";
         }

@@ -4,6 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "common/text/hex.hpp"
+
 namespace cs::crypto {
 
 std::string hmac_sha256(std::string_view key, std::string_view message) {
@@ -15,13 +17,7 @@ std::string hmac_sha256(std::string_view key, std::string_view message) {
 }
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : hmac_sha256(key, message)) {
-        out += digits[c >> 4];
-        out += digits[c & 0xf];
-    }
-    return out;
+    return text::to_hex(hmac_sha256(key, message));
 }
 
 bool equal_in_constant_time(std::string_view a, std::string_view b) {

@@ -8,6 +8,7 @@
 #include <openssl/sha.h>
 
 #include "common/text/base64.hpp"
+#include "common/text/hex.hpp"
 
 namespace cs::crypto {
 namespace {
@@ -33,15 +34,9 @@ std::string aad_for(std::string_view label) {
 }
 
 std::string hex_id(const std::array<unsigned char, SealingKey::kBytes>& key) {
-    static constexpr char digits[] = "0123456789abcdef";
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256(key.data(), key.size(), digest);
-    std::string out;
-    for (std::size_t i = 0; i < 8; ++i) {
-        out += digits[digest[i] >> 4];
-        out += digits[digest[i] & 0xf];
-    }
-    return out;
+    return text::to_hex(digest, 8);
 }
 
 void cleanse(std::string& s) {

@@ -171,6 +171,12 @@ Expected<Decimal> Decimal::parse(std::string_view text) {
 }
 
 std::string Decimal::to_string() const {
+    std::string out;
+    append_to(out);
+    return out;
+}
+
+void Decimal::append_to(std::string& out) const {
     uint128 magnitude = static_cast<uint128>(units_ < 0 ? -units_ : units_);
     char buffer[80];
     int pos = static_cast<int>(sizeof(buffer));
@@ -197,7 +203,7 @@ std::string Decimal::to_string() const {
     if (units_ < 0) {
         buffer[--pos] = '-';
     }
-    return std::string(buffer + pos, buffer + sizeof(buffer));
+    out.append(buffer + pos, buffer + sizeof(buffer));
 }
 
 Decimal Decimal::normalized() const {

@@ -41,6 +41,9 @@ public:
 
     // Plain notation keeping the scale: Decimal(1250, 2) -> "12.50".
     std::string to_string() const;
+    // The same text appended to `out`: no allocation of its own (the relay's
+    // COPY rows and the agent's JSON write decimals this way).
+    void append_to(std::string& out) const;
     // Trailing fractional zeros removed, "-0" folded to "0": the canonical form.
     Decimal normalized() const;
 

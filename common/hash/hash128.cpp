@@ -1,44 +1,27 @@
 #include "common/hash/hash128.hpp"
 
+#include <algorithm>
+
 #include <xxhash.h>
+
+#include "common/text/hex.hpp"
 
 namespace cs {
 
 std::string Hash128::to_hex() const {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out(32, '0');
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-        out[2 * i] = kDigits[bytes[i] >> 4];
-        out[2 * i + 1] = kDigits[bytes[i] & 0x0f];
-    }
-    return out;
+    return text::to_hex(bytes.data(), bytes.size());
 }
 
 Expected<Hash128> Hash128::from_hex(std::string_view hex) {
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
-    };
     if (hex.size() != 32) {
         return make_error(ErrorCode::parse_error, "hash '{}' must be 32 hex characters", hex);
     }
-    Hash128 out;
-    for (std::size_t i = 0; i < 16; ++i) {
-        int hi = nibble(hex[2 * i]);
-        int lo = nibble(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            return make_error(ErrorCode::parse_error, "hash '{}' has a non-hex character", hex);
-        }
-        out.bytes[i] = static_cast<std::uint8_t>((hi << 4) | lo);
+    auto decoded = text::decode_hex(hex);
+    if (!decoded) {
+        return make_error(ErrorCode::parse_error, "hash '{}' has a non-hex character", hex);
     }
+    Hash128 out;
+    std::copy(decoded->begin(), decoded->end(), out.bytes.begin());
     return out;
 }
 

@@ -1,20 +1,20 @@
 #include "common/log/log.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <vector>
 
-#include <simdjson.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "common/text/base64.hpp"
+#include "common/text/json_string.hpp"
+#include "common/text/percent.hpp"
 
 namespace cs::log {
 namespace {
@@ -40,17 +40,7 @@ SecretStore& store() {
 // the characters that depend on the secret's bytes alone.
 std::vector<std::string> encoded_forms(std::string_view secret) {
     std::vector<std::string> forms{std::string(secret)};
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string percent;
-    for (char c : secret) {
-        auto u = static_cast<unsigned char>(c);
-        if (std::isalnum(u) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
-            percent += c;
-        } else {
-            percent += {'%', kHex[u >> 4], kHex[u & 15]};
-        }
-    }
-    forms.push_back(percent);
+    forms.push_back(text::percent_encode(secret));
     for (std::size_t offset = 0; offset < 3; ++offset) {
         std::string encoded = text::base64_encode(std::string(offset, '\0') + std::string(secret));
         while (!encoded.empty() && encoded.back() == '=') {
@@ -107,11 +97,12 @@ public:
         line += R"(","level":")";
         line += level_name(msg.level);
         line += R"(","logger":)";
-        append_json_string(line, name_);
+        text::append_json_string(line, name_);
         line += R"(,"thread":)";
         line += std::to_string(msg.thread_id);
         line += R"(,"msg":)";
-        append_json_string(line, redact(std::string_view(msg.payload.data(), msg.payload.size())));
+        text::append_json_string(line,
+                                 redact(std::string_view(msg.payload.data(), msg.payload.size())));
         line += "}\n";
         dest.append(line.data(), line.data() + line.size());
     }
@@ -270,54 +261,6 @@ std::string redact(std::string_view text) {
         }
     }
     return out;
-}
-
-void append_json_string(std::string& out, std::string_view text) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out.push_back('"');
-    std::size_t i = 0;
-    while (i < text.size()) {
-        auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x80) {
-            switch (c) {
-                case '"':
-                    out += "\\\"";
-                    break;
-                case '\\':
-                    out += "\\\\";
-                    break;
-                case '\n':
-                    out += "\\n";
-                    break;
-                case '\r':
-                    out += "\\r";
-                    break;
-                case '\t':
-                    out += "\\t";
-                    break;
-                default:
-                    if (c < 0x20 || c == 0x7f) {
-                        out += "\\u00";
-                        out.push_back(kHex[c >> 4]);
-                        out.push_back(kHex[c & 0x0f]);
-                    } else {
-                        out.push_back(static_cast<char>(c));
-                    }
-            }
-            ++i;
-            continue;
-        }
-        // Multi-byte sequence: copy it if valid, otherwise emit U+FFFD for one byte.
-        std::size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-        if (len > 1 && i + len <= text.size() && simdjson::validate_utf8(text.data() + i, len)) {
-            out.append(text.substr(i, len));
-            i += len;
-        } else {
-            out += "\xef\xbf\xbd";
-            ++i;
-        }
-    }
-    out.push_back('"');
 }
 
 }  // namespace cs::log

@@ -42,10 +42,6 @@ void register_secret(std::string_view secret);
 void clear_secrets();
 std::string redact(std::string_view text);
 
-// JSON string escaping that always yields valid JSON: control characters as
-// \u00XX and invalid UTF-8 replaced by U+FFFD.
-void append_json_string(std::string& out, std::string_view text);
-
 Expected<Format> parse_format(std::string_view name);
 
 }  // namespace cs::log

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "common/calendar/civil.hpp"
 #include "common/parse/number_parse.hpp"
 
 namespace cs::parse {
@@ -90,7 +91,8 @@ bool excel_serial_to_parts(std::string_view text, DateTimeParts& out, std::strin
         millis = 0;
         ++offset;
     }
-    out.days = days_from_civil(1899, 12, 31) + static_cast<std::int32_t>(offset);
+    out.days = static_cast<std::int32_t>(calendar::days_from_civil(1899, 12, 31)) +
+               static_cast<std::int32_t>(offset);
     out.micros_of_day = millis * 1000;
     out.has_time = fraction != 0;
     out.has_offset = false;

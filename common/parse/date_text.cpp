@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "common/calendar/civil.hpp"
+
 namespace cs::parse {
 namespace {
 
@@ -101,35 +103,15 @@ bool make_parts(int year, int month, int day, int hour, int minute, int second, 
         second > 59) {
         return false;
     }
-    if (!is_valid_ymd(year, static_cast<unsigned>(month), static_cast<unsigned>(day))) {
+    if (!calendar::is_valid_ymd(year, static_cast<unsigned>(month), static_cast<unsigned>(day))) {
         return false;
     }
-    out.days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+    out.days = static_cast<std::int32_t>(
+        calendar::days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)));
     out.micros_of_day =
         (static_cast<std::int64_t>(hour) * 3600 + minute * 60 + second) * 1'000'000 + micros;
     out.has_time = has_time;
     return true;
-}
-
-std::int32_t days_from_civil(int year, unsigned month, unsigned day) {
-    // Howard Hinnant's days_from_civil (public domain), as used by <chrono>.
-    year -= month <= 2 ? 1 : 0;
-    const int era = (year >= 0 ? year : year - 399) / 400;
-    const auto yoe = static_cast<unsigned>(year - era * 400);
-    const unsigned doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<int>(doe) - 719468;
-}
-
-bool is_valid_ymd(int year, unsigned month, unsigned day) {
-    static constexpr std::array<unsigned, 12> kDays = {31, 28, 31, 30, 31, 30,
-                                                       31, 31, 30, 31, 30, 31};
-    if (month < 1 || month > 12 || day < 1) {
-        return false;
-    }
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    unsigned limit = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
-    return day <= limit;
 }
 
 bool parse_iso8601(std::string_view text, DateTimeParts& out) {

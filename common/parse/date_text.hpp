@@ -18,10 +18,6 @@ struct DateTimeParts {
     std::int32_t offset_seconds = 0;  // east of UTC
 };
 
-// Days since 1970-01-01 of a proleptic Gregorian date; the date must be valid.
-std::int32_t days_from_civil(int year, unsigned month, unsigned day);
-bool is_valid_ymd(int year, unsigned month, unsigned day);
-
 // ISO 8601 as sources write it: YYYY-MM-DD, optionally followed by 'T' or ' ',
 // HH:MM[:SS[.fraction]] and Z or an offset (+HH:MM, +HHMM, +HH).
 bool parse_iso8601(std::string_view text, DateTimeParts& out);

@@ -6,18 +6,18 @@
 
 #include <openssl/rand.h>
 
+#include "common/text/hex.hpp"
+
 namespace cs {
 
 std::string Uuid::to_string() const {
-    static constexpr char kDigits[] = "0123456789abcdef";
     std::string out;
     out.reserve(36);
     for (std::size_t i = 0; i < 16; ++i) {
         if (i == 4 || i == 6 || i == 8 || i == 10) {
             out.push_back('-');
         }
-        out.push_back(kDigits[bytes[i] >> 4]);
-        out.push_back(kDigits[bytes[i] & 0x0f]);
+        text::append_hex(out, bytes[i]);
     }
     return out;
 }
@@ -40,10 +40,7 @@ Expected<Uuid> Uuid::parse(std::string_view text) {
         int v = 0;
         for (int k = 0; k < 2; ++k, ++i) {
             char c = text[i];
-            int n = (c >= '0' && c <= '9')   ? c - '0'
-                    : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-                    : (c >= 'A' && c <= 'F') ? c - 'A' + 10
-                                             : -1;
+            int n = text::hex_value(c);
             if (n < 0) {
                 return fail();
             }

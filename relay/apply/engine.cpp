@@ -2,20 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "common/text/hex.hpp"
+#include "common/text/json_string.hpp"
 #include "relay/apply/engine_steps.hpp"
 #include "relay/apply/events.hpp"
-#include "relay/apply/json_render.hpp"
 
 namespace cs::relay::apply {
 namespace {
-
-std::string hex(std::string_view bytes) {
-    std::string out;
-    for (unsigned char b : bytes) {
-        out += fmt::format("{:02x}", b);
-    }
-    return out;
-}
 
 // A set-specific failure that no retry can fix: rejected, not retried. Anything
 // else (lost connection, timeouts, a relay-side fault) must not be acknowledged.
@@ -25,7 +18,7 @@ bool is_rejection(const Error& e) {
 
 std::string event_details(const PreparedChangeSet& set) {
     std::string out = "{\"entity\":";
-    append_json_string(out, set.entity);
+    text::append_json_string(out, set.entity);
     out += fmt::format(R"(,"digest":"{}","rows":{}}})", set.content_digest.to_hex(), set.row_count);
     return out;
 }
@@ -110,7 +103,7 @@ Expected<ApplyOutcome> Applier::apply_in_transaction(const SiteRef& site,
             outcome.error = fmt::format(
                 "conflict: sequence {} of stream {} was already applied with different content "
                 "(stored digest {}, received {})",
-                set.sequence, set.stream_id, hex(**digest), set.content_digest.to_hex());
+                set.sequence, set.stream_id, text::to_hex(**digest), set.content_digest.to_hex());
         } else if (set.sequence <= stream->pruned_through) {
             // Applied so long ago that the ledger entry was pruned; the stream
             // moved past it, so it is a resend of something already applied.

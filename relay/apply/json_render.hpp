@@ -24,8 +24,4 @@ private:
     std::vector<std::string> keys_;  // pre-escaped `"name":` for each field
 };
 
-// Appends `text` as a JSON string literal. The input must be valid UTF-8 (the
-// wire decoder guarantees it); control characters are escaped.
-void append_json_string(std::string& out, std::string_view text);
-
 }  // namespace cs::relay::apply

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "common/text/hex.hpp"
+
 namespace cs::relay::db {
 namespace {
 
@@ -13,19 +15,6 @@ std::string trimmed(const char* text) {
         out.pop_back();
     }
     return out;
-}
-
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 }  // namespace
@@ -48,15 +37,11 @@ std::int64_t Result::integer(int row, int column) const {
 
 std::string Result::bytea(int row, int column) const {
     auto t = text(row, column);
-    std::string out;
     if (t.size() < 2 || t[0] != '\\' || t[1] != 'x') {
-        return out;
+        return {};
     }
-    out.reserve((t.size() - 2) / 2);
-    for (std::size_t i = 2; i + 1 < t.size(); i += 2) {
-        out.push_back(static_cast<char>(hex_digit(t[i]) * 16 + hex_digit(t[i + 1])));
-    }
-    return out;
+    // PostgreSQL's hex output format: "\x" and two digits a byte.
+    return text::decode_hex(t.substr(2)).value_or(std::string());
 }
 
 std::int64_t Result::affected() const {

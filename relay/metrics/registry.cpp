@@ -1,41 +1,13 @@
 #include "relay/metrics/registry.hpp"
 
-#include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "common/net/prometheus_text.hpp"
+
 namespace cs::relay::metrics {
 namespace {
-
-std::string escape_label(std::string_view value) {
-    std::string out;
-    for (char c : value) {
-        if (c == '\\') {
-            out += "\\\\";
-        } else if (c == '"') {
-            out += "\\\"";
-        } else if (c == '\n') {
-            out += "\\n";
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
-std::string format_number(double v) {
-    if (std::isinf(v)) {
-        return v > 0 ? "+Inf" : "-Inf";
-    }
-    if (std::isnan(v)) {
-        return "NaN";
-    }
-    if (v == std::floor(v) && std::fabs(v) < 1e15) {
-        return fmt::format("{}", static_cast<long long>(v));
-    }
-    return fmt::format("{}", v);
-}
 
 std::string label_text(const Labels& labels, const std::string& extra_name = {},
                        const std::string& extra_value = {}) {
@@ -45,7 +17,7 @@ std::string label_text(const Labels& labels, const std::string& extra_name = {},
     std::string out = "{";
     bool first = true;
     for (const auto& [k, v] : labels) {
-        out += fmt::format("{}{}=\"{}\"", first ? "" : ",", k, escape_label(v));
+        out += fmt::format("{}{}=\"{}\"", first ? "" : ",", k, net::escape_label_value(v));
         first = false;
     }
     if (!extra_name.empty()) {
@@ -131,21 +103,25 @@ std::string Registry::expose() const {
                                                    : "histogram";
         out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, f.help, name, type);
         for (const auto& [labels, c] : f.counters) {
-            out += fmt::format("{}{} {}\n", name, label_text(labels), format_number(c->value()));
+            out += fmt::format("{}{} {}\n", name, label_text(labels),
+                               net::format_sample_value(c->value()));
         }
         for (const auto& [labels, g] : f.gauges) {
-            out += fmt::format("{}{} {}\n", name, label_text(labels), format_number(g->value()));
+            out += fmt::format("{}{} {}\n", name, label_text(labels),
+                               net::format_sample_value(g->value()));
         }
         for (const auto& [labels, h] : f.histograms) {
             auto counts = h->bucket_counts();
             std::uint64_t cumulative = 0;
             for (std::size_t i = 0; i < counts.size(); ++i) {
                 cumulative += counts[i];
-                auto le = i < h->bounds().size() ? format_number(h->bounds()[i]) : "+Inf";
+                auto le =
+                    i < h->bounds().size() ? net::format_sample_value(h->bounds()[i]) : "+Inf";
                 out +=
                     fmt::format("{}_bucket{} {}\n", name, label_text(labels, "le", le), cumulative);
             }
-            out += fmt::format("{}_sum{} {}\n", name, label_text(labels), format_number(h->sum()));
+            out += fmt::format("{}_sum{} {}\n", name, label_text(labels),
+                               net::format_sample_value(h->sum()));
             out += fmt::format("{}_count{} {}\n", name, label_text(labels), h->count());
         }
     }

@@ -4,21 +4,10 @@
 #include <string>
 #include <utility>
 
+#include "common/text/hex.hpp"
+
 namespace cs::relay::portal_server {
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 Error bad_path(std::string_view path, std::string_view why) {
     return make_error(ErrorCode::invalid_argument, "{}: {}", path.substr(0, 200), why);
@@ -60,8 +49,8 @@ Expected<std::filesystem::path> file_for_url_path(std::string_view url_path) {
             continue;
         }
         if (c == '%') {
-            int hi = i + 2 < url_path.size() ? hex_value(url_path[i + 1]) : -1;
-            int lo = hi >= 0 ? hex_value(url_path[i + 2]) : -1;
+            int hi = i + 2 < url_path.size() ? text::hex_value(url_path[i + 1]) : -1;
+            int lo = hi >= 0 ? text::hex_value(url_path[i + 2]) : -1;
             if (lo < 0) {
                 return bad_path(url_path, "malformed percent escape");
             }

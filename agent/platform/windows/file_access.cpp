@@ -108,9 +108,12 @@ std::optional<std::string> readable_by_other_users(const std::filesystem::path& 
     if (!readable) {
         return std::nullopt;
     }
-    return "icacls \"" + fs::to_utf8(path) +
-           "\" /inheritance:r /grant:r SYSTEM:F Administrators:F \"NT "
-           "SERVICE\\ContractSyncAgent\":R";
+    // The same rule as agent_acl_sddl: SYSTEM and Administrators full control,
+    // the service modify, inherited by what a folder holds.
+    std::error_code ec;
+    const char* inherit = std::filesystem::is_directory(path, ec) ? "(OI)(CI)" : "";
+    return "icacls \"" + fs::to_utf8(path) + "\" /inheritance:r /grant:r SYSTEM:" + inherit +
+           "F Administrators:" + inherit + "F \"NT SERVICE\\ContractSyncAgent\":" + inherit + "M";
 }
 
 }  // namespace cs::agent::platform

@@ -2,47 +2,9 @@
 
 #include <charconv>
 
+#include "common/text/percent.hpp"
+
 namespace cs::relay::api {
-namespace {
-
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-}  // namespace
-
-Expected<std::string> percent_decode(std::string_view text, bool plus_is_space) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (c == '%') {
-            int hi = i + 2 < text.size() ? hex_digit(text[i + 1]) : -1;
-            int lo = i + 2 < text.size() ? hex_digit(text[i + 2]) : -1;
-            if (hi < 0 || lo < 0) {
-                return make_error(ErrorCode::invalid_argument,
-                                  "malformed percent escape at position {}", i);
-            }
-            out += static_cast<char>(hi * 16 + lo);
-            i += 2;
-        } else if (c == '+' && plus_is_space) {
-            out += ' ';
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 Expected<Query> Query::parse(std::string_view query) {
     constexpr std::size_t kMaxFields = 64;
     Query q;
@@ -58,11 +20,11 @@ Expected<Query> Query::parse(std::string_view query) {
                               kMaxFields);
         }
         auto eq = part.find('=');
-        auto name = percent_decode(part.substr(0, eq), true);
+        auto name = text::percent_decode(part.substr(0, eq), true);
         if (!name) {
             return std::move(name).error().wrap("query parameter name");
         }
-        auto value = percent_decode(
+        auto value = text::percent_decode(
             eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1), true);
         if (!value) {
             return std::move(value).error().wrap(fmt::format("query parameter '{}'", *name));

@@ -27,8 +27,6 @@ private:
     std::map<std::string, std::string, std::less<>> values_;
 };
 
-Expected<std::string> percent_decode(std::string_view text, bool plus_is_space);
-
 // The value of one cookie in a Cookie header; empty when absent.
 std::string cookie_value(std::string_view cookie_header, std::string_view name);
 

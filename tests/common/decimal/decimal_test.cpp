@@ -22,6 +22,22 @@ TEST(DecimalTest, ParsesPlainAndScientificNotation) {
     EXPECT_EQ(D("0.000").to_string(), "0.000");
 }
 
+TEST(DecimalTest, AppendsTheSameTextAsToString) {
+    std::string out = "[";
+    for (const char* text : {"12.50", "-0.05", "0", "0.000", "-12", "123456789012345678901234.5678",
+                             "-12345678901234567890123456789.012345678"}) {
+        Decimal d = D(text);
+        std::string alone;
+        d.append_to(alone);
+        EXPECT_EQ(alone, d.to_string());
+        d.append_to(out);
+        out += ',';
+    }
+    EXPECT_EQ(out,
+              "[12.50,-0.05,0,0.000,-12,123456789012345678901234.5678,"
+              "-12345678901234567890123456789.012345678,");
+}
+
 TEST(DecimalTest, RejectsNonNumbersWithReason) {
     for (auto bad : {"", "-", "abc", "1,000", "$5", "1.2.3", "1e", "1e+", "12 ", "1e5000"}) {
         auto d = Decimal::parse(bad);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "common/text/json_string.hpp"
 #include "tests/tools/p21sim/handlers.hpp"
 #include "tests/tools/p21sim/page.hpp"
 
@@ -66,7 +67,7 @@ HttpResponse unauthorized(Context& context, TokenCheck check) {
 HttpResponse service_document(const Context& context, const HttpRequest& request, DataApi api) {
     std::string origin = request_origin(context, request);
     std::string body = R"({"@odata.context":)";
-    append_json_string(body, fmt::format("{}{}/$metadata", origin, api_root(api)));
+    text::append_json_string(body, fmt::format("{}{}/$metadata", origin, api_root(api)));
     body += R"(,"value":[)";
     for (TableId id : kAllTables) {
         std::string name = api == DataApi::table

@@ -5,6 +5,8 @@
 
 #include <date/tz.h>
 
+#include "common/calendar/iso.hpp"
+
 namespace cs::p21sim {
 
 namespace {
@@ -34,28 +36,8 @@ void append_digits(std::string& out, unsigned value, int width) {
     out.append(buf, static_cast<std::size_t>(width));
 }
 
-bool read_digits(std::string_view text, std::size_t& pos, int count, int& out) {
-    if (pos + static_cast<std::size_t>(count) > text.size()) {
-        return false;
-    }
-    out = 0;
-    for (int i = 0; i < count; ++i) {
-        char c = text[pos++];
-        if (c < '0' || c > '9') {
-            return false;
-        }
-        out = out * 10 + (c - '0');
-    }
-    return true;
-}
-
-bool expect(std::string_view text, std::size_t& pos, char c) {
-    if (pos < text.size() && text[pos] == c) {
-        ++pos;
-        return true;
-    }
-    return false;
-}
+using calendar::read_char;
+using calendar::read_digits;
 
 Error bad_literal(std::string_view text, std::string_view reason) {
     return make_error(ErrorCode::parse_error, "'{}' is not a valid date/time literal: {}", text,
@@ -180,8 +162,8 @@ bool looks_like_date(std::string_view text) {
 Expected<std::int64_t> parse_datetime(std::string_view text, const TimeZone& zone) {
     std::size_t pos = 0;
     int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    if (!read_digits(text, pos, 4, year) || !expect(text, pos, '-') ||
-        !read_digits(text, pos, 2, month) || !expect(text, pos, '-') ||
+    if (!read_digits(text, pos, 4, year) || !read_char(text, pos, '-') ||
+        !read_digits(text, pos, 2, month) || !read_char(text, pos, '-') ||
         !read_digits(text, pos, 2, day)) {
         return bad_literal(text, "expected YYYY-MM-DD");
     }
@@ -192,19 +174,19 @@ Expected<std::int64_t> parse_datetime(std::string_view text, const TimeZone& zon
         return bad_literal(text, "no such calendar date");
     }
     std::int64_t ms = 0;
-    bool has_time = expect(text, pos, 'T');
+    bool has_time = read_char(text, pos, 'T');
     if (has_time) {
-        if (!read_digits(text, pos, 2, hour) || !expect(text, pos, ':') ||
+        if (!read_digits(text, pos, 2, hour) || !read_char(text, pos, ':') ||
             !read_digits(text, pos, 2, minute)) {
             return bad_literal(text, "expected hh:mm after 'T'");
         }
-        if (expect(text, pos, ':') && !read_digits(text, pos, 2, second)) {
+        if (read_char(text, pos, ':') && !read_digits(text, pos, 2, second)) {
             return bad_literal(text, "expected two digits of seconds");
         }
         if (hour > 23 || minute > 59 || second > 59) {
             return bad_literal(text, "time of day out of range");
         }
-        if (expect(text, pos, '.')) {
+        if (read_char(text, pos, '.')) {
             int digits = 0;
             std::int64_t fraction_ms = 0;
             while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
@@ -239,7 +221,7 @@ Expected<std::int64_t> parse_datetime(std::string_view text, const TimeZone& zon
         int sign = text[pos] == '-' ? -1 : 1;
         ++pos;
         int oh = 0, om = 0;
-        if (!read_digits(text, pos, 2, oh) || !expect(text, pos, ':') ||
+        if (!read_digits(text, pos, 2, oh) || !read_char(text, pos, ':') ||
             !read_digits(text, pos, 2, om) || pos != text.size() || oh > 14 || om > 59) {
             return bad_literal(text, "expected a UTC offset +hh:mm or -hh:mm");
         }

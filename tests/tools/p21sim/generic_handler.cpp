@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "common/text/json_string.hpp"
 #include "tests/tools/p21sim/handlers.hpp"
 #include "tests/tools/p21sim/page.hpp"
 
@@ -15,7 +16,7 @@ namespace {
 
 HttpResponse service_document(const Context& context, const HttpRequest& request) {
     std::string body = R"({"@odata.context":)";
-    append_json_string(body, request_origin(context, request) + "/generic/v4/$metadata");
+    text::append_json_string(body, request_origin(context, request) + "/generic/v4/$metadata");
     body += R"(,"value":[)";
     bool first = true;
     for (const EntitySet& set : generic_entity_sets()) {

@@ -4,22 +4,11 @@
 
 #include <fmt/format.h>
 
-#include "common/log/log.hpp"
+#include "common/text/json_string.hpp"
 
 namespace cs::p21sim {
 
 namespace {
-
-// Printable ASCII without '"' or '\\' needs no escaping: copy it in one go.
-bool plain(std::string_view text) {
-    for (char ch : text) {
-        auto c = static_cast<unsigned char>(ch);
-        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
-            return false;
-        }
-    }
-    return true;
-}
 
 void append_int(std::string& out, std::int64_t value) {
     char buf[24];
@@ -28,44 +17,6 @@ void append_int(std::string& out, std::int64_t value) {
 }
 
 }  // namespace
-
-void append_json_string(std::string& out, std::string_view text) {
-    if (plain(text)) {
-        out.push_back('"');
-        out.append(text);
-        out.push_back('"');
-        return;
-    }
-    cs::log::append_json_string(out, text);
-}
-
-void append_decimal(std::string& out, const Decimal& value) {
-    int128 units = value.units();
-    int scale = value.scale();
-    if (units > INT64_MIN / 2 && units < INT64_MAX / 2 && scale <= 18) {
-        // Fast path for values that fit 64 bits: digits right to left, point
-        // inserted, then one append.
-        auto magnitude = static_cast<std::uint64_t>(units < 0 ? -units : units);
-        char buf[48];
-        char* end = buf + sizeof buf;
-        char* p = end;
-        int digits = 0;
-        do {
-            if (digits == scale && scale > 0) {
-                *--p = '.';
-            }
-            *--p = static_cast<char>('0' + magnitude % 10);
-            magnitude /= 10;
-            ++digits;
-        } while (magnitude != 0 || digits <= scale);
-        if (units < 0) {
-            *--p = '-';
-        }
-        out.append(p, static_cast<std::size_t>(end - p));
-        return;
-    }
-    out.append(value.to_string());
-}
 
 void append_value(std::string& out, const Value& value, const JsonStyle& style) {
     switch (value.type) {
@@ -79,10 +30,10 @@ void append_value(std::string& out, const Value& value, const JsonStyle& style) 
             append_int(out, value.integer);
             return;
         case Type::decimal:
-            append_decimal(out, value.decimal);
+            value.decimal.append_to(out);
             return;
         case Type::string:
-            append_json_string(out, value.text);
+            text::append_json_string(out, value.text);
             return;
         case Type::datetime:
             out.push_back('"');
@@ -114,7 +65,7 @@ void append_row(std::string& out, const Dataset& dataset, std::uint64_t index,
 
 std::string error_body(int status, std::string_view message) {
     std::string out = fmt::format(R"({{"error":{{"code":"{}","message":)", status);
-    append_json_string(out, message);
+    text::append_json_string(out, message);
     out.append("}}");
     return out;
 }

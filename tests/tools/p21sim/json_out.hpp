@@ -17,10 +17,6 @@ struct JsonStyle {
     DateTimeStyle datetimes = DateTimeStyle::naive;
 };
 
-// A JSON string literal with quotes; control characters escaped, invalid UTF-8
-// replaced by U+FFFD.
-void append_json_string(std::string& out, std::string_view text);
-void append_decimal(std::string& out, const Decimal& value);
 void append_value(std::string& out, const Value& value, const JsonStyle& style);
 
 // {"col":value,...} for the given columns of one row; `scratch` is reused.

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "common/text/json_string.hpp"
+
 namespace cs::p21sim {
 
 std::string next_link_query(const Target& target, std::optional<std::uint64_t> remaining_top,
@@ -61,7 +63,7 @@ HttpResponse serve_page(QueryEngine& engine, const PageRequest& request) {
     // About 24 bytes per cell: growing the body by copying costs more than the slack.
     body.reserve(256 + page.rows.size() * (2 + 24 * request.options.select.size()));
     body += R"({"@odata.context":)";
-    append_json_string(body, request.context_url);
+    text::append_json_string(body, request.context_url);
     if (options.count) {
         body += fmt::format(R"(,"@odata.count":{})", page.total);
     }
@@ -82,7 +84,8 @@ HttpResponse serve_page(QueryEngine& engine, const PageRequest& request) {
             remaining = *options.top - page.rows.size();
         }
         body += R"(,"@odata.nextLink":)";
-        append_json_string(body, request.link_prefix + "?" +
+        text::append_json_string(body,
+                                 request.link_prefix + "?" +
                                      next_link_query(request.target, remaining,
                                                      format_skiptoken(next, request.surface)));
     }

@@ -6,6 +6,8 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "common/text/hex.hpp"
+
 namespace cs::p21sim {
 
 namespace {
@@ -20,13 +22,7 @@ std::string random_token() {
             b = static_cast<unsigned char>(device());
         }
     }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : bytes) {
-        out.push_back(kHex[b >> 4]);
-        out.push_back(kHex[b & 15]);
-    }
-    return out;
+    return text::to_hex(bytes, sizeof bytes);
 }
 
 bool same_secret(std::string_view a, std::string_view b) {

@@ -259,7 +259,7 @@ TEST_F(QueryTest, WritesDecimalsAndDatetimesExactly) {
     EXPECT_NE(out.find("\"list_price\":1234567.0005"), std::string::npos) << out;
     EXPECT_EQ(parsed["date_last_modified"], "2025-01-01T10:00:00.007-06:00");
     std::string small;
-    append_decimal(small, Decimal::parse("-0.0500").value());
+    Decimal::parse("-0.0500").value().append_to(small);
     EXPECT_EQ(small, "-0.0500");
 }
 
