@@ -6,8 +6,11 @@
 
 namespace cs::relay::server {
 
-// Threads for blocking work (libpq calls): the I/O threads post jobs here and the
-// jobs post their results back to the connection's strand.
+// A fixed set of threads for blocking work (libpq calls, reconciliation runs),
+// so the I/O threads never wait on the database. The relay keeps one pool per
+// kind of work (agent sessions, API, /readyz, reconciliation; relay_service.cpp)
+// so a flood of one cannot starve another. A job that has a result for a
+// connection posts it to that connection's executor itself.
 class BlockingPool {
 public:
     explicit BlockingPool(std::size_t threads);
