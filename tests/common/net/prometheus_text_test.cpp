@@ -19,7 +19,8 @@ TEST(PrometheusTextTest, FormatsSampleValuesAsTheExpositionFormatSpellsThem) {
     EXPECT_EQ(format_sample_value(-3), "-3");
     EXPECT_EQ(format_sample_value(123456789012345), "123456789012345");
     EXPECT_EQ(format_sample_value(0.25), "0.25");
-    EXPECT_EQ(format_sample_value(1e15), "1e+15");
+    EXPECT_EQ(format_sample_value(1e15), "1000000000000000");
+    EXPECT_EQ(format_sample_value(2.5e20), "2.5e+20");
     EXPECT_EQ(format_sample_value(std::numeric_limits<double>::infinity()), "+Inf");
     EXPECT_EQ(format_sample_value(-std::numeric_limits<double>::infinity()), "-Inf");
     EXPECT_EQ(format_sample_value(std::numeric_limits<double>::quiet_NaN()), "NaN");
