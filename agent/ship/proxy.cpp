@@ -7,7 +7,8 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
-#include <openssl/evp.h>
+
+#include "common/text/base64.hpp"
 
 namespace cs::agent::ship {
 namespace {
@@ -19,15 +20,6 @@ std::string lower(std::string_view text) {
     std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
         return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     });
-    return out;
-}
-
-std::string base64(std::string_view in) {
-    std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(in.data()),
-                            static_cast<int>(in.size()));
-    out.resize(static_cast<std::size_t>(n));
     return out;
 }
 
@@ -138,7 +130,7 @@ std::string ProxyServer::authorization() const {
     if (username.empty()) {
         return {};
     }
-    return "Basic " + base64(username + ":" + password);
+    return "Basic " + text::base64_encode(username + ":" + password);
 }
 
 Expected<ProxyServer> parse_proxy_url(std::string_view url, std::string_view origin) {

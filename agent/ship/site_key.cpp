@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/text/base64.hpp"
+
 namespace cs::agent::ship {
 
 Status check_site_key(std::string_view key, std::string_view origin) {
@@ -14,10 +16,7 @@ Status check_site_key(std::string_view key, std::string_view origin) {
                           origin);
     }
     auto body = key.substr(kPrefix.size());
-    bool base64url = std::all_of(body.begin(), body.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-               c == '-' || c == '_';
-    });
+    bool base64url = std::all_of(body.begin(), body.end(), text::is_base64url_char);
     if (body.size() != kBody || !base64url) {
         return make_error(ErrorCode::invalid_argument,
                           "site key from {} is malformed: expected cs_site_ followed by {} "

@@ -3,40 +3,9 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include "common/text/base64.hpp"
+
 namespace cs::relay::sites {
-namespace {
-
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string base64url(const unsigned char* data, std::size_t size) {
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 3 <= size; i += 3) {
-        std::uint32_t v = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
-        out += kAlphabet[(v >> 18) & 63];
-        out += kAlphabet[(v >> 12) & 63];
-        out += kAlphabet[(v >> 6) & 63];
-        out += kAlphabet[v & 63];
-    }
-    if (size - i == 1) {
-        std::uint32_t v = data[i] << 16;
-        out += kAlphabet[(v >> 18) & 63];
-        out += kAlphabet[(v >> 12) & 63];
-    } else if (size - i == 2) {
-        std::uint32_t v = (data[i] << 16) | (data[i + 1] << 8);
-        out += kAlphabet[(v >> 18) & 63];
-        out += kAlphabet[(v >> 12) & 63];
-        out += kAlphabet[(v >> 6) & 63];
-    }
-    return out;
-}
-
-bool is_base64url_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_';
-}
-
-}  // namespace
 
 Expected<NewSiteKey> generate_secret_token(std::string_view prefix) {
     unsigned char random[kSiteKeyRandomBytes];
@@ -44,7 +13,8 @@ Expected<NewSiteKey> generate_secret_token(std::string_view prefix) {
         return make_error(ErrorCode::internal, "the system random generator failed");
     }
     NewSiteKey key;
-    key.key = std::string(prefix) + base64url(random, sizeof(random));
+    key.key = std::string(prefix) + text::base64url_encode(std::string_view(
+                                        reinterpret_cast<const char*>(random), sizeof(random)));
     key.hash = hash_site_key(key.key);
     key.display = display_prefix(key.key, prefix);
     return key;
@@ -65,7 +35,7 @@ bool is_well_formed_token(std::string_view key, std::string_view prefix) {
         return false;
     }
     for (char c : key.substr(prefix.size())) {
-        if (!is_base64url_char(c)) {
+        if (!text::is_base64url_char(c)) {
             return false;
         }
     }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/text/percent.hpp"
+
 namespace cs::agent::odata {
 namespace {
 
@@ -24,21 +26,7 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
 }  // namespace
 
 std::string encode_query_value(std::string_view value) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(value.size() * 3);
-    for (unsigned char c : value) {
-        bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                          (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-        if (unreserved) {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 15]);
-        }
-    }
-    return out;
+    return text::percent_encode(value);
 }
 
 std::string url_origin(std::string_view url) {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "agent/store/state_db.hpp"
+#include "common/text/hex.hpp"
 #include "tests/agent/agent_test_support.hpp"
 #include "tests/agent/ship/child_process.hpp"
 #include "tests/agent/ship/ship_test_support.hpp"
@@ -65,16 +66,6 @@ private:
     PGconn* conn_;
 };
 
-std::string hex(std::string_view bytes) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : bytes) {
-        out += digits[c >> 4];
-        out += digits[c & 15];
-    }
-    return out;
-}
-
 // bk_hash -> data_hash, both hex, of every live row the agent holds for `entity`.
 std::map<std::string, std::string> agent_state(const std::filesystem::path& db,
                                                const std::string& entity) {
@@ -86,7 +77,7 @@ std::map<std::string, std::string> agent_state(const std::filesystem::path& db,
                  .prepare("SELECT bk, data_hash FROM " + StateDb::state_table(record->entity_id))
                  .value();
     while (s.step().value()) {
-        out[hex(s.column_blob(0))] = hex(s.column_blob(1));
+        out[text::to_hex(s.column_blob(0))] = text::to_hex(s.column_blob(1));
     }
     return out;
 }
