@@ -18,8 +18,8 @@ void add_check_config_command(CLI::App& app, CommandContext& ctx, CommandRunner&
                        config->sources.size(), config->sources.size() == 1 ? "" : "s",
                        config->entities.size(), config->entities.size() == 1 ? "y" : "ies");
             for (const auto& e : config->entities) {
-                fmt::print("  {}: {} field{}, key ({}){}\n", e.name, e.plan.fields.size(),
-                           e.plan.fields.size() == 1 ? "" : "s", fmt::join(e.key, ", "),
+                fmt::print("  {}: {} field{}, key ({}){}\n", e.name, e.fields.size(),
+                           e.fields.size() == 1 ? "" : "s", fmt::join(e.key, ", "),
                            e.parent.empty() ? "" : fmt::format(", child of {}", e.parent));
             }
             return static_cast<int>(kExitOk);

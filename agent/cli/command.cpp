@@ -51,6 +51,18 @@ Expected<StateDb> CommandContext::open_store(const AgentConfig& config) {
     return StateDb::open(config.state_db());
 }
 
+Expected<ConfigAndStore> CommandContext::load_config_and_store() const {
+    auto config = load_config();
+    if (!config) {
+        return std::move(config).error();
+    }
+    auto store = open_store(*config);
+    if (!store) {
+        return std::move(store).error();
+    }
+    return ConfigAndStore{std::move(*config), std::move(*store)};
+}
+
 int fail(const Error& error) {
     std::fprintf(stderr, "error: %s\n", error.message.c_str());
     return kExitError;

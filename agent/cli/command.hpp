@@ -20,6 +20,15 @@ enum ExitCode : int {
     kExitRunProblem = 3,  // the command ran but a sync run failed or was refused
 };
 
+// Prints "error: <message>" on stderr and returns kExitError.
+int fail(const Error& error);
+
+// A command's loaded config and the state store it names.
+struct ConfigAndStore {
+    AgentConfig config;
+    StateDb store;
+};
+
 // What every subcommand shares: where the config is and how to load it.
 struct CommandContext {
     std::string config_path;
@@ -30,6 +39,19 @@ struct CommandContext {
     Expected<AgentConfig> load_config() const;
     // Opens the state store named by the config, creating its folder.
     static Expected<StateDb> open_store(const AgentConfig& config);
+    // load_config, then open_store: what a command that reads or writes the store needs.
+    Expected<ConfigAndStore> load_config_and_store() const;
+
+    // Runs `fn(config, store)` and returns its exit code; when the config does
+    // not load or the store does not open, prints the error and returns kExitError.
+    template <typename Fn>
+    int with_store(Fn&& fn) const {
+        auto opened = load_config_and_store();
+        if (!opened) {
+            return fail(opened.error());
+        }
+        return fn(opened->config, opened->store);
+    }
 };
 
 using CommandRunner = std::function<int()>;
@@ -55,8 +77,5 @@ Expected<nlohmann::json> collect_status(const AgentConfig& config, StateDb& stor
 
 // Adds --config (and its environment fallback) to a subcommand.
 void add_config_option(CLI::App& sub, CommandContext& ctx);
-
-// Prints "error: <message>" on stderr and returns kExitError.
-int fail(const Error& error);
 
 }  // namespace cs::agent

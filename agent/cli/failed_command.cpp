@@ -50,21 +50,8 @@ struct FailedOptions {
     bool yes = false;
 };
 
-template <typename Fn>
-int with_store(const CommandContext& ctx, Fn&& fn) {
-    auto config = ctx.load_config();
-    if (!config) {
-        return fail(config.error());
-    }
-    auto store = CommandContext::open_store(*config);
-    if (!store) {
-        return fail(store.error());
-    }
-    return fn(*config, *store);
-}
-
 int list(const CommandContext& ctx, const FailedOptions& o) {
-    return with_store(ctx, [&](const AgentConfig&, StateDb& store) {
+    return ctx.with_store([&](const AgentConfig&, StateDb& store) {
         auto rows = FailedRowStore(store.db()).list({o.entity, o.after, o.limit});
         if (!rows) {
             return fail(rows.error());
@@ -87,7 +74,7 @@ int list(const CommandContext& ctx, const FailedOptions& o) {
 }
 
 int show(const CommandContext& ctx, const FailedOptions& o) {
-    return with_store(ctx, [&](const AgentConfig&, StateDb& store) {
+    return ctx.with_store([&](const AgentConfig&, StateDb& store) {
         auto row = FailedRowStore(store.db()).get(o.id);
         if (!row) {
             return fail(row.error());
@@ -105,7 +92,7 @@ int purge(const CommandContext& ctx, const FailedOptions& o) {
         return fail(make_error(ErrorCode::invalid_argument,
                                "purge deletes failed rows for good; add --yes to confirm"));
     }
-    return with_store(ctx, [&](const AgentConfig&, StateDb& store) {
+    return ctx.with_store([&](const AgentConfig&, StateDb& store) {
         auto n = FailedRowStore(store.db()).purge(o.entity);
         if (!n) {
             return fail(n.error());
@@ -116,7 +103,7 @@ int purge(const CommandContext& ctx, const FailedOptions& o) {
 }
 
 int retry(const CommandContext& ctx, const FailedOptions& o) {
-    return with_store(ctx, [&](const AgentConfig& config, StateDb& store) {
+    return ctx.with_store([&](const AgentConfig& config, StateDb& store) {
         return retry_failed_rows(config, store, o.entity, o.id);
     });
 }

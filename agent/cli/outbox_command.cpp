@@ -64,15 +64,11 @@ struct DumpOptions {
 };
 
 int dump(const CommandContext& ctx, const DumpOptions& options) {
-    auto config = ctx.load_config();
-    if (!config) {
-        return fail(config.error());
+    auto opened = ctx.load_config_and_store();
+    if (!opened) {
+        return fail(opened.error());
     }
-    auto store = CommandContext::open_store(*config);
-    if (!store) {
-        return fail(store.error());
-    }
-    Outbox outbox(store->db());
+    Outbox outbox(opened->store.db());
     auto entries = options.quarantine ? outbox.quarantined(options.limit)
                                       : outbox.pending(options.after, options.limit);
     if (!entries) {

@@ -22,9 +22,14 @@ int push(const CommandContext& ctx, const std::string& timeout_text) {
         std::fprintf(stderr, "error: --timeout: %s\n", timeout.error().message.c_str());
         return kExitUsage;
     }
-    auto config = ctx.load_config();
-    if (!config) {
-        return fail(config.error());
+    AgentConfig config;
+    {
+        // Opened for its checks and its folder, then closed: the uplink opens its own.
+        auto opened = ctx.load_config_and_store();
+        if (!opened) {
+            return fail(opened.error());
+        }
+        config = std::move(opened->config);
     }
     // Ctrl+C and SIGTERM become a clean stop from here on.
     platform::Shutdown shutdown;
@@ -32,10 +37,7 @@ int push(const CommandContext& ctx, const std::string& timeout_text) {
     if (!signals) {
         return fail(signals.error());
     }
-    if (auto store = CommandContext::open_store(*config); !store) {
-        return fail(store.error());
-    }
-    auto options = ship::uplink_options(*config);
+    auto options = ship::uplink_options(config);
     if (!options) {
         return fail(options.error());
     }

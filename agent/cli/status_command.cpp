@@ -2,8 +2,8 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/cli/command.hpp"
-#include "agent/cli/service_status.hpp"
 #include "agent/outbox/outbox.hpp"
+#include "agent/service/service_status.hpp"
 #include "agent/track/run_record.hpp"
 #include "agent/validate/failed_row.hpp"
 #include "common/value/value.hpp"
@@ -44,15 +44,12 @@ std::string relay_line(const json& status) {
 }
 
 int print_status(const CommandContext& ctx, bool as_json) {
-    auto config = ctx.load_config();
-    if (!config) {
-        return fail(config.error());
+    auto opened = ctx.load_config_and_store();
+    if (!opened) {
+        return fail(opened.error());
     }
-    auto store = CommandContext::open_store(*config);
-    if (!store) {
-        return fail(store.error());
-    }
-    auto status = collect_status(*config, *store);
+    auto& [config, store] = *opened;
+    auto status = collect_status(config, store);
     if (!status) {
         return fail(status.error());
     }
@@ -63,8 +60,8 @@ int print_status(const CommandContext& ctx, bool as_json) {
     }
     const json& outbox = j["outbox"];
     fmt::print("contractsync-agent {}\n", cs::version());
-    fmt::print("config     {}\nstate      {}\nstream     {}\n", config->path.string(),
-               config->state_db().string(), j["stream_id"].get<std::string>());
+    fmt::print("config     {}\nstate      {}\nstream     {}\n", config.path.string(),
+               config.state_db().string(), j["stream_id"].get<std::string>());
     if (!j["service"].is_null() && j["service"].value("running", false)) {
         fmt::print("service    running (pid {}, version {}, since {})\n",
                    j["service"].value("pid", 0), j["service"].value("version", "?"),

@@ -7,22 +7,16 @@ namespace cs::agent {
 namespace {
 
 int sync(const CommandContext& ctx, const SyncOptions& options) {
-    auto config = ctx.load_config();
-    if (!config) {
-        return fail(config.error());
-    }
-    auto store = CommandContext::open_store(*config);
-    if (!store) {
-        return fail(store.error());
-    }
-    if (auto st = RunStore(store->db()).close_interrupted(now_micros()); !st) {
-        return fail(st.error());
-    }
-    auto report = sync_entities(*config, *store, options);
-    if (!report) {
-        return fail(report.error());
-    }
-    return print_report(*report);
+    return ctx.with_store([&](const AgentConfig& config, StateDb& store) {
+        if (auto st = RunStore(store.db()).close_interrupted(now_micros()); !st) {
+            return fail(st.error());
+        }
+        auto report = sync_entities(config, store, options);
+        if (!report) {
+            return fail(report.error());
+        }
+        return print_report(*report);
+    });
 }
 
 }  // namespace

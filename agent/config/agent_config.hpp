@@ -9,10 +9,8 @@
 #include <variant>
 #include <vector>
 
-#include "agent/delta/delta_writer.hpp"
 #include "agent/identity/identity.hpp"
 #include "agent/normalize/field_spec.hpp"
-#include "agent/pipeline/entity_sync.hpp"
 #include "agent/schedule/daily_window.hpp"
 #include "common/config/document.hpp"
 #include "common/config/reader.hpp"
@@ -131,7 +129,11 @@ struct EntityConfig {
     std::string rowversion;
     std::optional<OdataEntityConfig> odata;  // set for entities of p21/odata sources
     EntityScheduleConfig schedule;
-    EntityPlan plan;  // fields, identity, delta options
+    std::vector<FieldSpec> fields;     // normalize/map/validate rules, in entity order
+    IdentitySpec identity;             // the same fields as wire schema, key, parent, rowversion
+    double max_delete_fraction = 0.5;  // a full read deleting more is refused without force
+    std::size_t change_set_rows = 20'000;  // rows per change set at most
+    std::filesystem::path index_dir;       // where the key index is kept between runs
 };
 
 struct RelayConfig {

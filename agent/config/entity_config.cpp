@@ -151,10 +151,9 @@ Expected<EntityConfig> parse_entity(const config::Reader& r, const AgentConfig& 
     if (!fields) {
         return std::move(fields).error();
     }
-    e.plan.name = e.name;
-    e.plan.fields = std::move(*fields);
-    auto& identity = e.plan.identity;
-    for (const auto& f : e.plan.fields) {
+    e.fields = std::move(*fields);
+    auto& identity = e.identity;
+    for (const auto& f : e.fields) {
         identity.fields.push_back(wire::Field{f.name, f.type});
     }
     auto field_index = [&](const std::string& field) -> std::optional<std::size_t> {
@@ -246,10 +245,9 @@ Expected<EntityConfig> parse_entity(const config::Reader& r, const AgentConfig& 
     if (!fraction || !set_rows) {
         return !fraction ? fraction.error() : set_rows.error();
     }
-    e.plan.delta.full_read = e.snapshot;
-    e.plan.delta.snapshot_dir = config.state_dir / "index";
-    e.plan.delta.max_delete_fraction = *fraction;
-    e.plan.delta.max_rows_per_set = static_cast<std::size_t>(*set_rows);
+    e.max_delete_fraction = *fraction;
+    e.change_set_rows = static_cast<std::size_t>(*set_rows);
+    e.index_dir = config.state_dir / "index";
     // When an entity is read does not change what its rows mean.
     nlohmann::json meaning = r.json();
     meaning.erase("schedule");
@@ -259,7 +257,6 @@ Expected<EntityConfig> parse_entity(const config::Reader& r, const AgentConfig& 
         return std::move(schedule).error();
     }
     e.schedule = std::move(*schedule);
-    e.plan.fingerprint = e.fingerprint;
     const SourceConfig* src = config.find_source(e.source);
     if (std::holds_alternative<OdataSourceConfig>(src->settings)) {
         if (r.has("files")) {

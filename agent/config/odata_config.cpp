@@ -245,7 +245,7 @@ Expected<OdataEntityConfig> parse_odata_entity(const config::Reader& entity,
     o.key_sweep = *sweep;
     o.filter = *filter;
     o.page_size = static_cast<std::size_t>(*page);
-    for (const auto& field : parsed.plan.fields) {
+    for (const auto& field : parsed.fields) {
         if (field.constant) {
             continue;  // a constant reads nothing from the source
         }
@@ -253,8 +253,8 @@ Expected<OdataEntityConfig> parse_odata_entity(const config::Reader& entity,
             o.select.push_back(field.from);
         }
     }
-    for (std::size_t index : parsed.plan.identity.key) {
-        o.key_columns.push_back(parsed.plan.fields[index].from);
+    for (std::size_t index : parsed.identity.key) {
+        o.key_columns.push_back(parsed.fields[index].from);
     }
     if (o.incremental &&
         std::find(o.select.begin(), o.select.end(), o.modified_column) == o.select.end()) {

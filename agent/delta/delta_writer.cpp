@@ -100,38 +100,17 @@ bool DeltaWriter::load_snapshot() {
 }
 
 Status DeltaWriter::scan_state() {
-    auto scan = store_.db().prepare(fmt::format("SELECT rowid, bk, data_hash, raw_hash FROM {}",
-                                                StateDb::state_table(entity_.entity_id)));
-    if (!scan) {
-        return std::move(scan).error();
-    }
     raw_.reserve(static_cast<std::size_t>(entity_.row_count));
-    while (true) {
-        auto row = scan->step();
-        if (!row) {
-            return std::move(row).error();
-        }
-        if (!*row) {
-            break;
-        }
-        auto bk = scan->column_blob(1);
-        auto dh = scan->column_blob(2);
-        if (bk.size() != 16 || dh.size() != 16) {
-            return make_error(ErrorCode::internal, "{}: corrupt state row {} in entity {}",
-                              store_.db().path(), scan->column_int(0), entity_.name);
-        }
-        Hash128 key;
-        Hash128 data;
-        Hash128 raw;
-        std::memcpy(key.bytes.data(), bk.data(), 16);
-        std::memcpy(data.bytes.data(), dh.data(), 16);
-        if (auto stored = scan->column_blob(3); stored.size() == 16) {
-            std::memcpy(raw.bytes.data(), stored.data(), 16);
-        }
-        index_.insert(key, data, scan->column_int(0));
-        raw_.push_back(raw);
-    }
-    return ok();
+    return StateTable::scan(
+        store_.db(), StateDb::state_table(entity_.entity_id), [&](const StateRow& row) -> Status {
+            if (!row.intact) {
+                return make_error(ErrorCode::internal, "{}: corrupt state row {} in entity {}",
+                                  store_.db().path(), row.rowid, entity_.name);
+            }
+            index_.insert(row.bk, row.data_hash, row.rowid);
+            raw_.push_back(row.raw_hash);
+            return ok();
+        });
 }
 
 void DeltaWriter::save_snapshot() {

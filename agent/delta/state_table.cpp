@@ -1,5 +1,7 @@
 #include "agent/delta/state_table.hpp"
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 namespace cs::agent {
@@ -41,6 +43,38 @@ Expected<StateTable> StateTable::prepare(sqlite::Database& db, const std::string
     t.remove_ = std::move(*del);
     t.pending_.reserve(kInsertBatch);
     return t;
+}
+
+Status StateTable::scan(sqlite::Database& db, const std::string& table,
+                        const std::function<Status(const StateRow&)>& visit) {
+    auto scan = db.prepare(fmt::format("SELECT rowid, bk, data_hash, raw_hash FROM {}", table));
+    if (!scan) {
+        return std::move(scan).error();
+    }
+    while (true) {
+        auto step = scan->step();
+        if (!step) {
+            return std::move(step).error();
+        }
+        if (!*step) {
+            return ok();
+        }
+        StateRow row;
+        row.rowid = scan->column_int(0);
+        auto bk = scan->column_blob(1);
+        auto dh = scan->column_blob(2);
+        row.intact = bk.size() == 16 && dh.size() == 16;
+        if (row.intact) {
+            std::memcpy(row.bk.bytes.data(), bk.data(), 16);
+            std::memcpy(row.data_hash.bytes.data(), dh.data(), 16);
+        }
+        if (auto raw = scan->column_blob(3); raw.size() == 16) {
+            std::memcpy(row.raw_hash.bytes.data(), raw.data(), 16);
+        }
+        if (auto st = visit(row); !st) {
+            return st;
+        }
+    }
 }
 
 Status StateTable::insert(KeyIndex& index, std::uint32_t entry, const Hash128& raw_hash) {

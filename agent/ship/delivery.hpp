@@ -11,8 +11,9 @@
 
 namespace cs::agent::ship {
 
-// What the delivery bookkeeping asks of the outbox; the uplink passes the real
-// Outbox, tests pass a recorder.
+// What the delivery bookkeeping asks of the outbox. ProtocolSession passes an
+// adapter over the agent's Outbox (delete_through is Outbox::acknowledge_through);
+// tests pass a recorder.
 class DeliveryStore {
 public:
     virtual ~DeliveryStore() = default;

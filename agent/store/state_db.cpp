@@ -337,4 +337,41 @@ Status StateDb::mark_full_read(std::int64_t entity_id, std::int64_t at_micros) {
                          entity_id, std::nullopt, at_micros);
 }
 
+Expected<std::optional<std::string>> StateDb::last_processed_fingerprint(
+    const std::string& entity) {
+    auto s = db_.prepare(
+        "SELECT content_hash FROM processed_files WHERE entity = ?1 ORDER BY processed_at DESC "
+        "LIMIT 1");
+    if (!s) {
+        return std::move(s).error();
+    }
+    s->bind_view(1, entity);
+    auto row = s->step();
+    if (!row) {
+        return std::move(row).error();
+    }
+    if (!*row) {
+        return std::optional<std::string>();
+    }
+    return std::optional<std::string>(std::string(s->column_text(0)));
+}
+
+Status StateDb::remember_processed_file(const std::string& entity, const std::string& fingerprint,
+                                        const std::string& name, std::uint64_t size,
+                                        const std::string& run_id) {
+    auto s = db_.prepare(
+        "INSERT OR REPLACE INTO processed_files(entity, content_hash, name, size, processed_at, "
+        "run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!s) {
+        return std::move(s).error();
+    }
+    s->bind_view(1, entity)
+        .bind_view(2, fingerprint)
+        .bind_view(3, name)
+        .bind(4, static_cast<std::int64_t>(size))
+        .bind(5, now_micros())
+        .bind_view(6, run_id);
+    return s->run();
+}
+
 }  // namespace cs::agent

@@ -54,6 +54,15 @@ public:
     Status set_cursor(std::int64_t entity_id, const std::optional<std::string>& cursor);
     Status mark_full_read(std::int64_t entity_id, std::int64_t at_micros);
 
+    // The fingerprint (content hash and entity configuration) of the file most
+    // recently processed for the entity, if any: the same file dropped again is
+    // not read again.
+    Expected<std::optional<std::string>> last_processed_fingerprint(const std::string& entity);
+    // Records that run `run_id` processed file `name` (of `size` bytes) for the entity.
+    Status remember_processed_file(const std::string& entity, const std::string& fingerprint,
+                                   const std::string& name, std::uint64_t size,
+                                   const std::string& run_id);
+
 private:
     Status migrate();
     Status load_meta();

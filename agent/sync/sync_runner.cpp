@@ -9,10 +9,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "agent/pipeline/entity_sync.hpp"
 #include "agent/source/drop_folder.hpp"
 #include "agent/source/failed_rows_reader.hpp"
 #include "agent/source/file_reader.hpp"
-#include "agent/source/odata/odata_sync.hpp"
+#include "agent/sync/entity_plan.hpp"
+#include "agent/sync/odata_sync.hpp"
 #include "common/hash/file_hash.hpp"
 #include "common/uuid/uuid.hpp"
 
@@ -20,46 +22,6 @@ namespace cs::agent {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Fingerprint {
-    std::string content;  // file content hash + entity config hash
-};
-
-Expected<std::optional<std::string>> last_processed(StateDb& store, const std::string& entity) {
-    auto s = store.db().prepare(
-        "SELECT content_hash, name, processed_at FROM processed_files WHERE entity = ?1 ORDER BY "
-        "processed_at DESC LIMIT 1");
-    if (!s) {
-        return std::move(s).error();
-    }
-    s->bind_view(1, entity);
-    auto row = s->step();
-    if (!row) {
-        return std::move(row).error();
-    }
-    if (!*row) {
-        return std::optional<std::string>();
-    }
-    return std::optional<std::string>(std::string(s->column_text(0)));
-}
-
-Status remember_processed(StateDb& store, const std::string& entity, const std::string& hash,
-                          const DropFile& file, const std::string& run_id) {
-    auto s = store.db().prepare(
-        "INSERT OR REPLACE INTO processed_files(entity, content_hash, name, size, processed_at, "
-        "run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!s) {
-        return std::move(s).error();
-    }
-    std::string name = file.path.filename().string();
-    s->bind_view(1, entity)
-        .bind_view(2, hash)
-        .bind_view(3, name)
-        .bind(4, static_cast<std::int64_t>(file.size))
-        .bind(5, now_micros())
-        .bind_view(6, run_id);
-    return s->run();
-}
 
 RunRecord unchanged_run(const EntityConfig& entity, const DropFile& file) {
     RunRecord run;
@@ -98,7 +60,7 @@ Expected<RunRecord> sync_file(const AgentConfig&, StateDb& store, const EntityCo
         return std::move(content).error();
     }
     std::string fingerprint = content->to_hex() + ":" + entity.fingerprint;
-    auto last = last_processed(store, entity.name);
+    auto last = store.last_processed_fingerprint(entity.name);
     if (!last) {
         return std::move(last).error();
     }
@@ -130,7 +92,7 @@ Expected<RunRecord> sync_file(const AgentConfig&, StateDb& store, const EntityCo
         }
         return run;
     }
-    EntityPlan plan = entity.plan;
+    EntityPlan plan = entity_plan(entity);
     plan.delta.force = options.force;
     auto run = sync_entity(store, plan, **reader, {name, "full", options.stop});
     // Closed before the file moves: Windows moves no file that is still open.
@@ -139,7 +101,9 @@ Expected<RunRecord> sync_file(const AgentConfig&, StateDb& store, const EntityCo
         return run;
     }
     if (run->status == RunStatus::succeeded) {
-        if (auto st = remember_processed(store, entity.name, fingerprint, file, run->run_id); !st) {
+        if (auto st = store.remember_processed_file(entity.name, fingerprint, name, file.size,
+                                                    run->run_id);
+            !st) {
             return std::move(st).error();
         }
         if (auto moved = folder.move_to_processed(file); !moved) {
@@ -306,7 +270,7 @@ Expected<SyncReport> retry_failed(const AgentConfig& config, StateDb& store,
                             group.rows.size(), group.entity));
             continue;
         }
-        EntityPlan plan = e->plan;
+        EntityPlan plan = entity_plan(*e);
         plan.delta.full_read = false;  // a handful of rows is never the whole entity
         plan.delta.raw_skip = false;   // stored raw text is not what a source read produces
         for (const auto& r : group.rows) {

@@ -31,7 +31,7 @@ struct SyncReport {
 // every stable file that matches the entity's patterns, oldest first; each file
 // ends in processed/ or, with a reason file, in failed/. For p21/odata sources,
 // one read per entity (full, or incremental from the watermark) and the key
-// sweep when it is due (agent/source/odata/odata_sync.hpp).
+// sweep when it is due (agent/sync/odata_sync.hpp).
 Expected<SyncReport> sync_entities(const AgentConfig& config, StateDb& store,
                                    const SyncOptions& options);
 

@@ -58,6 +58,30 @@ TEST(StateDbTest, EntitiesGetTheirOwnStateTableAndBookkeeping) {
     EXPECT_TRUE(db.db().exec("SELECT count(*) FROM " + StateDb::state_table(b.entity_id)));
 }
 
+// processed_at has microsecond resolution: let the clock move on between files.
+void next_microsecond() {
+    for (auto start = now_micros(); now_micros() == start;) {
+    }
+}
+
+TEST(StateDbTest, RemembersTheLastFileProcessedPerEntity) {
+    testing::TempDir dir;
+    auto db = StateDb::open(dir / "state.db").value();
+    EXPECT_FALSE(db.last_processed_fingerprint("inv_mast").value());
+    ASSERT_TRUE(db.remember_processed_file("inv_mast", "aaaa:cfg", "items-1.csv", 10, "run-1"));
+    next_microsecond();
+    ASSERT_TRUE(db.remember_processed_file("supplier", "cccc:cfg", "suppliers.csv", 5, "run-2"));
+    EXPECT_EQ(db.last_processed_fingerprint("inv_mast").value(), "aaaa:cfg");
+    EXPECT_EQ(db.last_processed_fingerprint("supplier").value(), "cccc:cfg");
+    next_microsecond();
+    ASSERT_TRUE(db.remember_processed_file("inv_mast", "bbbb:cfg", "items-2.csv", 12, "run-3"));
+    EXPECT_EQ(db.last_processed_fingerprint("inv_mast").value(), "bbbb:cfg");
+    // The first content dropped again is the latest once more.
+    next_microsecond();
+    ASSERT_TRUE(db.remember_processed_file("inv_mast", "aaaa:cfg", "items-3.csv", 10, "run-4"));
+    EXPECT_EQ(db.last_processed_fingerprint("inv_mast").value(), "aaaa:cfg");
+}
+
 TEST(StateDbTest, RefusesAStoreFromANewerAgent) {
     testing::TempDir dir;
     {

@@ -1,4 +1,4 @@
-#include "agent/source/odata/odata_sync.hpp"
+#include "agent/sync/odata_sync.hpp"
 
 #include <chrono>
 #include <cstdlib>

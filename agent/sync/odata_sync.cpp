@@ -1,4 +1,4 @@
-#include "agent/source/odata/odata_sync.hpp"
+#include "agent/sync/odata_sync.hpp"
 
 #include <algorithm>
 
@@ -10,6 +10,7 @@
 #include "agent/source/odata/odata_reader.hpp"
 #include "agent/source/odata/read_cursor.hpp"
 #include "agent/source/odata/watermark.hpp"
+#include "agent/sync/entity_plan.hpp"
 #include "common/hash/hash128.hpp"
 
 namespace cs::agent::odata {
@@ -152,7 +153,7 @@ Expected<std::vector<RunRecord>> sync_odata_entity(StateDb& store, const EntityC
         watermark = *parsed;
     }
     bool incremental = watermark.has_value();
-    EntityPlan plan = entity.plan;
+    EntityPlan plan = entity_plan(entity);
     plan.delta.force = options.force;
     // Only a read of every row may decide that rows are gone; a resumed read
     // covers only the rows after the cursor, so the key sweep decides for it.

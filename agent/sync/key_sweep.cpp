@@ -1,15 +1,16 @@
 #include <algorithm>
-#include <cstring>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "agent/delta/delta_writer.hpp"
+#include "agent/delta/state_table.hpp"
 #include "agent/identity/identity.hpp"
 #include "agent/normalize/normalizer.hpp"
 #include "agent/normalize/time_zone.hpp"
 #include "agent/source/odata/odata_reader.hpp"
-#include "agent/source/odata/odata_sync.hpp"
+#include "agent/sync/entity_plan.hpp"
+#include "agent/sync/odata_sync.hpp"
 #include "common/uuid/uuid.hpp"
 
 namespace cs::agent::odata {
@@ -24,10 +25,10 @@ struct KeyPlan {
 
 KeyPlan key_plan(const EntityConfig& entity) {
     KeyPlan plan;
-    for (std::size_t index : entity.plan.identity.key) {
-        plan.fields.push_back(entity.plan.fields[index]);
+    for (std::size_t index : entity.identity.key) {
+        plan.fields.push_back(entity.fields[index]);
         plan.identity.key.push_back(plan.identity.fields.size());
-        plan.identity.fields.push_back(entity.plan.identity.fields[index]);
+        plan.identity.fields.push_back(entity.identity.fields[index]);
     }
     return plan;
 }
@@ -81,31 +82,19 @@ Expected<std::vector<Hash128>> read_keys(OdataReader& reader, const KeyPlan& pla
 Expected<std::vector<HashedRow>> seen_state(StateDb& store, const EntityRecord& record,
                                             const std::vector<Hash128>& keys) {
     std::vector<HashedRow> rows;
-    auto scan = store.db().prepare(
-        fmt::format("SELECT bk, data_hash FROM {}", StateDb::state_table(record.entity_id)));
-    if (!scan) {
-        return std::move(scan).error();
-    }
-    while (true) {
-        auto step = scan->step();
-        if (!step) {
-            return std::move(step).error();
-        }
-        if (!*step) {
-            break;
-        }
-        auto bk = scan->column_blob(0);
-        auto dh = scan->column_blob(1);
-        if (bk.size() != 16 || dh.size() != 16) {
-            continue;  // the delta stage reports corrupt rows when it loads them
-        }
-        HashedRow row;
-        std::memcpy(row.bk.bytes.data(), bk.data(), 16);
-        if (!std::binary_search(keys.begin(), keys.end(), row.bk)) {
-            continue;
-        }
-        std::memcpy(row.data_hash.bytes.data(), dh.data(), 16);
-        rows.push_back(std::move(row));
+    auto st = StateTable::scan(
+        store.db(), StateDb::state_table(record.entity_id), [&](const StateRow& state) -> Status {
+            // The delta stage reports corrupt rows when it loads them.
+            if (state.intact && std::binary_search(keys.begin(), keys.end(), state.bk)) {
+                HashedRow row;
+                row.bk = state.bk;
+                row.data_hash = state.data_hash;
+                rows.push_back(std::move(row));
+            }
+            return ok();
+        });
+    if (!st) {
+        return std::move(st).error();
     }
     return rows;
 }
@@ -166,11 +155,11 @@ Expected<RunRecord> sweep_keys(StateDb& store, const EntityConfig& entity, Odata
     if (!seen) {
         return std::move(seen).error();
     }
-    DeltaOptions delta = entity.plan.delta;
+    DeltaOptions delta = entity_plan(entity).delta;
     delta.full_read = true;
     delta.force = options.force;
     delta.raw_skip = false;
-    auto writer = DeltaWriter::begin(store, *record, entity.plan.identity, run, delta);
+    auto writer = DeltaWriter::begin(store, *record, entity.identity, run, delta);
     if (!writer) {
         return finish(RunStatus::failed, writer.error().message);
     }

@@ -1,4 +1,4 @@
-#include "agent/cli/service_status.hpp"
+#include "agent/service/service_status.hpp"
 
 #include <fstream>
 #include <iterator>
