@@ -243,8 +243,8 @@ json GoldenCase::describe_row(const std::string& entity, const std::string& op,
         return row;
     }
     json fields = json::object();
-    for (std::size_t i = 0; i < values.size() && i < config->plan.fields.size(); ++i) {
-        fields[config->plan.fields[i].name] = value_json(values[i]);
+    for (std::size_t i = 0; i < values.size() && i < config->fields.size(); ++i) {
+        fields[config->fields[i].name] = value_json(values[i]);
     }
     json key = json::object();
     for (const auto& k : config->key) {
@@ -357,7 +357,7 @@ Expected<StepOutcome> GoldenCase::run_step(std::size_t index) {
             schema.push_back(f.name);
         }
         std::vector<std::string> configured;
-        for (const auto& f : entity->plan.fields) {
+        for (const auto& f : entity->fields) {
             configured.push_back(f.name);
         }
         if (schema != configured) {
