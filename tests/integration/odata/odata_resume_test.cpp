@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include "agent/sync/odata_sync.hpp"
 #include "agent/source/odata/read_cursor.hpp"
+#include "agent/sync/odata_sync.hpp"
 #include "agent/sync/sync_runner.hpp"
 #include "tests/agent/agent_test_support.hpp"
 #include "tests/integration/odata/odata_harness.hpp"
